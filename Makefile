@@ -1,0 +1,35 @@
+# sesaku — `make help` lists the targets.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+.PHONY: install
+install: $(STAMP) ## Create .venv if missing and install sesaku with its test tools
+
+.PHONY: extract
+extract: $(STAMP) ## Extract every PDF in raw_pdfs/ into extracted/
+	$(PY) -m pipeline extract raw_pdfs/ --out extracted/
+
+.PHONY: test
+test: $(STAMP) ## Run the test suite
+	$(PY) -m pytest -q
+
+.PHONY: clean
+clean: ## Remove extracted outputs (keeps raw_pdfs/ and .venv)
+	rm -rf extracted/* dist/
+	touch extracted/.gitkeep

@@ -1,0 +1,131 @@
+"""Japanese era years (和暦) and the fiscal-year labels of plan tables."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from .errors import Errors, NormalizeError, check_errors, fail
+from .numbers import parse_number
+from .width import to_halfwidth_ascii
+
+# (name, initial, first Gregorian year).  An era year N maps to first + N - 1
+# with no upper bound: plans written under 平成 name 平成32年度 (= 2020) as a
+# target even though 令和 began in 2019, and such targets stay valid.
+ERAS: tuple[tuple[str, str, int], ...] = (
+    ("明治", "M", 1868),
+    ("大正", "T", 1912),
+    ("昭和", "S", 1926),
+    ("平成", "H", 1989),
+    ("令和", "R", 2019),
+)
+_BY_NAME = {name: first for name, _, first in ERAS}
+_BY_INITIAL = {initial: first for _, initial, first in ERAS}
+
+# Era years above this are misreads (a digit picked up from a neighbour),
+# not targets written far ahead.
+MAX_ERA_YEAR = 99
+MIN_YEAR, MAX_YEAR = 1868, 2199
+
+_ERA_NAMES = "|".join(name for name, _, _ in ERAS)
+_NUM = r"元|\d{1,3}|[〇一二三四五六七八九十百]+"
+_ERA_YEAR = re.compile(rf"(?P<era>{_ERA_NAMES})(?P<n>{_NUM})")
+_FY = re.compile(
+    rf"(?:(?P<era>{_ERA_NAMES})(?P<n>{_NUM})|(?P<ini>[MTSHRmtshr])\.?(?P<ni>\d{{1,2}})"
+    r"|(?P<west>\d{4}))(?:年度?)?"
+)
+_LABEL = re.compile(
+    rf"(?:(?P<west>\d{{4}})(?:\((?P<era>{_ERA_NAMES})(?P<n>{_NUM})\))?"
+    rf"|(?P<era2>{_ERA_NAMES})(?P<n2>{_NUM}))年度?(?P<after>以降)?"
+)
+_WS = re.compile("[ \u3000\u00a0\t\n]+")
+
+
+@dataclass(frozen=True)
+class YearLabel:
+    fiscal_year: int
+    and_after: bool
+    label: str  # half-width, spaces removed: "2011(平成23)年度以降"
+
+
+def _clean(s: str) -> str:
+    return _WS.sub("", to_halfwidth_ascii(s, katakana=False) or "")
+
+
+def _era_to_year(era: str, n: str, original: str) -> int:
+    num = 1 if n == "元" else parse_number(n, errors="null")
+    if not isinstance(num, int) or not 1 <= num <= MAX_ERA_YEAR:
+        raise NormalizeError(original, f"era year out of range in {era}{n}")
+    return _BY_NAME[era] + num - 1
+
+
+def _check_west(year: int, original: str) -> int:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise NormalizeError(original, f"year outside {MIN_YEAR}..{MAX_YEAR}")
+    return year
+
+
+def fiscal_year(s: Optional[str], *, errors: Errors = "raise") -> Optional[int]:
+    """``平成21年度`` / ``H21`` / ``令和元年度`` / ``2011年度`` -> Gregorian start year."""
+    check_errors(errors)
+    if s is None or s == "":
+        return None
+    if not isinstance(s, str):
+        return fail(s, "year is not a string", errors)
+    m = _FY.fullmatch(_clean(s))
+    if not m:
+        return fail(s, "not a fiscal year", errors)
+    try:
+        if m.group("era"):
+            return _era_to_year(m.group("era"), m.group("n"), s)
+        if m.group("ini"):
+            era = next(n for n, i, _ in ERAS if i == m.group("ini").upper())
+            return _era_to_year(era, m.group("ni"), s)
+        return _check_west(int(m.group("west")), s)
+    except NormalizeError as exc:
+        return fail(s, exc.reason, errors)
+
+
+def parse_year_label(s: Optional[str], *, errors: Errors = "raise") -> Optional[YearLabel]:
+    """A 目標 column header: ``2011(平成23)年度以降`` -> ``YearLabel(2011, True, ...)``.
+
+    When both a Gregorian and an era year are printed they must agree; a
+    mismatch means a misread digit and is an error, not a guess.
+    """
+    check_errors(errors)
+    if s is None or s == "":
+        return None
+    if not isinstance(s, str):
+        return fail(s, "year label is not a string", errors)
+    label = _clean(s)
+    m = _LABEL.fullmatch(label)
+    if not m:
+        return fail(s, "not a fiscal-year label", errors)
+    try:
+        if m.group("west"):
+            year = _check_west(int(m.group("west")), s)
+            if m.group("era"):
+                era_year = _era_to_year(m.group("era"), m.group("n"), s)
+                if era_year != year:
+                    return fail(s, f"western year {year} and era year {era_year} disagree",
+                                errors)
+        else:
+            year = _era_to_year(m.group("era2"), m.group("n2"), s)
+    except NormalizeError as exc:
+        return fail(s, exc.reason, errors)
+    return YearLabel(fiscal_year=year, and_after=m.group("after") is not None, label=label)
+
+
+def to_era(year: int) -> tuple[str, int]:
+    """The era in force from April of ``year`` (a fiscal year): ``2019 -> ("令和", 1)``."""
+    for name, _, first in reversed(ERAS):
+        if year >= first:
+            return name, year - first + 1
+    raise ValueError(f"year before {ERAS[0][0]}: {year!r}")
+
+
+def format_era_year(year: int, suffix: str = "年度") -> str:
+    """``format_era_year(2019) == "令和元年度"`` (元 for an era's first year)."""
+    name, n = to_era(year)
+    return f"{name}{'元' if n == 1 else n}{suffix}"

@@ -1,0 +1,35 @@
+"""The one exception normalisers raise, and the shared ``errors=`` switch."""
+
+from __future__ import annotations
+
+from typing import Literal, Optional, TypeVar
+
+Errors = Literal["raise", "null"]
+
+T = TypeVar("T")
+
+
+class NormalizeError(ValueError):
+    """A value a normaliser could not interpret.
+
+    The offending value is kept on ``.value`` and quoted in the message so a
+    failure deep inside a batch run still says *which* cell was bad.
+    """
+
+    def __init__(self, value: object, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{reason}: {value!r}")
+
+
+def check_errors(errors: str) -> None:
+    # A typo such as errors="ignore" must not silently mean "raise".
+    if errors not in ("raise", "null"):
+        raise ValueError(f"errors must be 'raise' or 'null', not {errors!r}")
+
+
+def fail(value: object, reason: str, errors: Errors) -> None:
+    """Raise NormalizeError, or return None when the caller asked for nulls."""
+    if errors == "null":
+        return None
+    raise NormalizeError(value, reason)

@@ -1,0 +1,124 @@
+"""Command line: ``python -m pipeline extract PATH... --out DIR``.
+
+Exit status: 0 every document extracted, 1 some failed, 2 nothing usable
+or a usage error.  Errors are one line each on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from . import __version__
+from .emit import CSV_ENCODINGS, CsvEncodingError, merge_rows, to_json, write_tables
+from .engines import ENGINES
+from .run import DocumentReport, Limits, Options, collect_pdfs, default_workers, run_batch, run_report
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING = 0, 1, 2
+
+
+def _progress(stream, name: str):
+    """A one-line progress bar on a terminal; nothing when piped."""
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        stream.write(f"\r{name[:30]:30} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages")
+        if done == total:
+            stream.write("\r" + " " * (width + 50) + "\r")
+        stream.flush()
+
+    return show
+
+
+def _summary_line(report: DocumentReport) -> str:
+    if report.status != "ok":
+        return f"FAILED {report.error}"
+    rows = report.rows
+    extra = f", {len(report.warnings)} warning(s)" if report.warnings else ""
+    return (
+        f"ok     {report.path}: {report.pages} pages, {rows.get('programs', 0)} programs, "
+        f"{rows.get('measures', 0)} measures, {rows.get('targets', 0)} target rows, "
+        f"{rows.get('results', 0)} result items, {rows.get('quantities', 0)} quantities "
+        f"in {report.seconds:.1f}s{extra}"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=f"sesaku {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("extract", help="extract PDFs (files or folders) into tables")
+    ex.add_argument("paths", nargs="+", metavar="PATH", help="a PDF or a folder of PDFs")
+    ex.add_argument("--out", required=True, type=Path, help="output folder")
+    ex.add_argument("--pages", help="pages to read, e.g. 1-3,7 (default: all)")
+    ex.add_argument("--password", help="password of encrypted PDFs")
+    ex.add_argument("--engine", default="pdfplumber", choices=sorted(ENGINES), help="grid engine")
+    ex.add_argument("--workers", type=int, default=None, help="parallel documents (default: CPU count)")
+    ex.add_argument("--csv-encoding", default="utf-8-sig", choices=CSV_ENCODINGS)
+    ex.add_argument("--csv-headers", default="en", choices=("en", "ja"))
+    ex.add_argument("--max-mb", type=float, default=Limits.max_bytes / 1024 / 1024, help="largest PDF accepted")
+    ex.add_argument("--max-pages", type=int, default=Limits.max_pages, help="most pages accepted")
+    ex.add_argument("--seconds-per-page", type=float, default=Limits.seconds_per_page, help="time limit per page")
+    return parser
+
+
+def extract(args: argparse.Namespace) -> int:
+    pdfs = collect_pdfs(args.paths)
+    if not pdfs:
+        print(f"error: no PDF found in {', '.join(args.paths)}", file=sys.stderr)
+        return EXIT_NOTHING
+    options = Options(
+        engine=args.engine,
+        pages=args.pages,
+        password=args.password,
+        limits=Limits(
+            max_bytes=int(args.max_mb * 1024 * 1024), max_pages=args.max_pages, seconds_per_page=args.seconds_per_page
+        ),
+    )
+    workers = args.workers or min(default_workers(), len(pdfs))
+    reports, records = run_batch(
+        pdfs,
+        options,
+        workers=workers,
+        on_done=lambda r: print(_summary_line(r), file=sys.stderr),
+        progress_for=lambda p: _progress(sys.stderr, p.name),
+    )
+    ok = [r for r in reports if r.status == "ok"]
+    for r in ok:
+        for w in r.warnings:
+            print(f"warning {r.path}: {w}", file=sys.stderr)
+    if not ok:
+        print(f"nothing extracted: {len(reports)} document(s) failed; no output written to {args.out}", file=sys.stderr)
+        return EXIT_NOTHING
+    ordered = [records[doc_id] for doc_id in sorted(records)]
+    try:
+        write_tables(
+            merge_rows(ordered),
+            args.out,
+            extra_files={"_run.json": to_json(run_report(reports, args.engine))},
+            csv_encoding=args.csv_encoding,
+            csv_headers=args.csv_headers,
+        )
+    except CsvEncodingError as exc:
+        print(f"error: {exc}; nothing written to {args.out}", file=sys.stderr)
+        return EXIT_NOTHING
+    failed = len(reports) - len(ok)
+    print(f"{len(ok)} of {len(reports)} document(s) extracted into {args.out}" + (f"; {failed} failed (see _run.json)" if failed else ""), file=sys.stderr)
+    return EXIT_OK if not failed else EXIT_SOME_FAILED
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse prints its own usage message
+        return EXIT_OK if exc.code == 0 else EXIT_NOTHING
+    if args.command == "extract":
+        return extract(args)
+    parser.error(f"unknown command {args.command}")
+    return EXIT_NOTHING

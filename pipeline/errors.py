@@ -1,0 +1,52 @@
+"""Every problem a user's input can cause, each with a message saying what to do.
+
+Messages name the file (and page where relevant), say what is wrong and
+what to do about it, and fit on one line.
+"""
+
+from __future__ import annotations
+
+
+class SesakuError(Exception):
+    """Base class: a document could not be extracted, for a reason the user can act on."""
+
+    kind = "error"
+
+    def __init__(self, path: str, problem: str, page: int | None = None):
+        self.path = str(path)
+        self.page = page
+        self.problem = problem
+        where = f"{self.path}, page {page}" if page else self.path
+        super().__init__(f"{where}: {problem}")
+
+
+class NotAPdf(SesakuError):
+    kind = "not_a_pdf"
+
+
+class EmptyFile(SesakuError):
+    kind = "empty"
+
+
+class CorruptPdf(SesakuError):
+    kind = "corrupt"
+
+
+class EncryptedPdf(SesakuError):
+    kind = "encrypted"
+
+
+class NoTextLayer(SesakuError):
+    kind = "no_text_layer"
+
+
+class UnmappedFont(SesakuError):
+    kind = "cid_font"
+
+
+class NoPlanTable(SesakuError):
+    kind = "no_table"
+
+
+class LimitExceeded(SesakuError):
+    kind = "limit"

@@ -1,0 +1,140 @@
+"""Cell boxes plus glyphs to a Grid with rows, columns and spans.
+
+Engines only say where the cells are; this stage decides which glyph
+belongs to which cell and rebuilds row/column bands so every cell knows
+which bands it covers (``rowspan``/``colspan``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Sequence
+
+from .models import BBox, Cell, Grid, Leftover
+from .text import chars_to_lines, lines_to_text
+
+# Box edges within this distance (pt) are one band border: engines report
+# the same rule a fraction of a point apart on either side of a cell.
+EDGE_TOLERANCE = 2.0
+
+
+def _cluster(values: Sequence[float]) -> tuple[float, ...]:
+    edges: list[float] = []
+    for v in sorted(values):
+        if edges and v - edges[-1] <= EDGE_TOLERANCE:
+            continue
+        edges.append(v)
+    return tuple(edges)
+
+
+def _band(edges: Sequence[float], value: float) -> int:
+    i = bisect.bisect_left(edges, value - EDGE_TOLERANCE)
+    return min(i, len(edges) - 1)
+
+
+def _centre_in(ch: dict, box: BBox) -> bool:
+    cx = (ch["x0"] + ch["x1"]) / 2
+    cy = (ch["top"] + ch["bottom"]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _nearest_box_on_line(ch: dict, boxes: Sequence[BBox]) -> int | None:
+    """The box whose rows hold this glyph and whose side is closest to it.
+
+    Text overflowing a border (by a few points past the table edge, or
+    into a blank neighbour) still belongs to the cell it was typed in.
+    """
+    cy = (ch["top"] + ch["bottom"]) / 2
+    cx = (ch["x0"] + ch["x1"]) / 2
+    size = ch.get("size") or 8.0
+    best, best_d = None, None
+    for i, (x0, top, x1, bottom) in enumerate(boxes):
+        if not top <= cy <= bottom:
+            continue
+        d = x0 - cx if cx < x0 else cx - x1 if cx > x1 else 0.0
+        if d <= 1.5 * size and (best_d is None or d < best_d):
+            best, best_d = i, d
+    return best
+
+
+def assign_chars(chars: Sequence[dict], boxes: Sequence[BBox]) -> tuple[list[list[dict]], list[dict]]:
+    """Glyphs per box, plus the glyphs no box could take."""
+    per_box: list[list[dict]] = [[] for _ in boxes]
+    owner: dict[int, int] = {}
+    stray: list[dict] = []
+    for ch in chars:
+        idx = next((i for i, b in enumerate(boxes) if _centre_in(ch, b)), None)
+        if idx is None:
+            idx = _nearest_box_on_line(ch, boxes)
+        if idx is None:
+            stray.append(ch)
+            continue
+        owner[id(ch)] = idx
+    # A glyph that crossed into the neighbour cell on the same line as a run
+    # of the left cell continues that run (overflow into a filled neighbour).
+    for ch in chars:
+        idx = owner.get(id(ch))
+        if idx is None:
+            continue
+        box = boxes[idx]
+        size = ch.get("size") or 8.0
+        # Only a glyph that starts on or before the border can have crossed it.
+        if ch["x0"] >= box[0] + 1.0:
+            continue
+        cy = (ch["top"] + ch["bottom"]) / 2
+        for other in chars:
+            j = owner.get(id(other))
+            if j is None or j == idx or boxes[j][2] > box[0] + EDGE_TOLERANCE:
+                continue
+            if abs((other["top"] + other["bottom"]) / 2 - cy) < 0.3 * size and -1.0 <= ch["x0"] - other["x1"] <= 0.3 * size:
+                owner[id(ch)] = j
+                break
+    for ch in chars:
+        idx = owner.get(id(ch))
+        if idx is not None:
+            per_box[idx].append(ch)
+    return per_box, stray
+
+
+def cell_boxes_to_grid(
+    page_no: int, table_no: int, boxes: Sequence[BBox], chars: Sequence[dict]
+) -> Grid:
+    """Bands, spans and text for the cells of one table region."""
+    col_edges = _cluster([b[0] for b in boxes] + [b[2] for b in boxes])
+    row_edges = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
+    boxes = sorted(boxes, key=lambda b: (_band(row_edges, b[1]), _band(col_edges, b[0])))
+    bbox = (col_edges[0], row_edges[0], col_edges[-1], row_edges[-1])
+    inside = [
+        ch for ch in chars
+        if bbox[0] - 10 <= (ch["x0"] + ch["x1"]) / 2 <= bbox[2] + 10
+        and bbox[1] <= (ch["top"] + ch["bottom"]) / 2 <= bbox[3]
+    ]
+    per_box, stray = assign_chars(inside, boxes)
+    cells = []
+    for box, glyphs in zip(boxes, per_box):
+        col, row = _band(col_edges, box[0]), _band(row_edges, box[1])
+        text = lines_to_text(chars_to_lines(glyphs), box[0], box[2])
+        cells.append(
+            Cell(
+                page=page_no,
+                row=row,
+                col=col,
+                rowspan=max(1, _band(row_edges, box[3]) - row),
+                colspan=max(1, _band(col_edges, box[2]) - col),
+                text=text,
+                bbox=tuple(round(v, 2) for v in box),
+            )
+        )
+    leftovers = tuple(
+        Leftover(page_no, line.text, (line.x0, line.top, line.x1, line.bottom), "outside every cell")
+        for line in chars_to_lines(stray)
+    )
+    return Grid(
+        page=page_no,
+        table_no=table_no,
+        bbox=bbox,
+        col_edges=col_edges,
+        row_edges=row_edges,
+        cells=tuple(cells),
+        leftovers=leftovers,
+    )

@@ -1,0 +1,145 @@
+"""A Document to plain rows per output table (dicts keyed by schema names).
+
+Pure and ordered: rows come out in document order so that two runs on the
+same input produce byte-identical files.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .models import Document, Item, Measure
+from .quantities import find_quantities
+
+
+def _quantity_rows(doc_id: str, source: str, item: Item, **where) -> Iterator[dict]:
+    for q in find_quantities(item.text):
+        yield {
+            "doc_id": doc_id,
+            "source": source,
+            "program_no": where.get("program_no"),
+            "measure_no": where.get("measure_no"),
+            "field": where.get("field"),
+            "item_no": item.no,
+            "position": q.start,
+            "text": q.text,
+            "value": float(q.value),
+            "unit": q.unit,
+            "approx": bool(q.approx),
+            "qualifier": q.qualifier,
+            "page": item.page,
+        }
+
+
+def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[dict]]) -> None:
+    r = m.result
+    out["measures"].append(
+        {
+            "doc_id": doc_id,
+            "program_no": program_no,
+            "measure_no": m.no,
+            "measure": m.name,
+            "description": m.description or None,
+            "period": r.period if r else None,
+            "rating": r.rating.value if r and r.rating else None,
+            "rating_revised": r.rating.revised if r and r.rating else None,
+            "rating_raw": r.rating.raw if r and r.rating else None,
+            "reference_rating": r.reference_rating.value if r and r.reference_rating else None,
+            "rows": len(m.rows),
+            "page_start": m.page_start,
+            "page_end": m.page_end,
+        }
+    )
+    where = {"program_no": program_no, "measure_no": m.no}
+    if m.description:
+        out["quantities"].extend(
+            _quantity_rows(doc_id, "measures", Item(1, m.description, m.page_start), field="description", **where)
+        )
+    for row_no, row in enumerate(m.rows, 1):
+        for item in row.current:
+            out["current_items"].append(
+                {"doc_id": doc_id, "measure_no": m.no, "row_no": row_no, "row_label": row.label,
+                 "item_no": item.no, "text": item.text, "page": item.page}
+            )
+            out["quantities"].extend(_quantity_rows(doc_id, "current_items", item, field=f"current/{row_no}", **where))
+        for cell in row.targets:
+            first, last = cell.years[0], cell.years[-1]
+            for year, label in zip(cell.years, cell.labels):
+                for item in cell.items:
+                    out["targets"].append(
+                        {
+                            "doc_id": doc_id, "measure_no": m.no,
+                            "row_no": None if cell.all_rows else row_no,
+                            "row_label": None if cell.all_rows else row.label,
+                            "all_rows": cell.all_rows,
+                            "fiscal_year": year, "fiscal_year_label": label,
+                            "and_after": cell.and_after and year == last,
+                            "first_year": first, "last_year": last,
+                            "item_no": item.no, "text": item.text, "page": item.page,
+                        }
+                    )
+            # A merged cell's items are counted once, not once per year.
+            for item in cell.items:
+                out["quantities"].extend(
+                    _quantity_rows(doc_id, "targets", item, field=f"targets/{row_no}/{first}", **where)
+                )
+    if r:
+        for block in ("outcomes", "changes", "revised_targets"):
+            for item in getattr(r, block):
+                out["results"].append(
+                    {"doc_id": doc_id, "measure_no": m.no, "block": block, "item_no": item.no,
+                     "text": item.text, "page": item.page}
+                )
+                out["quantities"].extend(_quantity_rows(doc_id, "results", item, field=block, **where))
+
+
+def document_to_records(doc: Document) -> dict[str, list[dict]]:
+    """Every output table's rows for one document."""
+    out: dict[str, list[dict]] = {
+        name: []
+        for name in ("programs", "measures", "current_items", "targets", "results", "narrative", "quantities", "cells", "leftovers")
+    }
+    d = doc.doc_id
+    prose = {p.no: p for p in doc.narrative.programs}
+    for p in doc.plan.programs:
+        n = prose.get(p.no)
+        out["programs"].append(
+            {
+                "doc_id": d, "plan_no": doc.plan.plan_no, "plan_name": doc.plan.plan_name,
+                "program_no": p.no, "program": p.name,
+                "rating": p.rating.value if p.rating else None,
+                "rating_revised": p.rating.revised if p.rating else None,
+                "rating_raw": p.rating.raw if p.rating else None,
+                "narrative_rating": n.rating.value if n and n.rating else None,
+                "narrative_rating_revised": n.rating.revised if n and n.rating else None,
+                "page": p.page,
+            }
+        )
+    # Narrative quantities come first: the prose precedes the tables.
+    for it in doc.narrative.items:
+        out["narrative"].append(
+            {"doc_id": d, "program_no": it.program_no, "program": it.program, "section": it.section,
+             "heading": it.heading, "item_no": it.item_no, "text": it.text, "page": it.page}
+        )
+        out["quantities"].extend(
+            _quantity_rows(
+                d, "narrative", Item(it.item_no, it.text, it.page),
+                program_no=it.program_no, field=f"{it.section}/{it.heading or ''}",
+            )
+        )
+    for p in doc.plan.programs:
+        for m in p.measures:
+            _measure_rows(d, p.no, m, out)
+    for g in doc.grids:
+        for c in g.cells:
+            out["cells"].append(
+                {"doc_id": d, "page": c.page, "table_no": g.table_no, "row": c.row, "col": c.col,
+                 "rowspan": c.rowspan, "colspan": c.colspan, "text": c.text,
+                 "x0": c.bbox[0], "top": c.bbox[1], "x1": c.bbox[2], "bottom": c.bbox[3]}
+            )
+        for lo in g.leftovers:
+            out["leftovers"].append(
+                {"doc_id": d, "page": lo.page, "text": lo.text, "reason": lo.reason,
+                 "x0": lo.bbox[0], "top": lo.bbox[1], "x1": lo.bbox[2], "bottom": lo.bbox[3]}
+            )
+    return out

@@ -1,0 +1,63 @@
+"""Shared fixtures: the three plan6 renderings, extracted once per session."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+FIXTURES = HERE / "fixtures"
+GOLDEN = HERE / "golden"
+PDFS = ("plan6.pdf", "plan6-excel.pdf", "plan6-quirks.pdf")
+
+sys.path.insert(0, str(HERE))  # tests/synth.py
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output (review the diff before committing)",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+@pytest.fixture(scope="session")
+def truth() -> dict:
+    return json.loads((FIXTURES / "plan6.truth.json").read_text(encoding="utf-8"))
+
+
+_EXTRACTED: dict = {}
+
+
+def extracted(name: str):
+    """(Document, records) for a fixture PDF, computed once per test session."""
+    if name not in _EXTRACTED:
+        from pipeline.records import document_to_records
+        from pipeline.run import extract_document
+
+        doc = extract_document(FIXTURES / name)
+        _EXTRACTED[name] = (doc, document_to_records(doc))
+    return _EXTRACTED[name]
+
+
+_WS = re.compile(r"\s+")
+
+
+def squash(value):
+    """Compare text the way the truth asks: without whitespace."""
+    if isinstance(value, str):
+        return _WS.sub("", value)
+    if isinstance(value, list):
+        return [squash(v) for v in value]
+    if isinstance(value, dict):
+        return {k: squash(v) for k, v in value.items()}
+    return value

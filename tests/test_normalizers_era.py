@@ -1,0 +1,74 @@
+import pytest
+from hypothesis import given, strategies as st
+
+from normalizers import NormalizeError, YearLabel, fiscal_year, format_era_year, parse_year_label
+from normalizers.era import ERAS, to_era
+
+
+@pytest.mark.parametrize("raw, year", [
+    ("平成21年度", 2009),
+    ("令和元年度", 2019),
+    ("平成32年度", 2020),
+    ("平成31年度", 2019),
+    ("H21", 2009),
+    ("R3", 2021),
+    ("S60", 1985),
+    ("Ｈ２１", 2009),
+    ("平成二十一年度", 2009),
+    ("平成 21 年度", 2009),
+    ("2011年度", 2011),
+    ("2011", 2011),
+    ("明治元年", 1868),
+])
+def test_fiscal_year_reads_era_and_western_forms(raw, year):
+    assert fiscal_year(raw) == year
+
+
+@pytest.mark.parametrize("bad", ["平成0年度", "平成年度", "X21", "21", "今年度"])
+def test_fiscal_year_rejects_non_years_naming_them(bad):
+    with pytest.raises(NormalizeError, match=rf": '{bad}'$"):
+        fiscal_year(bad)
+
+
+def test_fiscal_year_null_mode_and_empty():
+    assert fiscal_year("today", errors="null") is None
+    assert fiscal_year(None) is None
+
+
+@pytest.mark.parametrize("raw, year, after, label", [
+    ("2008(平成20)年度", 2008, False, "2008(平成20)年度"),
+    ("2011(平成23)年度以降", 2011, True, "2011(平成23)年度以降"),
+    ("2019(令和元)年度", 2019, False, "2019(令和元)年度"),
+    ("２０１９（令和元）年度", 2019, False, "2019(令和元)年度"),
+    ("2008 (平成 20) 年度", 2008, False, "2008(平成20)年度"),
+    ("平成23年度以降", 2011, True, "平成23年度以降"),
+    ("2010年度", 2010, False, "2010年度"),
+])
+def test_parse_year_label_reads_header_variants(raw, year, after, label):
+    assert parse_year_label(raw) == YearLabel(fiscal_year=year, and_after=after, label=label)
+
+
+def test_parse_year_label_rejects_disagreeing_years():
+    with pytest.raises(NormalizeError, match=r"western year 2009 and era year 2008 disagree: '2009\(平成20\)年度'"):
+        parse_year_label("2009(平成20)年度")
+    assert parse_year_label("2009(平成20)年度", errors="null") is None
+
+
+def test_parse_year_label_rejects_non_label():
+    with pytest.raises(NormalizeError, match=r"not a fiscal-year label: '目標'"):
+        parse_year_label("目標")
+
+
+@given(st.integers(min_value=1926, max_value=2040))
+def test_era_form_round_trips(year):
+    assert fiscal_year(format_era_year(year)) == year
+    name, n = to_era(year)
+    assert parse_year_label(f"{year}({name}{'元' if n == 1 else n})年度").fiscal_year == year
+
+
+@pytest.mark.parametrize("name, initial, first", ERAS[1:])
+def test_last_year_of_previous_era_equals_first_year_of_next(name, initial, first):
+    prev_name, _, prev_first = ERAS[[e[0] for e in ERAS].index(name) - 1]
+    assert fiscal_year(f"{prev_name}{first - prev_first + 1}年度") == first
+    assert fiscal_year(f"{name}元年度") == first
+    assert fiscal_year(f"{initial}1") == first
