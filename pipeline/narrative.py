@@ -37,10 +37,11 @@ from .pages import PageView
 # the others are what word processors offer in their bullet menus.
 BULLETS = "・●○◯〇■□◆◇•▪"
 
-# Running headers and footers sit in the outer tenth of the page.  The
-# fixtures put them at 3-5% (header) and 95-96% (footer) of the height
-# while body text starts at >=8% and ends at <=93%; repetition (below)
-# keeps a body line that strays into the band.
+# Running headers and footers sit in the outer tenth of the page: the
+# fixtures put them at 3-5% (header) and 95-96% (footer) of the height.
+# Body text starts at 8% there, so the first body line falls inside the
+# band; only repetition (below) or a page-number shape makes a band line
+# running, and body lines do neither.
 MARGIN_BAND = 0.10
 
 # A margin line is running when it recurs, at the same height, on at least
@@ -59,7 +60,7 @@ HEADING_SIZE_RATIO = 1.1
 
 _PAGE_NUMBER = re.compile(r"^[-－–—‐(（]?\s*\d+\s*[-－–—‐)）]?$|^\d+\s*/\s*\d+$")
 _PROGRAM = re.compile(
-    r"^(\d{1,2})(?!\d)\s*(.+?)\s*(?:【\s*達成状況区分\s*[:：]?\s*([^】]*?)\s*】)?$"
+    r"^([0-9０-９]{1,2})(?![0-9０-９])\s*(.+?)\s*(?:【\s*達成状況区分\s*[:：]?\s*([^】]*?)\s*】)?$"
 )
 _HAS_RATING_BLOCK = re.compile(r"【\s*達成状況区分")
 _PLAN_TITLE = re.compile(r"^プラン\s*(\d+)\s*(.*)$")
@@ -68,6 +69,7 @@ _SENTENCE_END = re.compile(r"[。．！？!?][」』）)]*$")
 # A digit-group separator printed full-width (１０，０００) belongs to the
 # number: clean_text keeps symbols as printed, so numbers are fixed here.
 _DIGIT_SEPARATOR = re.compile(r"(?<=\d)[，．](?=\d)")
+_ASCII_SEPARATOR = {"，": ",", "．": "."}
 
 
 # ---------------------------------------------------------------- margins
@@ -154,14 +156,15 @@ def raw_to_rating(raw: Optional[str]) -> Optional[Rating]:
 
 
 def line_to_program(line: Line, body_size: float) -> Optional[tuple[int, str, Optional[Rating]]]:
-    """``1 NAME【達成状況区分 3*】`` -> ``(1, NAME, Rating)``, else None."""
-    text = to_halfwidth_ascii(line.text.strip(), katakana=False) or ""
+    """``1 NAME【達成状況区分 3＊】`` -> ``(1, NAME, Rating(3, True, "3＊"))``, else None."""
+    text = line.text.strip()
     m = _PROGRAM.match(text)
     if not m:
         return None
     if not _HAS_RATING_BLOCK.search(text) and line.size < HEADING_SIZE_RATIO * body_size:
         return None
-    return int(m.group(1)), clean_text(m.group(2)), raw_to_rating(m.group(3))
+    no = int(to_halfwidth_ascii(m.group(1)))
+    return no, clean_text(m.group(2)), raw_to_rating(m.group(3))
 
 
 # ---------------------------------------------------------------- paragraphs
@@ -211,13 +214,16 @@ def is_hanging(line: Line, under: Paragraph, layout: Layout) -> bool:
 def ends_paragraph(prev: Line, line: Line, layout: Layout) -> bool:
     """The line above closed its paragraph, so ``line`` opens a new one.
 
-    A sentence ending short of the right edge by more than a glyph closes
-    it; a short line without a full stop is a wrap forced by an unbreakable
-    word (plan6-excel: 「…強化に努」+「め、NPO…」).  A change of typeface
-    (bold sub-heading after a body line) closes it wherever the line ended.
+    A sentence ending short of the right edge closes it; a short line
+    without a full stop is a wrap forced by an unbreakable word
+    (plan6-excel: 「…強化に努」+「め、NPO…」).  A change of typeface (bold
+    sub-heading after a body line) closes it wherever the line ended.
     """
     size = prev.size or layout.body_size
-    short = prev.x1 < layout.right_edge - size
+    # Half an em: in the fixtures a wrapped line ending in 。 stops within
+    # 1.6pt of the edge (plan6-excel's word-wrap slack), while a paragraph
+    # ending in 。 leaves room for at least one more glyph (>= 10.6pt).
+    short = prev.x1 < layout.right_edge - 0.5 * size
     if short and _SENTENCE_END.search(prev.text):
         return True
     return bool(line.font and prev.font and line.font != prev.font)
@@ -266,11 +272,15 @@ def content_to_paragraphs(
     return paragraphs
 
 
+def _is_latin(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
 def lines_to_joined(lines: Sequence[Line]) -> str:
     """Wrapped lines joined; a space only where a Latin word meets a Latin word."""
     out = lines[0].text
     for line in lines[1:]:
-        if out[-1:].isascii() and out[-1:].isalnum() and line.text[:1].isascii() and line.text[:1].isalnum():
+        if _is_latin(out[-1:]) and _is_latin(line.text[:1]):
             out += " "
         out += line.text
     return out
@@ -280,7 +290,7 @@ def paragraph_to_text(para: Paragraph) -> str:
     text = lines_to_joined(para.lines)
     if para.kind == "bullet":
         text = text[1:]
-    return _DIGIT_SEPARATOR.sub(lambda m: {"，": ",", "．": "."}[m.group(0)], clean_text(text))
+    return _DIGIT_SEPARATOR.sub(lambda m: _ASCII_SEPARATOR[m.group(0)], clean_text(text))
 
 
 # ---------------------------------------------------------------- narrative

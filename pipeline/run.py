@@ -324,14 +324,32 @@ def run_batch(
 ) -> tuple[list[DocumentReport], dict[str, dict]]:
     """Extract many documents; reports in input order and records per doc_id."""
     results: dict[int, tuple[DocumentReport, Optional[dict]]] = {}
-    if workers <= 1 or len(pdfs) <= 1:
-        for i, pdf in enumerate(pdfs):
+    first_with_id: dict[str, Path] = {}
+    todo = []
+    for i, pdf in enumerate(pdfs):
+        owner = first_with_id.setdefault(pdf.stem, pdf)
+        if owner is pdf:
+            todo.append(i)
+            continue
+        # doc_id is the file stem; two files with one stem would mix their rows.
+        results[i] = (
+            DocumentReport(
+                path=str(pdf), doc_id=pdf.stem, status="failed", error_kind="duplicate_doc_id",
+                error=f"{pdf}: doc_id {pdf.stem!r} is already taken by {owner}; rename one of the files",
+            ),
+            None,
+        )
+        if on_done:
+            on_done(results[i][0])
+    if workers <= 1 or len(todo) <= 1:
+        for i in todo:
+            pdf = pdfs[i]
             results[i] = extract_to_records(str(pdf), options, progress_for(pdf) if progress_for else None)
             if on_done:
                 on_done(results[i][0])
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {i: pool.submit(extract_to_records, str(pdf), options) for i, pdf in enumerate(pdfs)}
+            futures = {i: pool.submit(extract_to_records, str(pdfs[i]), options) for i in todo}
             for i, future in futures.items():
                 results[i] = future.result()
                 if on_done:

@@ -8,7 +8,7 @@ import pdfplumber
 import pytest
 
 from normalizers.ratings import format_rating
-from pipeline.models import Line
+from pipeline.models import Line, Rating
 from pipeline.narrative import (
     lines_to_plan_title,
     pages_to_narrative,
@@ -110,11 +110,14 @@ def test_item_numbers_restart_per_heading(doc):
         assert it.program == narrative.programs[it.program_no - 1].name
 
 
-def test_ratings_keep_revised_mark(doc):
-    _, _, narrative = doc
+def test_ratings_keep_revised_mark_and_raw_as_printed(doc):
+    name, _, narrative = doc
     assert [(p.rating.value, p.rating.revised) for p in narrative.programs] == [
         (3, True), (3, True), (3, True), (3, False)
     ]
+    # plan6-quirks prints program 2's mark full-width.
+    raw2 = "3＊" if name == "plan6-quirks.pdf" else "3*"
+    assert narrative.programs[1].rating.raw == raw2
 
 
 def test_running_headers_and_footers_are_not_content(doc):
@@ -207,7 +210,7 @@ def test_flush_continuation_lines_in_one_typeface():
     from sub-headings by where the line above ended."""
     x = 62.0
     page1 = _page_of([
-        _line("1 計画名【達成状況区分 ２＊】", x, 80, full=False, size=12),
+        _line("１ 計画名【達成状況区分 ２＊】", x, 80, full=False, size=12),
         _line("【主な実施結果】", x, 100, full=False),
         _line("見出しがとても長いので二行に", x, 115),
         _line("わたります", x, 128, full=False),
@@ -223,8 +226,7 @@ def test_flush_continuation_lines_in_one_typeface():
     ], number=2)
     narrative = pages_to_narrative([page1, page2])
     (program,) = narrative.programs
-    assert (program.no, program.name, program.rating.value, program.rating.revised) == (
-        1, "計画名", 2, True)
+    assert (program.no, program.name, program.rating) == (1, "計画名", Rating(2, True, "２＊"))
     got = [(it.section, it.heading, it.item_no, it.text, it.page) for it in narrative.items]
     assert got == [
         ("results", "見出しがとても長いので二行にわたります", 1, "一つ目の箇条は長くて続きます。", 1),
