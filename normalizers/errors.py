@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, Optional, TypeVar
+from typing import Literal, TypeVar
 
 Errors = Literal["raise", "null"]
 

@@ -14,7 +14,8 @@ from typing import Optional, Sequence
 from . import __version__
 from .emit import CSV_ENCODINGS, CsvEncodingError, merge_rows, to_json, write_tables
 from .engines import ENGINES
-from .run import DocumentReport, Limits, Options, collect_pdfs, default_workers, run_batch, run_report
+from .batch import collect_pdfs, default_workers, run_batch, run_report
+from .run import DocumentReport, Limits, Options
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING = 0, 1, 2
 
@@ -59,11 +60,21 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--password", help="password of encrypted PDFs")
     ex.add_argument("--engine", default="pdfplumber", choices=sorted(ENGINES), help="grid engine")
     ex.add_argument("--workers", type=int, default=None, help="parallel documents (default: CPU count)")
+    ex.add_argument("--dask", metavar="ADDRESS", help="send documents to this Dask scheduler (e.g. tcp://127.0.0.1:8786)")
+    ex.add_argument("--force", action="store_true", help="re-extract unchanged PDFs too (default: reuse the cache)")
     ex.add_argument("--csv-encoding", default="utf-8-sig", choices=CSV_ENCODINGS)
     ex.add_argument("--csv-headers", default="en", choices=("en", "ja"))
     ex.add_argument("--max-mb", type=float, default=Limits.max_bytes / 1024 / 1024, help="largest PDF accepted")
     ex.add_argument("--max-pages", type=int, default=Limits.max_pages, help="most pages accepted")
     ex.add_argument("--seconds-per-page", type=float, default=Limits.seconds_per_page, help="time limit per page")
+    pk = sub.add_parser("package", help="bundle extracted CSVs with metadata for an open-data portal")
+    pk.add_argument("--from", dest="source", type=Path, default=Path("extracted"), help="extracted folder")
+    pk.add_argument("--out", type=Path, default=Path("dist"), help="bundle folder")
+    pk.add_argument("--config", type=Path, default=None, help="publisher/licence config (default: sesaku-portal.toml)")
+    au = sub.add_parser("audit", help="HTML report showing on each page what was extracted")
+    au.add_argument("path", type=Path, metavar="DOC_OR_EXTRACTED_DIR")
+    au.add_argument("--out", type=Path, default=Path("audit"), help="report folder")
+    au.add_argument("--pdf-dir", type=Path, action="append", default=[], help="where to find the PDFs (default: raw_pdfs/)")
     return parser
 
 
@@ -85,6 +96,8 @@ def extract(args: argparse.Namespace) -> int:
         pdfs,
         options,
         workers=workers,
+        dask_address=args.dask,
+        cache_dir=None if args.force else args.out / ".cache",
         on_done=lambda r: print(_summary_line(r), file=sys.stderr),
         progress_for=lambda p: _progress(sys.stderr, p.name),
     )
@@ -120,5 +133,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_OK if exc.code == 0 else EXIT_NOTHING
     if args.command == "extract":
         return extract(args)
+    if args.command == "package":
+        from .package import package_command
+
+        return package_command(args)
+    if args.command == "audit":
+        from .audit import audit_command
+
+        return audit_command(args)
     parser.error(f"unknown command {args.command}")
     return EXIT_NOTHING

@@ -21,10 +21,19 @@ _DASH_BULLET = re.compile(r"^[-－‐]\s+")
 _BLOCK_HEADER = re.compile(r"^【(.+)】$")
 
 
+_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[，．](?=\d)")
+_ASCII_SEPARATOR = {"，": ",", "．": "."}
+
+
 def clean_text(text: str) -> str:
     """Field text as a reader sees it: ASCII letters/digits half-width, spaces
-    only between Latin words; brackets and other symbols stay as printed."""
-    return to_halfwidth_ascii(text.strip(), symbols=False)
+    only between Latin words; brackets and other symbols stay as printed.
+
+    A full-width comma or point between digits is part of the number
+    (``１０，０００`` is 10,000), so it goes half-width with them.
+    """
+    text = to_halfwidth_ascii(text.strip(), symbols=False) or ""
+    return _DIGIT_SEPARATOR.sub(lambda m: _ASCII_SEPARATOR[m.group(0)], text)
 
 
 def strip_bullet(line: str) -> tuple[str, bool]:
@@ -37,17 +46,17 @@ def strip_bullet(line: str) -> tuple[str, bool]:
     return line, False
 
 
-def _lines(fragments: Sequence[Fragment]) -> Iterable[tuple[int, int, int, str]]:
-    """(fragment index, line number, page, line) for every non-blank line."""
+def _lines(fragments: Sequence[Fragment]) -> Iterable[tuple[int, int, Fragment, str]]:
+    """(fragment index, line number, fragment, line) for every non-blank line."""
     for index, fragment in enumerate(fragments):
         for line_no, line in enumerate(fragment.text.split("\n")):
             if line.strip():
-                yield index, line_no, fragment.page, line.strip()
+                yield index, line_no, fragment, line.strip()
 
 
-def lines_to_items(lines: Iterable[tuple[int, int, int, str]]) -> list[Item]:
-    items: list[list] = []  # [text, page]
-    for index, line_no, page, line in lines:
+def lines_to_items(lines: Iterable[tuple[int, int, Fragment, str]]) -> list[Item]:
+    items: list[list] = []  # [text, fragment the item starts in]
+    for index, line_no, fragment, line in lines:
         text, bulleted = strip_bullet(line)
         if not text:
             continue
@@ -57,8 +66,8 @@ def lines_to_items(lines: Iterable[tuple[int, int, int, str]]) -> list[Item]:
         if carries_on:
             items[-1][0] += text
         else:
-            items.append([text, page])
-    return [Item(no, clean_text(text), page) for no, (text, page) in enumerate(items, 1)]
+            items.append([text, fragment])
+    return [Item(no, clean_text(text), f.page, f.bbox) for no, (text, f) in enumerate(items, 1)]
 
 
 def fragments_to_items(fragments: Sequence[Fragment]) -> list[Item]:

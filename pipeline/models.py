@@ -49,6 +49,8 @@ class Cell:
     colspan: int
     text: str
     bbox: BBox
+    # With two engines: both | pdfplumber_only | camelot_only | differ.
+    agreement: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ class Item:
     no: int  # 1-based within its cell or block
     text: str
     page: int
+    bbox: Optional[BBox] = None  # the cell (or paragraph) it was read from, on ``page``
 
 
 @dataclass(frozen=True)
@@ -217,6 +220,7 @@ class NarrativeItem:
     item_no: int
     text: str
     page: int
+    bbox: Optional[BBox] = None  # the paragraph's box on ``page``
 
 
 @dataclass(frozen=True)

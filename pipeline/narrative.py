@@ -68,8 +68,6 @@ _BLOCK = re.compile(r"^【(.+)】$")
 _SENTENCE_END = re.compile(r"[。．！？!?][」』）)]*$")
 # A digit-group separator printed full-width (１０，０００) belongs to the
 # number: clean_text keeps symbols as printed, so numbers are fixed here.
-_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[，．](?=\d)")
-_ASCII_SEPARATOR = {"，": ",", "．": "."}
 
 
 # ---------------------------------------------------------------- margins
@@ -290,7 +288,22 @@ def paragraph_to_text(para: Paragraph) -> str:
     text = lines_to_joined(para.lines)
     if para.kind == "bullet":
         text = text[1:]
-    return _DIGIT_SEPARATOR.sub(lambda m: _ASCII_SEPARATOR[m.group(0)], clean_text(text))
+    return clean_text(text)
+
+
+def paragraph_to_bbox(para: Paragraph) -> tuple[float, float, float, float]:
+    """The paragraph's box on its first page (lines run down the page until a break)."""
+    lines = [para.lines[0]]
+    for line in para.lines[1:]:
+        if line.top < lines[-1].top:
+            break  # continued at the top of the next page
+        lines.append(line)
+    return (
+        round(min(ln.x0 for ln in lines), 2),
+        round(min(ln.top for ln in lines), 2),
+        round(max(ln.x1 for ln in lines), 2),
+        round(max(ln.bottom for ln in lines), 2),
+    )
 
 
 # ---------------------------------------------------------------- narrative
@@ -326,6 +339,7 @@ def paragraph_to_item(para: Paragraph, state: _State) -> NarrativeItem:
         item_no=state.counts[key],
         text=paragraph_to_text(para),
         page=para.page,
+        bbox=paragraph_to_bbox(para),
     )
 
 

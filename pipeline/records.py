@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .models import Document, Item, Measure
+from .models import BBox, Document, Item, Measure
 from .quantities import find_quantities
 
 
@@ -29,6 +29,12 @@ def _quantity_rows(doc_id: str, source: str, item: Item, **where) -> Iterator[di
             "qualifier": q.qualifier,
             "page": item.page,
         }
+
+
+def _box(bbox: BBox | None) -> dict:
+    if bbox is None:
+        return {"x0": None, "top": None, "x1": None, "bottom": None}
+    return {"x0": bbox[0], "top": bbox[1], "x1": bbox[2], "bottom": bbox[3]}
 
 
 def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[dict]]) -> None:
@@ -59,7 +65,7 @@ def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[
         for item in row.current:
             out["current_items"].append(
                 {"doc_id": doc_id, "measure_no": m.no, "row_no": row_no, "row_label": row.label,
-                 "item_no": item.no, "text": item.text, "page": item.page}
+                 "item_no": item.no, "text": item.text, "page": item.page, **_box(item.bbox)}
             )
             out["quantities"].extend(_quantity_rows(doc_id, "current_items", item, field=f"current/{row_no}", **where))
         for cell in row.targets:
@@ -76,6 +82,7 @@ def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[
                             "and_after": cell.and_after and year == last,
                             "first_year": first, "last_year": last,
                             "item_no": item.no, "text": item.text, "page": item.page,
+                            **_box(item.bbox),
                         }
                     )
             # A merged cell's items are counted once, not once per year.
@@ -88,7 +95,7 @@ def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[
             for item in getattr(r, block):
                 out["results"].append(
                     {"doc_id": doc_id, "measure_no": m.no, "block": block, "item_no": item.no,
-                     "text": item.text, "page": item.page}
+                     "text": item.text, "page": item.page, **_box(item.bbox)}
                 )
                 out["quantities"].extend(_quantity_rows(doc_id, "results", item, field=block, **where))
 
@@ -119,7 +126,8 @@ def document_to_records(doc: Document) -> dict[str, list[dict]]:
     for it in doc.narrative.items:
         out["narrative"].append(
             {"doc_id": d, "program_no": it.program_no, "program": it.program, "section": it.section,
-             "heading": it.heading, "item_no": it.item_no, "text": it.text, "page": it.page}
+             "heading": it.heading, "item_no": it.item_no, "text": it.text, "page": it.page,
+             **_box(it.bbox)}
         )
         out["quantities"].extend(
             _quantity_rows(
@@ -135,7 +143,7 @@ def document_to_records(doc: Document) -> dict[str, list[dict]]:
             out["cells"].append(
                 {"doc_id": d, "page": c.page, "table_no": g.table_no, "row": c.row, "col": c.col,
                  "rowspan": c.rowspan, "colspan": c.colspan, "text": c.text,
-                 "x0": c.bbox[0], "top": c.bbox[1], "x1": c.bbox[2], "bottom": c.bbox[3]}
+                 **_box(c.bbox), "agreement": c.agreement}
             )
         for lo in g.leftovers:
             out["leftovers"].append(

@@ -10,20 +10,17 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import signal
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Optional
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from . import __version__
-from .engines import ENGINES, get_engine
+from .engines import ENGINES, get_engine, region_to_grid
 from .errors import (
     CorruptPdf,
     EmptyFile,
@@ -35,9 +32,8 @@ from .errors import (
     SesakuError,
     UnmappedFont,
 )
-from .grid import cell_boxes_to_grid
 from .interpret import table_to_plan
-from .locate import lines_have_table_header, page_to_regions
+from .locate import page_to_regions
 from .models import Document, Grid, Narrative, Plan, SourceRef
 from .narrative import lines_to_plan_title, pages_to_narrative
 from .pages import PageView, pdf_page_to_view
@@ -162,7 +158,7 @@ def extract_document(
     path = Path(path)
     check_file(path, limits)
     sha = file_sha256(path)
-    grid_of = get_engine(engine)
+    get_engine(engine)  # an unknown engine fails before any work
     with _open(path, password) as pdf:
         try:
             page_count = len(pdf.pages)
@@ -195,7 +191,7 @@ def extract_document(
                         )
                 regions = page_to_regions(view.lines, view.table_bboxes, continuing)
                 for table_no, bbox in enumerate(regions, 1):
-                    grids.append(cell_boxes_to_grid(number, table_no, grid_of(path, page, bbox), view.chars))
+                    grids.append(region_to_grid(engine, path, page, bbox, view.chars, number, table_no))
                 if not regions and not grids:
                     prose.append(view)
                 continuing = bool(regions)
@@ -301,79 +297,4 @@ def extract_to_records(path: str, options: Options, progress: Optional[ProgressF
     return report, records
 
 
-def collect_pdfs(paths: Iterable[str]) -> list[Path]:
-    """PDF files named directly or found in folders (sorted, no duplicates)."""
-    found: dict[Path, None] = {}
-    for p in map(Path, paths):
-        if p.is_dir():
-            for child in sorted(p.iterdir()):
-                if child.is_file() and child.suffix.lower() == ".pdf":
-                    found.setdefault(child, None)
-        else:
-            found.setdefault(p, None)
-    return list(found)
-
-
-def run_batch(
-    pdfs: Sequence[Path],
-    options: Options,
-    *,
-    workers: int = 1,
-    on_done: Optional[Callable[[DocumentReport], None]] = None,
-    progress_for: Optional[Callable[[Path], ProgressFn]] = None,
-) -> tuple[list[DocumentReport], dict[str, dict]]:
-    """Extract many documents; reports in input order and records per doc_id."""
-    results: dict[int, tuple[DocumentReport, Optional[dict]]] = {}
-    first_with_id: dict[str, Path] = {}
-    todo = []
-    for i, pdf in enumerate(pdfs):
-        owner = first_with_id.setdefault(pdf.stem, pdf)
-        if owner is pdf:
-            todo.append(i)
-            continue
-        # doc_id is the file stem; two files with one stem would mix their rows.
-        results[i] = (
-            DocumentReport(
-                path=str(pdf), doc_id=pdf.stem, status="failed", error_kind="duplicate_doc_id",
-                error=f"{pdf}: doc_id {pdf.stem!r} is already taken by {owner}; rename one of the files",
-            ),
-            None,
-        )
-        if on_done:
-            on_done(results[i][0])
-    if workers <= 1 or len(todo) <= 1:
-        for i in todo:
-            pdf = pdfs[i]
-            results[i] = extract_to_records(str(pdf), options, progress_for(pdf) if progress_for else None)
-            if on_done:
-                on_done(results[i][0])
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {i: pool.submit(extract_to_records, str(pdfs[i]), options) for i in todo}
-            for i, future in futures.items():
-                results[i] = future.result()
-                if on_done:
-                    on_done(results[i][0])
-    reports = [results[i][0] for i in range(len(pdfs))]
-    records = {results[i][0].doc_id: results[i][1] for i in range(len(pdfs)) if results[i][1] is not None}
-    return reports, records
-
-
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
-def run_report(reports: Sequence[DocumentReport], engine: str) -> dict:
-    return {
-        "sesaku_version": __version__,
-        "engine": engine,
-        "documents": [vars(r) for r in reports],
-        "summary": {
-            "documents": len(reports),
-            "extracted": sum(r.status == "ok" for r in reports),
-            "failed": sum(r.status != "ok" for r in reports),
-        },
-    }
-
-
-__all__ = ["ENGINES", "extract_document", "run_batch", "Limits", "Options"]
+__all__ = ["ENGINES", "extract_document", "extract_to_records", "Limits", "Options", "DocumentReport"]

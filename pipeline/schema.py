@@ -50,6 +50,13 @@ TEXT = _f("text", "string", "本文", "Item text as printed, without bullet glyp
 ROW_NO = _f("row_no", "integer", "行番号", "1-based sub-row of the measure; null for a cell merged over all sub-rows", "施策内の行番号(全行結合セルは空)")
 ROW_LABEL = _f("row_label", "string", "行ラベル", "Sub-row label printed as (LABEL) at the top of 現状; null if none", "サブ行のラベル((…)で記載)")
 
+BOX = (
+    _f("x0", "number", "左", "Left edge (pt) of the cell or paragraph the text was read from, on its page", "読み取り元セル・段落の左端(pt)"),
+    _f("top", "number", "上", "Top edge (pt, from the page top)", "上端(pt、ページ上端から)"),
+    _f("x1", "number", "右", "Right edge (pt)", "右端(pt)"),
+    _f("bottom", "number", "下", "Bottom edge (pt)", "下端(pt)"),
+)
+
 TABLES: dict[str, TableSchema] = {}
 
 
@@ -96,7 +103,7 @@ _table(TableSchema(
 
 _table(TableSchema(
     "current_items", "現状", "One row per 現状 (current state) item",
-    (DOC_ID, MEASURE_NO, ROW_NO, ROW_LABEL, ITEM_NO, TEXT, PAGE),
+    (DOC_ID, MEASURE_NO, ROW_NO, ROW_LABEL, ITEM_NO, TEXT, PAGE, *BOX),
     ("doc_id", "measure_no", "row_no", "item_no"),
     ((("doc_id", "measure_no"), "measures", ("doc_id", "measure_no")),),
 ))
@@ -111,7 +118,7 @@ _table(TableSchema(
         _f("and_after", "boolean", "以降", "The year column is open-ended (…年度以降)", "「以降」の年度列", True),
         _f("first_year", "integer", "開始年度", "First fiscal year the target cell covers", "目標セルの最初の年度", True),
         _f("last_year", "integer", "終了年度", "Last fiscal year the target cell covers", "目標セルの最後の年度", True),
-        ITEM_NO, TEXT, PAGE,
+        ITEM_NO, TEXT, PAGE, *BOX,
     ),
     ("doc_id", "measure_no", "row_no", "first_year", "fiscal_year", "item_no"),
     ((("doc_id", "measure_no"), "measures", ("doc_id", "measure_no")),),
@@ -122,7 +129,7 @@ _table(TableSchema(
     (
         DOC_ID, MEASURE_NO,
         _f("block", "string", "区分", "outcomes | changes (【環境等の変化・課題等】) | revised_targets (【変更後の目標】)", "実施結果 / 環境等の変化・課題等 / 変更後の目標", True),
-        ITEM_NO, TEXT, PAGE,
+        ITEM_NO, TEXT, PAGE, *BOX,
     ),
     ("doc_id", "measure_no", "block", "item_no"),
     ((("doc_id", "measure_no"), "measures", ("doc_id", "measure_no")),),
@@ -135,7 +142,7 @@ _table(TableSchema(
         _f("program", "string", "アクションプログラム名", "Program name as in the prose heading", "本文のアクションプログラム名", True),
         _f("section", "string", "区分", "results (【主な実施結果】) | next_steps (【課題と…取組】)", "主な実施結果 / 課題と取組", True),
         _f("heading", "string", "小見出し", "Sub-heading of the results; null for next_steps", "主な実施結果の小見出し"),
-        ITEM_NO, TEXT, PAGE,
+        ITEM_NO, TEXT, PAGE, *BOX,
     ),
     ("doc_id", "program_no", "section", "heading", "item_no"),
     ((("doc_id", "program_no"), "programs", ("doc_id", "program_no")),),
@@ -175,6 +182,7 @@ _table(TableSchema(
         _f("top", "number", "上", "Top edge from the page top (pt)", "上端(pt)", True),
         _f("x1", "number", "右", "Right edge (pt)", "右端(pt)", True),
         _f("bottom", "number", "下", "Bottom edge (pt)", "下端(pt)", True),
+        _f("agreement", "string", "エンジン一致", "With --engine both: both | pdfplumber_only | camelot_only | differ; null with one engine", "2エンジンの一致状況"),
     ),
     ("doc_id", "page", "table_no", "row", "col"),
 ))

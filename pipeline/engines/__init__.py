@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..models import BBox
+from ..grid import cell_boxes_to_grid
+from ..models import BBox, Grid
 from . import pdfplumber_engine
 
 CellBoxesFn = Callable[[object, object, BBox], list[BBox]]
@@ -27,3 +28,9 @@ def get_engine(name: str) -> CellBoxesFn:
         return ENGINES[name]
     except KeyError:
         raise ValueError(f"unknown engine {name!r}; choose one of: {', '.join(sorted(ENGINES))}") from None
+
+
+def region_to_grid(engine: str, path, page, bbox: BBox, chars, page_no: int, table_no: int) -> Grid:
+    """The Grid of one table region as read by the named engine."""
+    boxes = get_engine(engine)(path, page, bbox)
+    return cell_boxes_to_grid(page_no, table_no, boxes, chars)
