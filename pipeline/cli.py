@@ -15,7 +15,7 @@ from . import __version__
 from .emit import CSV_ENCODINGS, CsvEncodingError, merge_rows, to_json, write_tables
 from .engines import ENGINES
 from .batch import collect_pdfs, default_workers, run_batch, run_report
-from .run import DocumentReport, Limits, Options
+from .run import DocumentReport, Limits, Options, parse_pages
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING = 0, 1, 2
 
@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def extract(args: argparse.Namespace) -> int:
+    try:
+        parse_pages(args.pages, 1)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
     pdfs = collect_pdfs(args.paths)
     if not pdfs:
         print(f"error: no PDF found in {', '.join(args.paths)}", file=sys.stderr)
