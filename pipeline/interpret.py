@@ -34,7 +34,7 @@ from .models import (
 from .stitch import is_program_row, is_result_row
 
 MEASURE_MARKS = "○◯〇"
-_PROGRAM = re.compile(r"^(?:(?P<kind>[^：:【]*)[：:])?(?P<name>.+?)【\s*達成状況区分\s*[：:]?\s*(?P<rating>[^】]+)】")
+_PROGRAM = re.compile(r"^(?:(?P<kind>[^：:【]*)[：:])?(?P<name>.+?)(?:【\s*達成状況区分\s*[：:]?\s*(?P<rating>[^】]+)】.*)?$")
 _RATING_AFTER = re.compile(r"達成状況区分\s*[：:]?\s*([0-9０-９][\s*＊]*)")
 _LABEL = re.compile(r"^[(（]([^()（）]+)[)）]$")
 
@@ -205,7 +205,9 @@ def table_to_plan(table: Table) -> Plan:
         measure = None
 
     for row in table.rows:
-        if is_program_row(row, n_cols) and "達成状況区分" in compact(row.cells[0].text):
+        # A row spanning the whole table opens a program, rated or not
+        # (some plans print the rating only in the prose).
+        if is_program_row(row, n_cols) and compact(row.cells[0].text):
             close_measure()
             name, raw = parse_program_row(row.cells[0].text)
             programs.append(

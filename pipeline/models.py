@@ -7,7 +7,7 @@ DataFrames or any particular document.  Coordinates are pdfplumber's
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -247,5 +247,4 @@ class Document:
     plan: Plan
     narrative: Narrative
     grids: tuple[Grid, ...]
-    quantities: tuple = ()
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
