@@ -29,6 +29,20 @@ extract: $(STAMP) ## Extract every PDF in raw_pdfs/ into extracted/
 test: $(STAMP) ## Run the test suite
 	$(PY) -m pytest -q
 
+.PHONY: package
+package: $(STAMP) ## Bundle extracted/ for an open-data portal: dist/<name>/ and dist/<name>.zip
+	$(PY) -m pipeline package --from extracted/ --out dist/
+
+.PHONY: notebooks
+notebooks: $(STAMP) ## Execute the notebooks on extracted/ (outputs saved in the .ipynb)
+	test -f extracted/_run.json || $(MAKE) extract
+	$(PY) -m jupytext --sync notebooks/*.py
+	$(VENV)/bin/jupyter-execute --inplace notebooks/*.ipynb
+
+.PHONY: dictionary
+dictionary: $(STAMP) ## Regenerate docs/DATA_DICTIONARY.md from pipeline/schema.py
+	$(PY) -m pipeline.dictionary
+
 .PHONY: clean
 clean: ## Remove extracted outputs (keeps raw_pdfs/ and .venv)
 	rm -rf extracted/* dist/
