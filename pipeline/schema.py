@@ -7,6 +7,7 @@ data dictionary, so the four can never drift apart.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Optional
 
@@ -222,6 +223,10 @@ def arrow_schema(table: TableSchema) -> pa.Schema:
             "title_ja": table.title_ja,
             "description": table.description,
             "primary_key": ",".join(table.primary_key),
+            "foreign_keys": json.dumps(
+                [{"fields": list(f), "reference": {"resource": r, "fields": list(rf)}} for f, r, rf in table.foreign_keys],
+                ensure_ascii=False,
+            ),
         },
     )
 
