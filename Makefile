@@ -43,6 +43,11 @@ notebooks: $(STAMP) ## Execute the notebooks on extracted/ (outputs saved in the
 dictionary: $(STAMP) ## Regenerate docs/DATA_DICTIONARY.md from pipeline/schema.py
 	$(PY) -m pipeline.dictionary
 
+.PHONY: audit
+audit: $(STAMP) ## Visual audit report of extracted/ into audit/ (open audit/<doc_id>/index.html)
+	test -f extracted/_run.json || $(MAKE) extract
+	$(PY) -m pipeline audit extracted/ --out audit/
+
 .PHONY: clean
 clean: ## Remove extracted outputs (keeps raw_pdfs/ and .venv)
 	rm -rf extracted/* dist/
