@@ -14,6 +14,7 @@ from typing import Optional, Sequence
 from . import __version__
 from .emit import CSV_ENCODINGS, CsvEncodingError, merge_rows, to_json, write_tables
 from .engines import ENGINES
+from .datapackage import datapackage_json
 from .batch import collect_pdfs, default_workers, run_batch, run_report
 from .run import DocumentReport, Limits, Options, parse_pages
 
@@ -67,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-mb", type=float, default=Limits.max_bytes / 1024 / 1024, help="largest PDF accepted")
     ex.add_argument("--max-pages", type=int, default=Limits.max_pages, help="most pages accepted")
     ex.add_argument("--seconds-per-page", type=float, default=Limits.seconds_per_page, help="time limit per page")
+    ex.add_argument(
+        "--max-memory-mb", type=float, default=Limits.max_memory_mb, help="memory one document may use (0: no limit)"
+    )
     pk = sub.add_parser("package", help="bundle extracted CSVs with metadata for an open-data portal")
     pk.add_argument("--from", dest="source", type=Path, default=Path("extracted"), help="extracted folder")
     pk.add_argument("--out", type=Path, default=Path("dist"), help="bundle folder")
@@ -93,7 +97,8 @@ def extract(args: argparse.Namespace) -> int:
         pages=args.pages,
         password=args.password,
         limits=Limits(
-            max_bytes=int(args.max_mb * 1024 * 1024), max_pages=args.max_pages, seconds_per_page=args.seconds_per_page
+            max_bytes=int(args.max_mb * 1024 * 1024), max_pages=args.max_pages, seconds_per_page=args.seconds_per_page,
+            max_memory_mb=args.max_memory_mb,
         ),
     )
     workers = args.workers or min(default_workers(), len(pdfs))
@@ -106,27 +111,51 @@ def extract(args: argparse.Namespace) -> int:
         on_done=lambda r: print(_summary_line(r), file=sys.stderr),
         progress_for=lambda p: _progress(sys.stderr, p.name),
     )
+    from .emit import write_text_atomic
+
+    def _kinds(failed: Sequence[DocumentReport]) -> str:
+        counts: dict[str, int] = {}
+        for r in failed:
+            counts[r.error_kind or "error"] = counts.get(r.error_kind or "error", 0) + 1
+        return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+
     ok = [r for r in reports if r.status == "ok"]
     for r in ok:
         for w in r.warnings:
             print(f"warning {r.path}: {w}", file=sys.stderr)
+        lost = r.accounting.get("leftover", 0)
+        if lost:
+            print(f"warning {r.path}: {lost} character(s) inside the table went to no field; see leftovers.csv", file=sys.stderr)
+    report = run_report(reports, args.engine)
+    run_json = args.out / "_run.json"
     if not ok:
-        print(f"nothing extracted: {len(reports)} document(s) failed; no output written to {args.out}", file=sys.stderr)
+        # Every run leaves its report; the previous tables stay as they were.
+        report["outputs"] = "unchanged: nothing was extracted"
+        write_text_atomic(run_json, to_json(report))
+        print(f"nothing extracted: {len(reports)} document(s) failed ({_kinds(reports)}); "
+              f"previous tables in {args.out} left unchanged; see {run_json}", file=sys.stderr)
         return EXIT_NOTHING
     ordered = [records[doc_id] for doc_id in sorted(records)]
+    report["outputs"] = "written"
     try:
         write_tables(
             merge_rows(ordered),
             args.out,
-            extra_files={"_run.json": to_json(run_report(reports, args.engine))},
+            extra_files={
+                "_run.json": to_json(report),
+                "datapackage.json": datapackage_json(args.csv_encoding, args.csv_headers),
+            },
             csv_encoding=args.csv_encoding,
             csv_headers=args.csv_headers,
         )
     except CsvEncodingError as exc:
-        print(f"error: {exc}; nothing written to {args.out}", file=sys.stderr)
+        report["outputs"] = f"unchanged: {exc}"
+        write_text_atomic(run_json, to_json(report))
+        print(f"error: {exc}; no table written to {args.out}", file=sys.stderr)
         return EXIT_NOTHING
-    failed = len(reports) - len(ok)
-    print(f"{len(ok)} of {len(reports)} document(s) extracted into {args.out}" + (f"; {failed} failed (see _run.json)" if failed else ""), file=sys.stderr)
+    failed = [r for r in reports if r.status != "ok"]
+    print(f"{len(ok)} of {len(reports)} document(s) extracted into {args.out}"
+          + (f"; {len(failed)} failed ({_kinds(failed)}; see {run_json})" if failed else ""), file=sys.stderr)
     return EXIT_OK if not failed else EXIT_SOME_FAILED
 
 

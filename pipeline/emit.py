@@ -10,6 +10,7 @@ give byte-identical files.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -75,6 +76,13 @@ def write_parquet(table: TableSchema, frame: pd.DataFrame, path: Path) -> None:
     pq.write_table(frame_to_arrow(table, frame), path, compression="zstd", write_statistics=True)
 
 
+STAGING_PREFIX = ".staging-"
+# Written last into a staging folder: its files are complete and may be
+# moved into place (by this run, or by the next one if this one is killed
+# while moving them).
+COMPLETE_MARKER = ".complete"
+
+
 def write_tables(
     tables: Mapping[str, Sequence[Mapping]],
     out_dir: Path,
@@ -86,13 +94,17 @@ def write_tables(
     """Write every table as Parquet and CSV into out_dir, atomically.
 
     ``extra_files`` maps file names to text content (the run report, the
-    data package) written in the same staged move.
+    data package) written in the same staged move.  Each file is replaced
+    with one rename; a run killed before the moves leaves every previous
+    file as it was, one killed during the moves (a window of a few
+    renames) is completed by the next run's ``recover``.
     """
     if csv_encoding not in CSV_ENCODINGS:
         raise ValueError(f"unknown CSV encoding {csv_encoding!r}; choose one of {', '.join(CSV_ENCODINGS)}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    recover(out_dir)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     try:
         written = []
         for name, table in TABLES.items():
@@ -104,10 +116,100 @@ def write_tables(
             (staging / file_name).write_text(content, encoding="utf-8")
             written.append(file_name)
         for file_name in written:
-            os.replace(staging / file_name, out_dir / file_name)
+            _fsync(staging / file_name)
+        (staging / COMPLETE_MARKER).write_text("\n".join(written) + "\n", encoding="utf-8")
+        _fsync(staging / COMPLETE_MARKER)
+        _commit(staging, out_dir, written)
         return [out_dir / f for f in written]
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_text_atomic(path: Path, content: str) -> Path:
+    """One text file replaced in one rename (the run report of a run that
+    produced no tables, which must not touch the previous tables)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        _fsync_dir(path.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return path
+
+
+def recover(out_dir: Path) -> list[str]:
+    """Finish or discard what killed runs left in out_dir; the file names moved.
+
+    A staging folder with its completion marker holds a whole, finished
+    output whose moves were interrupted: the moves are completed, so the
+    folder never stays a mix of two runs.  Without the marker it is an
+    unfinished write and is deleted.  Folders of a run still alive are
+    left alone.
+    """
+    moved: list[str] = []
+    for staged in sorted(Path(out_dir).glob(STAGING_PREFIX + "*")):
+        if _owner_alive(staged.name):
+            continue
+        marker = staged / COMPLETE_MARKER
+        if staged.is_dir() and marker.is_file():
+            names = [n for n in marker.read_text(encoding="utf-8").split("\n") if n]
+            moved += _commit(staged, Path(out_dir), names)
+        if staged.is_dir():
+            shutil.rmtree(staged, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                staged.unlink()
+    return moved
+
+
+def _commit(staging: Path, out_dir: Path, names: Sequence[str]) -> list[str]:
+    moved = []
+    for file_name in names:
+        source = staging / file_name
+        if source.exists():  # an interrupted commit moved some already
+            os.replace(source, out_dir / file_name)
+            moved.append(file_name)
+    _fsync_dir(out_dir)
+    return moved
+
+
+def _owner_alive(name: str) -> bool:
+    try:
+        pid = int(name[len(STAGING_PREFIX):].split("-", 1)[0])
+    except ValueError:
+        return False
+    if pid == os.getpid():
+        return False  # an earlier write of this very process that was interrupted
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _fsync(path: Path) -> None:
+    # Data on disk before the rename makes it visible: a crash of the
+    # machine must not leave a renamed but empty file.
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    with contextlib.suppress(OSError):  # not possible on every platform
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def to_json(value) -> str:

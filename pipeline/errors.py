@@ -50,3 +50,20 @@ class NoPlanTable(SesakuError):
 
 class LimitExceeded(SesakuError):
     kind = "limit"
+
+
+class NoPagesSelected(SesakuError):
+    kind = "no_pages"
+
+
+class BadOption(SesakuError):
+    """An option that cannot apply to this document (e.g. a malformed --pages)."""
+
+    kind = "usage"
+
+
+# Every kind a failed document can report; "internal" (a bug) is not among them.
+KINDS = frozenset(
+    cls.kind for cls in (NotAPdf, EmptyFile, CorruptPdf, EncryptedPdf, NoTextLayer, UnmappedFont,
+                         NoPlanTable, LimitExceeded, NoPagesSelected, BadOption)
+)

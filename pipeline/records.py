@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from .leftovers import account
 from .models import BBox, Document, Item, Measure
 from .quantities import find_quantities
 
@@ -145,9 +146,5 @@ def document_to_records(doc: Document) -> dict[str, list[dict]]:
                  "rowspan": c.rowspan, "colspan": c.colspan, "text": c.text,
                  **_box(c.bbox), "agreement": c.agreement}
             )
-        for lo in g.leftovers:
-            out["leftovers"].append(
-                {"doc_id": d, "page": lo.page, "text": lo.text, "reason": lo.reason,
-                 "x0": lo.bbox[0], "top": lo.bbox[1], "x1": lo.bbox[2], "bottom": lo.bbox[3]}
-            )
+    out["leftovers"] = list(account(doc).rows)
     return out
