@@ -51,7 +51,9 @@ def grid_to_columns(grid: Grid) -> tuple[tuple[Column, ...], float]:
         Column("current", compact(current.text), current.bbox[0], current.bbox[2]),
     ]
     for cell in years:
-        label = parse_year_label(cell.text)
+        label = parse_year_label(cell.text, errors="null")
+        if label is None:
+            raise NoTableHeader(f"page {grid.page}: year column header {compact(cell.text)!r} is not a fiscal year")
         columns.append(
             Column("target", compact(cell.text), cell.bbox[0], cell.bbox[2], label.fiscal_year, label.and_after)
         )
