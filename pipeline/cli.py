@@ -13,7 +13,7 @@ from typing import Optional, Sequence
 
 from . import __version__
 from .emit import CSV_ENCODINGS, CsvEncodingError, merge_rows, to_json, write_tables
-from .engines import ENGINES
+from .engines import ENGINES, PREFER
 from .datapackage import datapackage_json
 from .batch import collect_pdfs, default_workers, run_batch, run_report
 from .run import DocumentReport, Limits, Options, parse_pages
@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--pages", help="pages to read, e.g. 1-3,7 (default: all)")
     ex.add_argument("--password", help="password of encrypted PDFs")
     ex.add_argument("--engine", default="pdfplumber", choices=sorted(ENGINES), help="grid engine")
+    ex.add_argument(
+        "--prefer", default=PREFER[0], choices=PREFER, help="with --engine both: whose cell is kept where the engines differ"
+    )
     ex.add_argument("--workers", type=int, default=None, help="parallel documents (default: CPU count)")
     ex.add_argument("--dask", metavar="ADDRESS", help="send documents to this Dask scheduler (e.g. tcp://127.0.0.1:8786)")
     ex.add_argument("--force", action="store_true", help="re-extract unchanged PDFs too (default: reuse the cache)")
@@ -94,6 +97,7 @@ def extract(args: argparse.Namespace) -> int:
         return EXIT_NOTHING
     options = Options(
         engine=args.engine,
+        prefer=args.prefer,
         pages=args.pages,
         password=args.password,
         limits=Limits(

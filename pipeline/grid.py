@@ -18,7 +18,7 @@ from .text import chars_to_lines, lines_to_text
 EDGE_TOLERANCE = 2.0
 
 
-def _cluster(values: Sequence[float]) -> tuple[float, ...]:
+def cluster_edges(values: Sequence[float]) -> tuple[float, ...]:
     edges: list[float] = []
     for v in sorted(values):
         if edges and v - edges[-1] <= EDGE_TOLERANCE:
@@ -27,7 +27,7 @@ def _cluster(values: Sequence[float]) -> tuple[float, ...]:
     return tuple(edges)
 
 
-def _band(edges: Sequence[float], value: float) -> int:
+def band_index(edges: Sequence[float], value: float) -> int:
     i = bisect.bisect_left(edges, value - EDGE_TOLERANCE)
     return min(i, len(edges) - 1)
 
@@ -97,12 +97,26 @@ def assign_chars(chars: Sequence[dict], boxes: Sequence[BBox]) -> tuple[list[lis
 
 
 def cell_boxes_to_grid(
-    page_no: int, table_no: int, boxes: Sequence[BBox], chars: Sequence[dict]
+    page_no: int, table_no: int, boxes: Sequence[BBox], chars: Sequence[dict], region: BBox | None = None
 ) -> Grid:
-    """Bands, spans and text for the cells of one table region."""
-    col_edges = _cluster([b[0] for b in boxes] + [b[2] for b in boxes])
-    row_edges = _cluster([b[1] for b in boxes] + [b[3] for b in boxes])
-    boxes = sorted(boxes, key=lambda b: (_band(row_edges, b[1]), _band(col_edges, b[0])))
+    """Bands, spans and text for the cells of one table region.
+
+    An engine that found no cells yields an empty grid whose glyphs are all
+    leftovers (``region`` says where to look), so no text goes missing.
+    """
+    if not boxes:
+        x0, top, x1, bottom = region or (0.0, 0.0, 0.0, 0.0)
+        inside = [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom]
+        return Grid(
+            page=page_no, table_no=table_no, bbox=(x0, top, x1, bottom), col_edges=(), row_edges=(), cells=(),
+            leftovers=tuple(
+                Leftover(page_no, line.text, (line.x0, line.top, line.x1, line.bottom), "the engine found no cells here")
+                for line in chars_to_lines(inside)
+            ),
+        )
+    col_edges = cluster_edges([b[0] for b in boxes] + [b[2] for b in boxes])
+    row_edges = cluster_edges([b[1] for b in boxes] + [b[3] for b in boxes])
+    boxes = sorted(boxes, key=lambda b: (band_index(row_edges, b[1]), band_index(col_edges, b[0])))
     bbox = (col_edges[0], row_edges[0], col_edges[-1], row_edges[-1])
     inside = [
         ch for ch in chars
@@ -112,15 +126,15 @@ def cell_boxes_to_grid(
     per_box, stray = assign_chars(inside, boxes)
     cells = []
     for box, glyphs in zip(boxes, per_box):
-        col, row = _band(col_edges, box[0]), _band(row_edges, box[1])
+        col, row = band_index(col_edges, box[0]), band_index(row_edges, box[1])
         text = lines_to_text(chars_to_lines(glyphs), box[0], box[2])
         cells.append(
             Cell(
                 page=page_no,
                 row=row,
                 col=col,
-                rowspan=max(1, _band(row_edges, box[3]) - row),
-                colspan=max(1, _band(col_edges, box[2]) - col),
+                rowspan=max(1, band_index(row_edges, box[3]) - row),
+                colspan=max(1, band_index(col_edges, box[2]) - col),
                 text=text,
                 bbox=tuple(round(v, 2) for v in box),
             )

@@ -27,7 +27,7 @@ from typing import Iterable, Iterator
 
 from .items import BULLETS, clean_text
 from .locate import HEADER_WORDS
-from .models import Cell, Document, Item, Measure
+from .models import Cell, Document, Measure
 
 _SPACE = re.compile(r"\s+")
 _DASH_BULLET = re.compile(r"^[-－‐]\s+")

@@ -30,6 +30,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from normalizers.errors import NormalizeError
 
+from .agreement import grids_to_agreement_counts
 from .engines import ENGINES, get_engine, region_to_grid
 from .errors import (
     BadOption,
@@ -302,6 +303,7 @@ def extract_document(
     path: Path | str,
     *,
     engine: str = "pdfplumber",
+    prefer: str = "pdfplumber",
     pages: Optional[str] = None,
     password: Optional[str] = None,
     limits: Limits = Limits(),
@@ -315,7 +317,7 @@ def extract_document(
     damage: list[str] = []
     with parser_warnings(damage):
         try:
-            document = _extract(path, sha, engine, pages, password, limits, progress)
+            document = _extract(path, sha, (engine, prefer), pages, password, limits, progress)
         except _DAMAGE as exc:
             raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
     if damage:
@@ -327,7 +329,8 @@ def extract_document(
     return document
 
 
-def _extract(path, sha, engine, pages, password, limits, progress) -> Document:
+def _extract(path, sha, engine: tuple[str, str], pages, password, limits, progress) -> Document:
+    """``engine`` is (engine name, preferred engine where two disagree)."""
     with time_limit(limits.seconds_per_page, path, what="opening the PDF (its cross-reference table)"):
         pdf = _open(path, password)
         try:
@@ -341,7 +344,7 @@ def _extract(path, sha, engine, pages, password, limits, progress) -> Document:
         _close(pdf)
 
 
-def _read(pdf, path, sha, engine, pages, limits, progress, page_count) -> Document:
+def _read(pdf, path, sha, engine: tuple[str, str], pages, limits, progress, page_count) -> Document:
     if page_count > limits.max_pages:
         raise LimitExceeded(path, f"{page_count} pages, over the {limits.max_pages}-page limit; raise --max-pages to allow it")
     try:
@@ -380,7 +383,9 @@ def _read(pdf, path, sha, engine, pages, limits, progress, page_count) -> Docume
                     scanned.append(number)
                 regions = page_to_regions(view.lines, view.table_bboxes, continuing)
                 for table_no, bbox in enumerate(regions, 1):
-                    grids.append(region_to_grid(engine, path, page, bbox, view.chars, number, table_no))
+                    grids.append(
+                        region_to_grid(engine[0], path, page, bbox, view.chars, number, table_no, prefer=engine[1])
+                    )
                 if not regions and not grids:
                     prose.append(view)
                 continuing = bool(regions)
@@ -469,11 +474,14 @@ class DocumentReport:
     # Where the characters inside the table regions went (leftovers.account):
     # into fields, explained as headings/labels/bullets, or left over.
     accounting: dict = field(default_factory=dict)
+    # With --engine both: how many cells the two engines agree on.
+    agreement: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Options:
     engine: str = "pdfplumber"
+    prefer: str = "pdfplumber"
     pages: Optional[str] = None
     password: Optional[str] = None
     limits: Limits = Limits()
@@ -485,7 +493,7 @@ def extract_to_records(path: str, options: Options, progress: Optional[ProgressF
     report = DocumentReport(path=str(path), doc_id=Path(path).stem)
     try:
         doc = extract_document(
-            path, engine=options.engine, pages=options.pages, password=options.password,
+            path, engine=options.engine, prefer=options.prefer, pages=options.pages, password=options.password,
             limits=options.limits, progress=progress,
         )
         records = document_to_records(doc)
@@ -494,6 +502,7 @@ def extract_to_records(path: str, options: Options, progress: Optional[ProgressF
         report.rows = {name: len(rows) for name, rows in records.items()}
         report.warnings = list(doc.warnings)
         report.accounting = account(doc).summary
+        report.agreement = grids_to_agreement_counts(doc.grids)
     except SesakuError as exc:
         records = None
         report.status, report.error, report.error_kind = "failed", str(exc), exc.kind
