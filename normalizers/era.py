@@ -35,10 +35,12 @@ _FY = re.compile(
     rf"(?:(?P<era>{_ERA_NAMES})(?P<n>{_NUM})|(?P<ini>[MTSHRmtshr])\.?(?P<ni>\d{{1,2}})"
     r"|(?P<west>\d{4}))(?:年度?)?"
 )
-_LABEL = re.compile(
-    rf"(?:(?P<west>\d{{4}})(?:\((?P<era>{_ERA_NAMES})(?P<n>{_NUM})\))?"
-    rf"|(?P<era2>{_ERA_NAMES})(?P<n2>{_NUM}))年度?(?P<after>以降)?"
+# One year written one way: 2011 | 平成23 | H23.  A label prints one or more
+# of them for the same year ("2019(令和元)", "平成31(令和元)").
+_YEAR_TOKEN = re.compile(
+    rf"(?P<west>\d{{4}})|(?P<era>{_ERA_NAMES})(?P<n>{_NUM})|(?P<ini>[MTSHR])\.?(?P<ni>\d{{1,2}})"
 )
+_LABEL_TAIL = re.compile(r"年度?(?P<after>以降)?$")
 _WS = re.compile("[ \u3000\u00a0\t\n]+")
 
 
@@ -99,22 +101,29 @@ def parse_year_label(s: Optional[str], *, errors: Errors = "raise") -> Optional[
     if not isinstance(s, str):
         return fail(s, "year label is not a string", errors)
     label = _clean(s)
-    m = _LABEL.fullmatch(label)
-    if not m:
+    tail = _LABEL_TAIL.search(label)
+    head = label[: tail.start()] if tail else ""
+    tokens = list(_YEAR_TOKEN.finditer(head))
+    # Whatever is not a year must be the brackets around the second way of
+    # writing it; a range (2014～2016年度) or free text is not one year.
+    if not tail or not tokens or _YEAR_TOKEN.sub("", head).strip("()") != "":
         return fail(s, "not a fiscal-year label", errors)
     try:
-        if m.group("west"):
-            year = _check_west(int(m.group("west")), s)
-            if m.group("era"):
-                era_year = _era_to_year(m.group("era"), m.group("n"), s)
-                if era_year != year:
-                    return fail(s, f"western year {year} and era year {era_year} disagree",
-                                errors)
-        else:
-            year = _era_to_year(m.group("era2"), m.group("n2"), s)
+        years = []
+        for t in tokens:
+            if t.group("west"):
+                years.append(_check_west(int(t.group("west")), s))
+            elif t.group("era"):
+                years.append(_era_to_year(t.group("era"), t.group("n"), s))
+            else:
+                era = next(n for n, i, _ in ERAS if i == t.group("ini"))
+                years.append(_era_to_year(era, t.group("ni"), s))
     except NormalizeError as exc:
         return fail(s, exc.reason, errors)
-    return YearLabel(fiscal_year=year, and_after=m.group("after") is not None, label=label)
+    if len(set(years)) > 1:
+        return fail(s, f"the years written in it disagree ({', '.join(map(str, years))})", errors)
+    year = years[0]
+    return YearLabel(fiscal_year=year, and_after=tail.group("after") is not None, label=label)
 
 
 def to_era(year: int) -> tuple[str, int]:

@@ -49,9 +49,19 @@ def test_parse_year_label_reads_header_variants(raw, year, after, label):
 
 
 def test_parse_year_label_rejects_disagreeing_years():
-    with pytest.raises(NormalizeError, match=r"western year 2009 and era year 2008 disagree: '2009\(平成20\)年度'"):
+    with pytest.raises(NormalizeError, match=r"the years written in it disagree \(2009, 2008\): '2009\(平成20\)年度'"):
         parse_year_label("2009(平成20)年度")
     assert parse_year_label("2009(平成20)年度", errors="null") is None
+
+
+def test_parse_year_label_accepts_two_eras_and_initials_for_one_year():
+    assert parse_year_label("平成31(令和元)年度") == YearLabel(2019, False, "平成31(令和元)年度")
+    assert parse_year_label("R4年度以降") == YearLabel(2022, True, "R4年度以降")
+
+
+def test_parse_year_label_rejects_a_range_of_years():
+    with pytest.raises(NormalizeError, match="not a fiscal-year label"):
+        parse_year_label("2014(平成26)～2016(平成28)年度")
 
 
 def test_parse_year_label_rejects_non_label():
