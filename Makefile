@@ -48,6 +48,10 @@ audit: $(STAMP) ## Visual audit report of extracted/ into audit/ (open audit/<do
 	test -f extracted/_run.json || $(MAKE) extract
 	$(PY) -m pipeline audit extracted/ --out audit/
 
+.PHONY: bench
+bench: $(STAMP) ## Benchmark against camelot/pdfplumber (~15 min; writes bench/RESULTS.md)
+	$(PY) bench/bench.py $(BENCH_ARGS)
+
 .PHONY: clean
 clean: ## Remove extracted outputs (keeps raw_pdfs/ and .venv)
 	rm -rf extracted/* dist/

@@ -1,20 +1,47 @@
-"""Many documents: isolation, parallel workers, the run report.
+"""Many documents: isolation, parallel workers, a Dask cluster, the cache, the run report.
 
 Each document is extracted on its own (``run.extract_to_records`` never
 raises), so one bad file is reported and never stops or corrupts the
-others.  Results are gathered in input order so that a parallel run
-writes exactly what a serial run writes.
+others.  Results are gathered in input order whatever ran them (this
+process, a pool of worker processes, a Dask cluster, the cache), so a
+parallel, distributed or incremental run writes exactly the bytes a
+serial run writes.
+
+The cache keeps each successfully extracted document's records under
+``cache_dir``, keyed by the PDF's sha256, its doc_id and a fingerprint of
+everything else the records depend on (sesaku's version and code, the
+PDF libraries' versions, the options).  An unchanged PDF is then read
+from the cache instead of being extracted again; any change to the file
+or to sesaku is a miss, and the document is extracted afresh.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import os
+import pickle
+import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
 
 from . import __version__
-from .run import DocumentReport, Options, ProgressFn, extract_to_records
+from .run import DocumentReport, Options, ProgressFn, extract_to_records, file_sha256
+
+Result = tuple[DocumentReport, Optional[dict]]
+
+# Bumped when the layout of a cache entry changes, so old entries are misses.
+CACHE_FORMAT = 1
+
+# Libraries whose behaviour shapes the records: a different version may
+# read the same PDF differently, so it must not reuse cached records.
+_RECORD_LIBRARIES = ("pdfplumber", "pdfminer.six", "fugashi", "unidic-lite", "jaconv", "kanjize")
 
 
 def collect_pdfs(paths: Iterable[str]) -> list[Path]:
@@ -30,6 +57,182 @@ def collect_pdfs(paths: Iterable[str]) -> list[Path]:
     return list(found)
 
 
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+# ---------------------------------------------------------------- the cache
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """sesaku's version plus a digest of its source and of the PDF libraries' versions.
+
+    ``__version__`` alone is not bumped for every change made between
+    releases; hashing the source means an edited pipeline never serves
+    records that the new code would not produce.
+    """
+    digest = hashlib.sha256(f"sesaku {__version__} cache {CACHE_FORMAT}\n".encode())
+    root = Path(__file__).resolve().parent.parent
+    for package in ("pipeline", "normalizers"):
+        for source in sorted((root / package).rglob("*.py")):
+            digest.update(source.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(source.read_bytes())
+    for name in _RECORD_LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}=={version}\n".encode())
+    return digest.hexdigest()
+
+
+def options_fingerprint(options: Options) -> str:
+    """What of the options decides the records (the password only as a digest)."""
+    password = hashlib.sha256(options.password.encode()).hexdigest() if options.password else None
+    described = {
+        "engine": options.engine,
+        "pages": options.pages,
+        "password": password,
+        "limits": asdict(options.limits),
+    }
+    return json.dumps(described, sort_keys=True)
+
+
+def cache_key(sha256: str, doc_id: str, options: Options) -> str:
+    # doc_id is in every row, so a renamed copy of a PDF is a different entry.
+    text = "\n".join((sha256, doc_id, code_fingerprint(), options_fingerprint(options)))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _entry_dir(cache_dir: Path, doc_id: str) -> Path:
+    # One folder per doc_id (hashed: a stem may hold any character), so
+    # storing a new version of a document can drop its stale entries.
+    return cache_dir / hashlib.sha256(doc_id.encode()).hexdigest()[:20]
+
+
+def cache_load(cache_dir: Path, doc_id: str, key: str) -> Optional[Result]:
+    """The cached (report, records) for this key, or None (missing or unreadable)."""
+    path = _entry_dir(cache_dir, doc_id) / f"{key}.pickle"
+    try:
+        with open(path, "rb") as fh:
+            entry = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a truncated or foreign file is a miss, never an error
+        return None
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return None
+    return entry["report"], entry["records"]
+
+
+def cache_store(cache_dir: Path, doc_id: str, key: str, report: DocumentReport, records: dict) -> None:
+    """Keep this document's records; the older entries of the same doc_id go."""
+    folder = _entry_dir(cache_dir, doc_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    entry = {"key": key, "report": report, "records": records}
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, folder / f"{key}.pickle")  # readers see a whole entry or none
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    for stale in folder.glob("*.pickle"):
+        if stale.name != f"{key}.pickle":
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def _from_cache(pdf: Path, options: Options, cache_dir: Path) -> tuple[Optional[str], Optional[Result]]:
+    """(key, cached result or None); key is None when the file cannot be hashed."""
+    started = time.perf_counter()
+    try:
+        sha = file_sha256(pdf)
+    except OSError:
+        return None, None  # extract_to_records reports the unreadable file
+    key = cache_key(sha, pdf.stem, options)
+    hit = cache_load(cache_dir, pdf.stem, key)
+    if hit is None:
+        return key, None
+    report, records = hit
+    # The entry may come from the same bytes under another folder.
+    report.path = str(pdf)
+    report.cached = True
+    report.seconds = round(time.perf_counter() - started, 3)
+    return key, (report, records)
+
+
+# ---------------------------------------------------------------- running
+
+
+def _duplicate(pdf: Path, owner: Path) -> DocumentReport:
+    # doc_id is the file stem; two files with one stem would mix their rows.
+    return DocumentReport(
+        path=str(pdf), doc_id=pdf.stem, status="failed", error_kind="duplicate_doc_id",
+        error=f"{pdf}: doc_id {pdf.stem!r} is already taken by {owner}; rename one of the files",
+    )
+
+
+def _lost(pdf: Path, why: str) -> Result:
+    """A document whose worker vanished (killed, out of memory, cluster gone)."""
+    return (
+        DocumentReport(
+            path=str(pdf), doc_id=pdf.stem, status="failed", error_kind="internal",
+            error=f"{pdf}: {why} (the other documents are not affected; run it alone to see more)",
+        ),
+        None,
+    )
+
+
+def _run_serial(pdfs, todo, options, progress_for) -> Iterable[tuple[int, Result]]:
+    for i in todo:
+        pdf = pdfs[i]
+        yield i, extract_to_records(str(pdf), options, progress_for(pdf) if progress_for else None)
+
+
+def _run_processes(pdfs, todo, options, workers) -> Iterable[tuple[int, Result]]:
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+        futures = {i: pool.submit(extract_to_records, str(pdfs[i]), options) for i in todo}
+        for i, future in futures.items():
+            try:
+                yield i, future.result()
+            except Exception as exc:  # BrokenProcessPool: a worker died (OOM killer, crash)
+                yield i, _lost(pdfs[i], f"the worker process died ({type(exc).__name__})")
+
+
+def _run_dask(pdfs, todo, options, address: str) -> Iterable[tuple[int, Result]]:
+    """The same per-document task on an existing Dask distributed scheduler.
+
+    Workers open the PDFs themselves, so they must see the files at the
+    same absolute paths (a shared filesystem); reports are rewritten to the
+    paths as given so that they match a local run.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise RuntimeError("--dask needs the 'distributed' package: pip install 'sesaku[dask]'") from None
+    with Client(address, set_as_default=False) as client:
+        futures = {}
+        for i in todo:
+            absolute = str(pdfs[i].resolve())
+            # pure=False: a file may change between runs under the same path.
+            futures[i] = (absolute, client.submit(extract_to_records, absolute, options, pure=False))
+        for i, (absolute, future) in futures.items():
+            try:
+                report, records = future.result()
+            except Exception as exc:
+                yield i, _lost(pdfs[i], f"the Dask task failed ({type(exc).__name__}: {exc})")
+                continue
+            given = str(pdfs[i])
+            report.path = given
+            if report.error:
+                report.error = report.error.replace(absolute, given)
+            yield i, (report, records)
+
+
 def run_batch(
     pdfs: Sequence[Path],
     options: Options,
@@ -40,59 +243,76 @@ def run_batch(
     dask_address: Optional[str] = None,
     cache_dir: Optional[Path] = None,
 ) -> tuple[list[DocumentReport], dict[str, dict]]:
-    """Extract many documents; reports in input order and records per doc_id."""
-    if dask_address:
-        raise NotImplementedError("--dask is not available yet")
-    results: dict[int, tuple[DocumentReport, Optional[dict]]] = {}
+    """Extract many documents; reports in input order and records per doc_id.
+
+    ``workers`` > 1 runs documents in that many processes, ``dask_address``
+    sends them to a Dask scheduler instead; ``cache_dir`` reuses the records
+    of unchanged documents and keeps those of newly extracted ones.
+    ``on_done`` is called once per document, in input order.
+    """
+    pdfs = [Path(p) for p in pdfs]
+    results: dict[int, Result] = {}
+    keys: dict[int, str] = {}
     first_with_id: dict[str, Path] = {}
-    todo = []
+    todo: list[int] = []
     for i, pdf in enumerate(pdfs):
         owner = first_with_id.setdefault(pdf.stem, pdf)
-        if owner is pdf:
-            todo.append(i)
+        if owner is not pdf:
+            results[i] = (_duplicate(pdf, owner), None)
             continue
-        # doc_id is the file stem; two files with one stem would mix their rows.
-        results[i] = (
-            DocumentReport(
-                path=str(pdf), doc_id=pdf.stem, status="failed", error_kind="duplicate_doc_id",
-                error=f"{pdf}: doc_id {pdf.stem!r} is already taken by {owner}; rename one of the files",
-            ),
-            None,
-        )
-        if on_done:
-            on_done(results[i][0])
-    if workers <= 1 or len(todo) <= 1:
-        for i in todo:
-            pdf = pdfs[i]
-            results[i] = extract_to_records(str(pdf), options, progress_for(pdf) if progress_for else None)
-            if on_done:
-                on_done(results[i][0])
+        if cache_dir is not None:
+            key, hit = _from_cache(pdf, options, Path(cache_dir))
+            if key is not None:
+                keys[i] = key
+            if hit is not None:
+                results[i] = hit
+                continue
+        todo.append(i)
+
+    if dask_address:
+        fresh = _run_dask(pdfs, todo, options, dask_address)
+    elif workers <= 1 or len(todo) <= 1:
+        fresh = _run_serial(pdfs, todo, options, progress_for)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {i: pool.submit(extract_to_records, str(pdfs[i]), options) for i in todo}
-            for i, future in futures.items():
-                results[i] = future.result()
-                if on_done:
-                    on_done(results[i][0])
+        fresh = _run_processes(pdfs, todo, options, workers)
+
+    reported = 0
+
+    def report_ready() -> None:
+        nonlocal reported
+        while reported < len(pdfs) and reported in results:
+            if on_done:
+                on_done(results[reported][0])
+            reported += 1
+
+    report_ready()
+    for i, (report, records) in fresh:
+        results[i] = (report, records)
+        if cache_dir is not None and records is not None and i in keys and report.status == "ok":
+            with contextlib.suppress(OSError):  # a full disk costs speed, not the run
+                cache_store(Path(cache_dir), report.doc_id, keys[i], report, records)
+        report_ready()
+
     reports = [results[i][0] for i in range(len(pdfs))]
     records = {results[i][0].doc_id: results[i][1] for i in range(len(pdfs)) if results[i][1] is not None}
     return reports, records
 
 
-def default_workers() -> int:
-    return max(1, os.cpu_count() or 1)
-
-
 def run_report(reports: Sequence[DocumentReport], engine: str) -> dict:
+    documents = []
+    for r in reports:
+        entry = dict(vars(r))
+        # True when the records were reused from the cache (unchanged PDF).
+        entry["cached"] = r.cached
+        documents.append(entry)
     return {
         "sesaku_version": __version__,
         "engine": engine,
-        "documents": [vars(r) for r in reports],
+        "documents": documents,
         "summary": {
             "documents": len(reports),
             "extracted": sum(r.status == "ok" for r in reports),
             "failed": sum(r.status != "ok" for r in reports),
+            "cached": sum(r.cached for r in reports),
         },
     }
-
-

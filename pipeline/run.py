@@ -476,6 +476,7 @@ class DocumentReport:
     accounting: dict = field(default_factory=dict)
     # With --engine both: how many cells the two engines agree on.
     agreement: dict = field(default_factory=dict)
+    cached: bool = False  # taken from the cache of an earlier run (same bytes, code, options)
 
 
 @dataclass(frozen=True)
