@@ -10,6 +10,7 @@ undo that: ``visible_chars`` drops what cannot be seen and doubled glyphs,
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from typing import Iterable, Sequence
@@ -24,11 +25,25 @@ FAKE_BOLD_TOLERANCE = 1.0
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
 
+@functools.lru_cache(maxsize=4096)
 def font_family(fontname: str) -> str:
     return _SUBSET_PREFIX.sub("", fontname or "")
 
 
 def _is_white(color) -> bool:
+    # Called for every glyph and rule; a page uses a handful of colours.
+    try:
+        return _is_white_cached(color)
+    except TypeError:  # unhashable (pattern) colours
+        return _is_white_uncached(color)
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_white_cached(color) -> bool:
+    return _is_white_uncached(color)
+
+
+def _is_white_uncached(color) -> bool:
     if color is None:
         return False
     if isinstance(color, (int, float)):

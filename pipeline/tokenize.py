@@ -1,9 +1,10 @@
 """Morphological tokens (fugashi + unidic-lite) with offsets into the input.
 
-One Tagger per process: building it loads the dictionary (~50 ms, tens of
-MB), so it is created on first use and cached.  The cache is keyed by PID
-because a MeCab handle inherited through fork() is not safe to share; a
-forked worker transparently builds its own.
+One Tagger per process and thread: building it loads the dictionary
+(~50 ms, tens of MB), so it is created on first use and cached.  The cache
+is keyed by PID because a MeCab handle inherited through fork() is not
+safe to share, and held per thread because Dask workers run tasks in
+threads and a MeCab handle is not thread-safe.
 """
 
 from __future__ import annotations
@@ -17,21 +18,16 @@ import fugashi
 
 from normalizers.width import to_halfwidth_ascii
 
-_lock = threading.Lock()
-_tagger: Optional[fugashi.Tagger] = None
-_tagger_pid: Optional[int] = None
+_local = threading.local()
 
 
 def get_tagger() -> fugashi.Tagger:
-    """The process-wide Tagger, created lazily (again after a fork)."""
-    global _tagger, _tagger_pid
+    """This process's and thread's Tagger, created lazily (again after a fork)."""
     pid = os.getpid()
-    if _tagger is None or _tagger_pid != pid:
-        with _lock:
-            if _tagger is None or _tagger_pid != pid:
-                _tagger = fugashi.Tagger()
-                _tagger_pid = pid
-    return _tagger
+    if getattr(_local, "pid", None) != pid:
+        _local.tagger = fugashi.Tagger()
+        _local.pid = pid
+    return _local.tagger
 
 
 @dataclass(frozen=True)

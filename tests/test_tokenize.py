@@ -1,4 +1,5 @@
 import multiprocessing as mp
+import os
 
 from pipeline import tokenize as tk
 from pipeline.tokenize import Token, get_tagger, tokenize
@@ -39,17 +40,31 @@ def test_tagger_is_created_once_per_process():
 
 
 def _surfaces_in_child(q):
-    q.put([t.surface for t in tokenize("8件の契約")])
+    inherited = tk._local.pid
+    tokens = [t.surface for t in tokenize("8件の契約")]
+    q.put((tokens, inherited != os.getpid(), tk._local.pid == os.getpid()))
 
 
 def test_tagger_is_rebuilt_after_fork():
     get_tagger()
-    parent = tk._tagger
+    parent = get_tagger()
     ctx = mp.get_context("fork")
     q = ctx.Queue()
     p = ctx.Process(target=_surfaces_in_child, args=(q,))
     p.start()
-    assert q.get(timeout=30) == ["8", "件", "の", "契約"]
+    tokens, inherited_from_parent, rebuilt_for_child = q.get(timeout=30)
     p.join(timeout=30)
     assert p.exitcode == 0
-    assert tk._tagger is parent
+    assert tokens == ["8", "件", "の", "契約"]
+    assert inherited_from_parent and rebuilt_for_child
+    assert get_tagger() is parent
+
+
+def test_each_thread_gets_its_own_tagger():
+    import threading
+
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(get_tagger()))
+    thread.start()
+    thread.join()
+    assert seen and seen[0] is not get_tagger()
