@@ -35,8 +35,8 @@ ENGINE_PAIR = ("pdfplumber", "camelot")
 LABELS = ("both", "pdfplumber_only", "camelot_only", "differ")
 
 # Two cell corners within this distance (pt) are the same corner.  The two
-# engines place the same rule at most 0.35pt apart on plan6 and
-# plan6-excel; on the plan6-quirks pages whose rules are stroked per cell
+# engines place the same rule at most 0.35pt apart on the word-processor and
+# the spreadsheet fixture; on the quirks fixture pages whose rules are stroked per cell
 # with overshooting ends, camelot puts the table's outer frame up to 2.15pt
 # further out.  Distinct band borders are at least 13pt apart (a header
 # row), so 4pt cannot pair two different corners.

@@ -86,7 +86,7 @@ def merged_down(cell: LogicalCell, rows: Sequence[TableRow], n_columns: int) -> 
 
     Within a page the rowspan says so.  Across a page break a merge is
     invisible: writers draw the continuation as a blank cell, exactly like
-    an empty one (plan6.pdf pages 6-7: the 2010 and the 以降 cells both
+    an empty one (the word-processor fixture pages 6-7: the 2010 and the 以降 cells both
     continue blank).  Then only a blank-continued cell in the last, open-ended
     year column counts as merged: that is where a standing 事業推進 sits,
     while an empty middle-year cell of a sub-row is common.

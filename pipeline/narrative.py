@@ -194,7 +194,7 @@ def content_to_layout(content: Sequence[tuple[int, Line]]) -> Layout:
     sizes = [line.size for _, line in content if line.size]
     # Most prose lines are full, so the upper quartile of their right ends
     # is the text's right edge; the maximum would be a line that hangs
-    # punctuation into the margin (ぶら下げ, +1em in plan6.pdf).
+    # punctuation into the margin (ぶら下げ, +1em in the word-processor fixture).
     edge = x1s[(3 * len(x1s)) // 4] if x1s else 0.0
     return Layout(right_edge=edge, body_size=statistics.median(sizes) if sizes else 10.5)
 
@@ -214,12 +214,12 @@ def ends_paragraph(prev: Line, line: Line, layout: Layout) -> bool:
 
     A sentence ending short of the right edge closes it; a short line
     without a full stop is a wrap forced by an unbreakable word
-    (plan6-excel: 「…強化に努」+「め、NPO…」).  A change of typeface (bold
+    (the spreadsheet fixture: 「…強化に努」+「め、NPO…」).  A change of typeface (bold
     sub-heading after a body line) closes it wherever the line ended.
     """
     size = prev.size or layout.body_size
     # Half an em: in the fixtures a wrapped line ending in 。 stops within
-    # 1.6pt of the edge (plan6-excel's word-wrap slack), while a paragraph
+    # 1.6pt of the edge (the spreadsheet fixture's word-wrap slack), while a paragraph
     # ending in 。 leaves room for at least one more glyph (>= 10.6pt).
     short = prev.x1 < layout.right_edge - 0.5 * size
     if short and _SENTENCE_END.search(prev.text):
@@ -321,7 +321,7 @@ class _State:
 def is_unbulleted_item(para: Paragraph, state: _State, layout: Layout) -> bool:
     """A plain paragraph is an item, not a sub-heading, when next steps have no
     sub-headings, or when it hangs under the bullet above in the bullets'
-    typeface (plan6-quirks drops the glyph of 「このほか、…」)."""
+    typeface (the quirks fixture drops the glyph of 「このほか、…」)."""
     if state.section == "next_steps":
         return True
     bullet = state.last_bullet

@@ -18,7 +18,7 @@ from typing import Iterable, Sequence
 from .models import Line
 
 # A glyph repeated within this distance (pt) is fake bold, not content.
-# plan6-quirks draws the copy +0.3pt off; real word processors use 0.2-0.5pt,
+# the quirks fixture draws the copy +0.3pt off; real word processors use 0.2-0.5pt,
 # while two genuine adjacent glyphs are at least ~4pt apart at 8pt.
 FAKE_BOLD_TOLERANCE = 1.0
 
@@ -186,7 +186,7 @@ def _run_width(text: str, size: float) -> float:
     """Estimated width of the unbreakable Latin/number run a line starts with.
 
     Writers wrap such runs (``(16,363㎡)``) whole, so the line above may end
-    short although it is a soft wrap (plan6-excel page 10).
+    short although it is a soft wrap (the spreadsheet fixture page 10).
     """
     m = _LEADING_RUN.match(text)
     if not m:
@@ -211,7 +211,7 @@ def _is_hard_break(prev: Line, line: Line, ctx: dict) -> bool:
         return True
     if prev.text[:1] in MEASURE_MARKS and not ctx["fonts_vary"]:
         # Without a typographic cue, a full ○ line continues only into a
-        # short tail that is no sentence (plan6-excel: 「…環境の」+「向上」);
+        # short tail that is no sentence (the spreadsheet fixture: 「…環境の」+「向上」);
         # a full next line is the description.
         full = prev.x1 >= ctx["fill"] - 1.5 * size
         tail = line.x1 < ctx["fill"] - 1.5 * size and not line.text.endswith("。")

@@ -8,7 +8,7 @@ one merged cell, so they are joined here and their box is returned.
 camelot's own text is never used; ``pipeline.grid`` assigns the glyphs.
 
 camelot reads a whole page at a time and renders it at 300 dpi (~0.65 s
-CPU per table page of plan6.pdf against ~0.01 s for the pdfplumber engine),
+CPU per table page of the word-processor fixture against ~0.01 s for the pdfplumber engine),
 so each page is parsed once and its boxes are cached per (file, page).
 """
 
@@ -33,13 +33,13 @@ CAMELOT_OPTIONS = {
     "use_fallback": False,
     # Lines seen on the rendered page OR-ed with the PDF's vector rules
     # (camelot 2's default, pinned).  "raster" alone loses 3-20 cells on
-    # each of the nine plan6-quirks table pages (thin-rectangle rules render
+    # each of the nine table pages of the quirks fixture (thin-rectangle rules render
     # faintly, per-cell strokes leave gaps); "vector" alone also matches every
     # fixture and skips rendering, but then both engines read the very
     # same drawing operators and a second opinion adds little.
     "engine": "combined",
     # Rules within line_tol pt are one line; a joint may be joint_tol pt off
-    # a line.  plan6-quirks pages 6, 10, 12-14 stroke rules per cell with
+    # a line.  the quirks fixture pages 6, 10, 12-14 stroke rules per cell with
     # ends overshooting or 1-2pt short of the corners: at camelot's default
     # 2/2 all five pages gain phantom column bands, with 4/2 pages 10 and 13
     # and with 2/4 pages 6, 10 and 12-14 still break; 3/3 (the pdfplumber
@@ -53,8 +53,8 @@ CAMELOT_OPTIONS = {
     "line_scale": 15,
     # Background processing inverts the image to find white rules on dark
     # fills.  No fixture has any; with it on, the grey cell shading of
-    # plan6-excel becomes rules (pages 5-9 gain up to 68 phantom cells) and
-    # plan6-quirks pages 6, 13, 14 break.
+    # the spreadsheet fixture becomes rules (pages 5-9 gain up to 68 phantom cells) and
+    # the quirks fixture pages 6, 13, 14 break.
     "process_background": False,
     # copy_text/split_text only change camelot's own text, which sesaku
     # never uses (glyphs are assigned by pipeline.grid).

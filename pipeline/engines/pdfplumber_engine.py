@@ -16,7 +16,7 @@ from ..text import _is_white
 
 # Edges closer than this are one rule.  Thin-rectangle borders put their
 # two long edges 0.5pt apart and per-cell strokes overshoot or stop 1-2pt
-# short of the corners (plan6-quirks pages 6-14); 3pt snaps and joins both
+# short of the corners (the quirks fixture pages 6-14); 3pt snaps and joins both
 # while real columns are never closer than ~20pt.
 TABLE_SETTINGS = {
     "snap_tolerance": 3,
