@@ -51,7 +51,11 @@ ROOT = HERE.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 WORK = HERE / "_work"
 FIXTURE_PDFS = ("plan6.pdf", "plan6-excel.pdf", "plan6-quirks.pdf")
-TOOLS = ("sesaku", "camelot", "pdfplumber", "floor", "pdfium")
+TOOLS = ("sesaku", "camelot", "pdfplumber", "floor", "pdfium", "sesaku-camelot", "sesaku-both")
+# sesaku with its other grid engines: one row per engine, on the fixtures
+# only (camelot's page rendering makes them ~4x slower than the default, so
+# on the large document they would double the bench's run time).
+FIXTURE_ONLY = ("sesaku-camelot", "sesaku-both")
 CHILD_TIMEOUT = 1800  # s; camelot needs ~0.6 s/page here, 300 pages ~3-6 min
 
 # Issue 6 targets on the large document.
@@ -65,13 +69,14 @@ TARGET_RSS_RATIO = 1.5  # sesaku peak RSS, large / 11-page fixture, at most
 
 def _child(tool: str, pdf: str, scratch: str) -> dict:
     """Run one tool once on one PDF in this (fresh) process; imports are not timed."""
-    if tool == "sesaku":
+    if tool.startswith("sesaku"):
         sys.path.insert(0, str(ROOT))
         from pipeline.cli import main
 
+        engine = tool.partition("-")[2] or "pdfplumber"
         out = Path(scratch) / "out"
         started = time.perf_counter()
-        code = main(["extract", pdf, "--out", str(out), "--force", "--workers", "1"])
+        code = main(["extract", pdf, "--out", str(out), "--force", "--workers", "1", "--engine", engine])
         work = time.perf_counter() - started
         run = json.loads((out / "_run.json").read_text(encoding="utf-8"))["documents"][0]
         if code != 0 or run["status"] != "ok":
@@ -419,6 +424,8 @@ def main(argv=None) -> int:
     large_runs = args.large_runs or (1 if args.quick else 2)
     large_pages = args.large_pages or (110 if args.quick else 300)
     tools = [t for t in TOOLS if t in args.tools.split(",")]
+    if args.quick and args.tools == ",".join(TOOLS):
+        tools = [t for t in tools if t not in FIXTURE_ONLY]
     for needed in ("sesaku", "camelot", "floor"):
         if needed not in tools:
             parser.error(f"--tools must include {needed} (the targets need it)")
@@ -445,6 +452,8 @@ def main(argv=None) -> int:
             if round_no >= wanted:
                 continue
             for tool in tools:
+                if doc is large and tool in FIXTURE_ONLY:
+                    continue
                 res = measure(tool, doc)
                 measured.setdefault((doc.name, tool), []).append(res)
                 print(
