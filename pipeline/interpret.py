@@ -32,11 +32,11 @@ from .models import (
     TargetCell,
 )
 from .stitch import is_program_row, is_result_row
+from .text import label_of
 
 MEASURE_MARKS = "○◯〇"
 _PROGRAM = re.compile(r"^(?:(?P<kind>[^：:【]*)[：:])?(?P<name>.+?)(?:【\s*達成状況区分\s*[：:]?\s*(?P<rating>[^】]+)】.*)?$")
 _RATING_AFTER = re.compile(r"達成状況区分\s*[：:]?\s*([0-9０-９][\s*＊]*)")
-_LABEL = re.compile(r"^[(（]([^()（）]+)[)）]$")
 
 
 def to_rating(raw: Optional[str], warnings: list[str], where: str) -> Optional[Rating]:
@@ -139,9 +139,9 @@ def _sub_row(row: TableRow, columns, merged: Sequence[LogicalCell]) -> MeasureRo
     if current_cell is not None:
         fragments = list(current_cell.fragments)
         first_line = fragments[0].text.split("\n", 1)
-        m = _LABEL.match(compact(first_line[0])) if first_line[0] else None
-        if m:
-            label = clean_text(m.group(1))
+        inner = label_of(compact(first_line[0])) if first_line[0] else None
+        if inner:
+            label = clean_text(inner)
             rest = first_line[1] if len(first_line) > 1 else ""
             fragments[0] = type(fragments[0])(fragments[0].page, rest, fragments[0].bbox)
         current = fragments_to_items(fragments)
@@ -235,6 +235,10 @@ def table_to_plan(table: Table) -> Plan:
             if any(c.text.strip() for c in row.cells):
                 warnings.append(f"page {row.page}: a row outside any measure was skipped")
             continue
+        if name_cell is not None and 0 not in row.covered and name_cell.text.strip():
+            # The name cell merged down over the sub-rows, continued on a new
+            # page: its text carries on the description.
+            measure["description"] += clean_text("".join(name_cell.text.split()))
         measure["rows"].append(row)
     close_measure()
     return Plan(

@@ -123,8 +123,8 @@ def _continues(row: TableRow, previous: TableRow, n_columns: int) -> bool:
         return False
     if any(c.first_col == 0 and c.text for c in row.cells):
         return False  # a new measure starts here
-    texts = [c.text for c in row.cells if c.text]
-    return bool(texts) and not any(starts_item(t.lstrip()) for t in texts)
+    first_lines = [c.text.lstrip().split("\n", 1)[0] for c in row.cells if c.text.strip()]
+    return bool(first_lines) and not any(starts_item(line) for line in first_lines)
 
 
 def _merge(previous: TableRow, row: TableRow) -> TableRow:

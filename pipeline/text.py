@@ -167,11 +167,29 @@ def chars_to_lines(chars: Iterable[dict]) -> list[Line]:
 ITEM_BULLETS = "●・○◯〇◎■□◆◇▪▫•※"
 _CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))  # ①..⑳
 _STARTS_ITEM = re.compile(rf"^([{re.escape(ITEM_BULLETS)}{_CIRCLED}【]|[(（]参考[)）])")
-_LABEL_LINE = re.compile(r"^[(（][^()（）]+[)）]$")
+
+
+def label_of(text: str) -> str | None:
+    """The LABEL of a line that is one bracketed label, ``(LABEL)``; else None.
+
+    Brackets may nest (``(融資(仮称))``): the opening bracket must close at
+    the very end of the line, so ``(仮称)センター(A)`` is not a label.
+    """
+    text = text.strip()
+    if len(text) < 3 or text[0] not in "(（" or text[-1] not in ")）":
+        return None
+    depth = 0
+    for i, c in enumerate(text):
+        depth += 1 if c in "(（" else -1 if c in ")）" else 0
+        if depth == 0 and i < len(text) - 1:
+            return None
+    if depth != 0:
+        return None
+    return text[1:-1].strip() or None
 
 
 def starts_item(text: str) -> bool:
-    return bool(_STARTS_ITEM.match(text)) or bool(_LABEL_LINE.match(text))
+    return bool(_STARTS_ITEM.match(text)) or label_of(text) is not None
 
 
 def _unbalanced(text: str) -> bool:
@@ -196,16 +214,18 @@ def _run_width(text: str, size: float) -> float:
 
 def _is_hard_break(prev: Line, line: Line, ctx: dict) -> bool:
     size = prev.size or 8.0
+    full = prev.x1 >= ctx["fill"] - 1.5 * size
     if starts_item(line.text):
-        if _LABEL_LINE.match(line.text) and _unbalanced(prev.text):
-            return False  # "(…)" completing a bracket opened above
+        if label_of(line.text) is not None and (_unbalanced(prev.text) or full):
+            # "(…)" completing a bracket opened above, or a bracketed count
+            # wrapped onto its own line after a full one: "…の開催" + "(5社)".
+            return False
         # A middle dot opening a wrapped line inside a ●-list is 協議・調整
         # broken at the dot, not a new bullet.
-        full = prev.x1 >= ctx["fill"] - 1.5 * size
         if line.text[0] == "・" and ctx["bullet"] not in ("・", None) and full:
             return False
         return True
-    if _LABEL_LINE.match(prev.text) or prev.text.endswith("】"):
+    if ctx["prev_is_label"] or prev.text.endswith("】"):
         return True
     if line.font and prev.font and line.font != prev.font:
         return True
@@ -249,13 +269,17 @@ def lines_to_text(lines: Sequence[Line], cell_x0: float, cell_x1: float) -> str:
         "fonts_vary": len({ln.font for ln in lines if ln.font}) > 1,
         "centred": centred,
         "item_x0": lines[0].x0,
+        "prev_is_label": label_of(lines[0].text) is not None,
     }
     parts = [lines[0].text]
     for prev, line in zip(lines, lines[1:]):
         if _is_hard_break(prev, line, ctx):
             parts.append("\n" + line.text)
             ctx["item_x0"] = line.x0
-        elif _is_latin(prev.text[-1]) and _is_latin(line.text[0]):
+            ctx["prev_is_label"] = label_of(line.text) is not None
+            continue
+        ctx["prev_is_label"] = False
+        if _is_latin(prev.text[-1]) and _is_latin(line.text[0]):
             parts.append(" " + line.text)
         else:
             parts.append(line.text)
