@@ -56,6 +56,12 @@ def targets(rng: random.Random, n_years: int, first_row: bool, multi_row: bool) 
     return out
 
 
+def _widths(rng: random.Random, n_years: int) -> list[float]:
+    shares = [rng.uniform(1.2, 2.0), rng.uniform(1.0, 1.8)] + [rng.uniform(0.7, 1.3) for _ in range(n_years)]
+    usable = 780.0
+    return [usable * s / sum(shares) for s in shares]
+
+
 def random_plan(seed: int):
     rng = random.Random(seed)
     n_years = rng.randint(3, 6)
@@ -98,6 +104,8 @@ def random_plan(seed: int):
         "line_style": rng.choice(("lines", "rects")),
         "letter_spaced_header": rng.random() < 0.5,
         "rows_per_page": drawing_rows_per_page,
+        # Other writers, other column widths (landscape A4 minus margins).
+        "col_widths": None if rng.random() < 0.5 else _widths(rng, n_years),
     }
     return labels, programs, drawing
 
