@@ -25,12 +25,11 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from .items import BULLETS, clean_text
+from .items import clean_text, strip_bullet
 from .locate import HEADER_WORDS
 from .models import Cell, Document, Measure
 
 _SPACE = re.compile(r"\s+")
-_DASH_BULLET = re.compile(r"^[-－‐]\s+")
 _BLOCK_HEADING = re.compile(r"^【[^】0-9０-９]+】$")
 # Labels the 施策計画 form prints around its data (the same words
 # ``interpret`` reads rows by); they carry no value of their own.
@@ -98,13 +97,10 @@ def _cell_text(cell: Cell) -> tuple[str, int]:
         line = line.strip()
         if not line:
             continue
-        if line[0] in BULLETS:
-            line, form = line[1:].strip(), form + 1
-        else:
-            m = _DASH_BULLET.match(line)
-            if m:
-                line, form = line[m.end():], form + len(_norm(m.group(0)))
-        squashed = _norm(line)
+        stripped, bulleted = strip_bullet(line)
+        if bulleted:
+            form += len(_norm(line)) - len(_norm(stripped))
+        squashed = _norm(stripped)
         if _BLOCK_HEADING.match(squashed):
             form += len(squashed)
             continue
