@@ -42,6 +42,11 @@ def _summary_line(report: DocumentReport) -> str:
         return f"FAILED {report.error}"
     rows = report.rows
     extra = f", {len(report.warnings)} warning(s)" if report.warnings else ""
+    if report.agreement:
+        a = report.agreement
+        extra += f", engines agree on {a['both']} of {a['cells']} cells ({a['differ']} differ)"
+    if report.cached:
+        extra += " (unchanged: from the cache)"
     return (
         f"ok     {report.path}: {report.pages} pages, {rows.get('programs', 0)} programs, "
         f"{rows.get('measures', 0)} measures, {rows.get('targets', 0)} target rows, "
