@@ -1,6 +1,6 @@
 """Synthetic PDFs for unit tests: 施策計画 tables drawn from a grid, plus bad inputs.
 
-Grids use the format of ``/work/shared/fixtures/plan6/plan6.grid.json``: a list of rows, each a list
+Grids use the format of ``tests/fixtures/plan6.grid.json``: a list of rows, each a list
 of cells ``{"r", "c", "rowspan", "colspan", "text"}`` (lines separated by "\\n"), header rows once.
 
     from synth import build_table_pdf, plan_grid, year_labels, Program, Measure, SubRow, Target
