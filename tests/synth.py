@@ -327,7 +327,7 @@ def _prose_page(c, text, W, H, font, size=10.5):
 def build_table_pdf(path, grid, *, page_size=landscape(A4), col_widths=None, font="HeiseiMin-W3",
                     font_size=7, letter_spaced_header=False, title="施策計画", rows_per_page=None,
                     break_before=(), rotate=0, prose_pages=(), line_style="lines",
-                    header_rows=2) -> Drawing:
+                    header_rows=2, repeat_header=True) -> Drawing:
     """Render ``grid`` (plan6.grid.json format) as a ruled table PDF at ``path``.
 
     - The first ``header_rows`` rows repeat at the top of each table page (text centred); the title
@@ -413,7 +413,8 @@ def build_table_pdf(path, grid, *, page_size=landscape(A4), col_widths=None, fon
     stored = (W, H) if rotate in (0, 180) else (H, W)
     drawn_pages = []
     for pno, body in enumerate(page_rows):
-        rows = list(range(header_rows)) + body
+        # Some writers print the header on the first table page only.
+        rows = (list(range(header_rows)) if pno == 0 or repeat_header else []) + body
         tops, y = {}, top0
         for r in rows:
             tops[r] = y
@@ -456,7 +457,9 @@ def build_table_pdf(path, grid, *, page_size=landscape(A4), col_widths=None, fon
         _draw_edges(c, edges, H, line_style)
         c.restoreState()
         c.showPage()
-        drawn_pages.append(DrawnPage(len(prose_idx) + pno, rows, page_cells, header_rows))
+        drawn_pages.append(
+            DrawnPage(len(prose_idx) + pno, rows, page_cells, header_rows if pno == 0 or repeat_header else 0)
+        )
     c.save()
 
     data = buf.getvalue()

@@ -132,3 +132,18 @@ def test_ratings_and_blocks_of_the_result_row(tmp_path, line_style):
     ]
     program = records["programs"][0]
     assert (program["program"], program["rating"], program["rating_revised"]) == ("産業の振興", 3, True)
+
+
+def test_header_printed_on_the_first_page_only_still_gives_every_page(tmp_path):
+    programs = [
+        Program("産業の振興", "3", [
+            Measure(f"施策{n}の推進", "推進します。", rows=[SubRow([f"現況{n}"], [Target(0, [f"目標{n}"], span=4)])],
+                    outcomes=[f"成果{n}を得ました。"])
+            for n in range(1, 5)
+        ])
+    ]
+    drawing = build_table_pdf(tmp_path / "once.pdf", plan_grid(HEISEI, programs), rows_per_page=3, repeat_header=False)
+    assert len(drawing.pages) >= 3
+    _, records, got = extract_programs(tmp_path / "once.pdf")
+    assert squash(got) == squash(plan_truth(HEISEI, programs))
+    assert sorted({c["page"] for c in records["cells"]}) == [p.index + 1 for p in drawing.pages]
