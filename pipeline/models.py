@@ -200,6 +200,9 @@ class Program:
     rating: Optional[Rating]
     measures: tuple[Measure, ...]
     page: int
+    # The plan section it belongs to (a report may hold several).
+    plan_no: Optional[int] = None
+    plan_name: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def document_to_records(doc: Document) -> dict[str, list[dict]]:
         n = prose.get(p.no)
         out["programs"].append(
             {
-                "doc_id": d, "plan_no": doc.plan.plan_no, "plan_name": doc.plan.plan_name,
+                "doc_id": d, "plan_no": p.plan_no, "plan_name": p.plan_name,
                 "program_no": p.no, "program": p.name,
                 "rating": p.rating.value if p.rating else None,
                 "rating_revised": p.rating.revised if p.rating else None,

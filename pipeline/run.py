@@ -45,14 +45,13 @@ from .errors import (
     SesakuError,
     UnmappedFont,
 )
-from .interpret import table_to_plan
 from .leftovers import account
 from .locate import page_to_regions
 from .models import Document, Grid, Narrative, Plan, SourceRef
-from .narrative import lines_to_plan_title, pages_to_narrative
 from .pages import PageView, pdf_page_to_view
 from .records import document_to_records
-from .stitch import NoTableHeader, grids_to_table
+from .sections import PageItem, merge_sections, pages_to_sections, section_to_plan
+from .stitch import NoTableHeader
 from .text import chars_to_lines
 
 try:  # POSIX only; elsewhere the memory limit is the per-page check alone
@@ -353,7 +352,7 @@ def _read(pdf, path, sha, engine: tuple[str, str], pages, limits, progress, page
         raise BadOption(path, str(exc)) from None
     if not wanted:
         raise NoPagesSelected(path, f"--pages {pages} selects none of its {page_count} page(s)")
-    prose: list[PageView] = []
+    items: list[PageItem] = []  # prose views and table grids, in page order
     grids: list[Grid] = []
     notes: list[str] = []
     text_pages = 0
@@ -386,8 +385,9 @@ def _read(pdf, path, sha, engine: tuple[str, str], pages, limits, progress, page
                     grids.append(
                         region_to_grid(engine[0], path, page, bbox, view.chars, number, table_no, prefer=engine[1])
                     )
-                if not regions and not grids:
-                    prose.append(view)
+                    items.append(grids[-1])
+                if not regions and view.has_text:
+                    items.append(view)
                 continuing = bool(regions)
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat
             check_memory(number)
@@ -410,17 +410,18 @@ def _read(pdf, path, sha, engine: tuple[str, str], pages, limits, progress, page
     # pages' own allowance bounds them with room to spare.
     with time_limit(limits.seconds_per_page * len(wanted), path, what="assembling the table"):
         try:
-            table = grids_to_table(grids)
+            parts = [section_to_plan(section) for section in pages_to_sections(items)]
         except NoTableHeader as exc:
             raise NoPlanTable(path, str(exc)) from None
         except NormalizeError as exc:
             raise NoPlanTable(path, f"the 施策計画 table header cannot be read ({exc}); check the year columns of 目標") from None
-        plan = table_to_plan(table)
+        if not parts:
+            raise NoPlanTable(path, "no 施策計画 table header found (施策計画名 / 現状 / 目標)")
+        plan, narrative = merge_sections(parts)
         if not any(p.measures for p in plan.programs):
             raise NoPlanTable(path, "a 施策計画 header was found but no measure (○ NAME) under it")
-        narrative = pages_to_narrative(prose) if prose else Narrative((), ())
-        plan_no, plan_name = lines_to_plan_title([line for view in prose for line in view.lines])
-        plan = Plan(plan_no, plan_name, plan.columns, plan.programs, plan.warnings)
+        if len(parts) > 1:
+            notes.append(f"{len(parts)} plan sections (prose then tables) read; programs and measures are numbered through the document")
     warnings = list(plan.warnings) + _rating_mismatches(plan, narrative) + notes
     return Document(
         doc_id=path.stem,
