@@ -49,6 +49,11 @@ class YearLabel:
     fiscal_year: int
     and_after: bool
     label: str  # half-width, spaces removed: "2011(平成23)年度以降"
+    last_year: Optional[int] = None  # a column covering several years: "2014～2016年度"
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.fiscal_year, (self.last_year or self.fiscal_year) + 1))
 
 
 def _clean(s: str) -> str:
@@ -103,27 +108,57 @@ def parse_year_label(s: Optional[str], *, errors: Errors = "raise") -> Optional[
     label = _clean(s)
     tail = _LABEL_TAIL.search(label)
     head = label[: tail.start()] if tail else ""
-    tokens = list(_YEAR_TOKEN.finditer(head))
-    # Whatever is not a year must be the brackets around the second way of
-    # writing it; a range (2014～2016年度) or free text is not one year.
-    if not tail or not tokens or _YEAR_TOKEN.sub("", head).strip("()") != "":
+    if not tail or not head:
         return fail(s, "not a fiscal-year label", errors)
+    first_part, sep, last_part = _split_range(head)
     try:
-        years = []
-        for t in tokens:
-            if t.group("west"):
-                years.append(_check_west(int(t.group("west")), s))
-            elif t.group("era"):
-                years.append(_era_to_year(t.group("era"), t.group("n"), s))
-            else:
-                era = next(n for n, i, _ in ERAS if i == t.group("ini"))
-                years.append(_era_to_year(era, t.group("ni"), s))
+        first = _one_year(first_part, s)
+        last = _one_year(last_part, s, era_of=first_part) if sep else None
     except NormalizeError as exc:
         return fail(s, exc.reason, errors)
+    if first is None or (sep and last is None):
+        return fail(s, "not a fiscal-year label", errors)
+    if last is not None and last <= first:
+        return fail(s, f"the year range runs backwards ({first}～{last})", errors)
+    return YearLabel(fiscal_year=first, and_after=tail.group("after") is not None, label=label, last_year=last)
+
+
+# The mark between the two ends of a range column ("2014～2016年度").
+_RANGE_MARK = re.compile(r"[～〜~‐－―-]")
+
+
+def _split_range(head: str) -> tuple[str, str, str]:
+    m = _RANGE_MARK.search(head)
+    return (head, "", "") if not m else (head[: m.start()], m.group(), head[m.end():])
+
+
+def _one_year(part: str, original: str, era_of: str = "") -> Optional[int]:
+    """One year written one or more agreeing ways; None if ``part`` is not that.
+
+    ``era_of`` lets the end of a range borrow the era of its start
+    (平成26～28年度).
+    """
+    if era_of and re.fullmatch(r"\d{1,2}", part):
+        era = _ERA_YEAR.search(era_of)
+        if era:
+            part = era.group("era") + part
+    tokens = list(_YEAR_TOKEN.finditer(part))
+    # Whatever is not a year must be the brackets around the second way of
+    # writing it; free text is not a year.
+    if not tokens or _YEAR_TOKEN.sub("", part).strip("()") != "":
+        return None
+    years = []
+    for t in tokens:
+        if t.group("west"):
+            years.append(_check_west(int(t.group("west")), original))
+        elif t.group("era"):
+            years.append(_era_to_year(t.group("era"), t.group("n"), original))
+        else:
+            era = next(n for n, i, _ in ERAS if i == t.group("ini"))
+            years.append(_era_to_year(era, t.group("ni"), original))
     if len(set(years)) > 1:
-        return fail(s, f"the years written in it disagree ({', '.join(map(str, years))})", errors)
-    year = years[0]
-    return YearLabel(fiscal_year=year, and_after=tail.group("after") is not None, label=label)
+        raise NormalizeError(original, f"the years written in it disagree ({', '.join(map(str, years))})")
+    return years[0]
 
 
 def to_era(year: int) -> tuple[str, int]:

@@ -121,8 +121,8 @@ def _targets(row: TableRow, columns: Sequence[Column], merged: Sequence[LogicalC
         spanned = columns[cell.first_col : cell.last_col + 1]
         out.append(
             TargetCell(
-                years=tuple(c.fiscal_year for c in spanned),
-                labels=tuple(c.label for c in spanned),
+                years=tuple(year for c in spanned for year in c.years),
+                labels=tuple(c.label for c in spanned for _ in c.years),
                 and_after=spanned[-1].and_after,
                 items=tuple(items),
                 all_rows=any(cell is m for m in merged),

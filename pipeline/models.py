@@ -86,6 +86,13 @@ class Column:
     x1: float
     fiscal_year: Optional[int] = None
     and_after: bool = False
+    last_year: Optional[int] = None  # a column covering several years ("2014～2016年度")
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        if self.fiscal_year is None:
+            return ()
+        return tuple(range(self.fiscal_year, (self.last_year or self.fiscal_year) + 1))
 
 
 @dataclass(frozen=True)

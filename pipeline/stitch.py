@@ -55,7 +55,10 @@ def grid_to_columns(grid: Grid) -> tuple[tuple[Column, ...], float]:
         if label is None:
             raise NoTableHeader(f"page {grid.page}: year column header {compact(cell.text)!r} is not a fiscal year")
         columns.append(
-            Column("target", compact(cell.text), cell.bbox[0], cell.bbox[2], label.fiscal_year, label.and_after)
+            Column(
+                "target", compact(cell.text), cell.bbox[0], cell.bbox[2], label.fiscal_year, label.and_after,
+                label.last_year,
+            )
         )
     bottom = max(c.bbox[3] for c in (name, current, *years))
     return tuple(columns), bottom
@@ -161,7 +164,7 @@ def grids_to_table(grids: Sequence[Grid]) -> Table:
             probe = [c for c in grid.cells if c.row == 0]
             if not probe or _span(probe[0], columns) is None:
                 continue
-        if columns is not None and [c.fiscal_year for c in columns] != [c.fiscal_year for c in page_columns]:
+        if columns is not None and [c.years for c in columns] != [c.years for c in page_columns]:
             # A second table with other year columns: a real document of this
             # family has one 施策計画 table per plan section.
             raise NoTableHeader(f"page {grid.page}: year columns differ from the previous table page")

@@ -59,9 +59,13 @@ def test_parse_year_label_accepts_two_eras_and_initials_for_one_year():
     assert parse_year_label("R4年度以降") == YearLabel(2022, True, "R4年度以降")
 
 
-def test_parse_year_label_rejects_a_range_of_years():
-    with pytest.raises(NormalizeError, match="not a fiscal-year label"):
-        parse_year_label("2014(平成26)～2016(平成28)年度")
+def test_parse_year_label_reads_a_column_covering_several_years():
+    label = parse_year_label("2014(平成26)～2016(平成28)年度")
+    assert (label.fiscal_year, label.last_year, label.years) == (2014, 2016, (2014, 2015, 2016))
+    assert parse_year_label("平成26～28年度以降").years == (2014, 2015, 2016)
+    assert parse_year_label("平成26～28年度以降").and_after is True
+    with pytest.raises(NormalizeError, match="the year range runs backwards"):
+        parse_year_label("2016～2014年度")
 
 
 def test_parse_year_label_rejects_non_label():

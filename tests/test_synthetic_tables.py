@@ -147,3 +147,22 @@ def test_header_printed_on_the_first_page_only_still_gives_every_page(tmp_path):
     _, records, got = extract_programs(tmp_path / "once.pdf")
     assert squash(got) == squash(plan_truth(HEISEI, programs))
     assert sorted({c["page"] for c in records["cells"]}) == [p.index + 1 for p in drawing.pages]
+
+
+def test_a_year_column_covering_several_years_gives_a_row_per_year(tmp_path):
+    labels = ["2014(平成26)～2016(平成28)年度", "2017(平成29)年度", "2018(平成30)年度以降"]
+    programs = one_measure([SubRow(["現況"], [Target(0, ["基盤整備"]), Target(1, ["本格実施"], span=2)])])
+    build_table_pdf(tmp_path / "range.pdf", plan_grid(labels, programs))
+    doc, records, _ = extract_programs(tmp_path / "range.pdf")
+    assert [c.years for c in doc.plan.columns if c.role == "target"] == [(2014, 2015, 2016), (2017,), (2018,)]
+    rows = [(t["text"], t["fiscal_year"], t["first_year"], t["last_year"], t["and_after"]) for t in records["targets"]]
+    assert rows == [
+        ("基盤整備", 2014, 2014, 2016, False),
+        ("基盤整備", 2015, 2014, 2016, False),
+        ("基盤整備", 2016, 2014, 2016, False),
+        ("本格実施", 2017, 2017, 2018, False),
+        ("本格実施", 2018, 2017, 2018, True),
+    ]
+    # The label as printed: the writer's wave dash (〜 or ～) is kept.
+    (label,) = {t["fiscal_year_label"] for t in records["targets"] if t["text"] == "基盤整備"}
+    assert label[:10] == "2014(平成26)" and label[11:] == "2016(平成28)年度" and label[10] in "〜～~"
