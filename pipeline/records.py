@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from .leftovers import account
+from .leftovers import Accounting, account
 from .models import BBox, Document, Item, Measure
 from .quantities import find_quantities
 
@@ -101,8 +101,12 @@ def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[
                 out["quantities"].extend(_quantity_rows(doc_id, "results", item, field=block, **where))
 
 
-def document_to_records(doc: Document) -> dict[str, list[dict]]:
-    """Every output table's rows for one document."""
+def document_to_records(doc: Document, accounting: Accounting | None = None) -> dict[str, list[dict]]:
+    """Every output table's rows for one document.
+
+    ``accounting`` (``leftovers.account(doc)``) may be passed in when the
+    caller needs its summary too, so it is computed once.
+    """
     out: dict[str, list[dict]] = {
         name: []
         for name in ("programs", "measures", "current_items", "targets", "results", "narrative", "quantities", "cells", "leftovers")
@@ -146,5 +150,5 @@ def document_to_records(doc: Document) -> dict[str, list[dict]]:
                  "rowspan": c.rowspan, "colspan": c.colspan, "text": c.text,
                  **_box(c.bbox), "agreement": c.agreement}
             )
-    out["leftovers"] = list(account(doc).rows)
+    out["leftovers"] = list((accounting or account(doc)).rows)
     return out

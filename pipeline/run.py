@@ -498,12 +498,13 @@ def extract_to_records(path: str, options: Options, progress: Optional[ProgressF
             path, engine=options.engine, prefer=options.prefer, pages=options.pages, password=options.password,
             limits=options.limits, progress=progress,
         )
-        records = document_to_records(doc)
+        accounting = account(doc)
+        records = document_to_records(doc, accounting)
         report.sha256 = doc.source.sha256
         report.pages = doc.page_count
         report.rows = {name: len(rows) for name, rows in records.items()}
         report.warnings = list(doc.warnings)
-        report.accounting = account(doc).summary
+        report.accounting = accounting.summary
         report.agreement = grids_to_agreement_counts(doc.grids)
     except SesakuError as exc:
         records = None
