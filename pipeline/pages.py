@@ -29,14 +29,16 @@ class PageView:
         return bool(self.chars)
 
 
-def pdf_page_to_view(page) -> PageView:
-    chars = visible_chars(page.chars)
+def pdf_page_to_view(page, chars=None, graphics=None) -> PageView:
+    """The view of a pdfplumber page; ``chars``/``graphics`` when another
+    reader (pdfium_reader) already read them, so pdfminer never parses it."""
+    chars = visible_chars(page.chars if chars is None else chars)
     return PageView(
         number=page.page_number,
         width=float(page.width),
         height=float(page.height),
         chars=tuple(chars),
         lines=tuple(chars_to_lines(chars)),
-        table_bboxes=tuple(page_to_table_bboxes(page)),
+        table_bboxes=tuple(page_to_table_bboxes(page, graphics)),
         page=page,
     )

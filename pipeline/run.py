@@ -48,6 +48,7 @@ from .errors import (
 from .leftovers import account
 from .locate import page_to_regions
 from .models import Document, Grid, Narrative, Plan, SourceRef
+from . import pdfium_reader
 from .pages import PageView, pdf_page_to_view
 from .records import document_to_records
 from .sections import PageItem, merge_sections, pages_to_sections, section_to_plan
@@ -337,13 +338,37 @@ def _extract(path, sha, engine: tuple[str, str], pages, password, limits, progre
         except Exception as exc:
             _close(pdf)
             raise CorruptPdf(path, f"the page tree is damaged ({type(exc).__name__}); download it again") from None
+    fast = _open_fast(path, password)
     try:
-        return _read(pdf, path, sha, engine, pages, limits, progress, page_count)
+        return _read(pdf, path, sha, engine, pages, limits, progress, page_count, fast)
     finally:
         _close(pdf)
+        if fast is not None:
+            fast.close()
 
 
-def _read(pdf, path, sha, engine: tuple[str, str], pages, limits, progress, page_count) -> Document:
+def _open_fast(path, password):
+    """PDFium's view of the same file, or None (pdfplumber then reads every page)."""
+    try:
+        return pdfium_reader.open_document(path, password)
+    except Exception:  # pdfplumber has already opened it; its errors are the clear ones
+        return None
+
+
+def _page_view(page, fast, index: int) -> PageView:
+    """Read a page with PDFium where it can, else with pdfplumber (pdfminer)."""
+    if fast is not None:
+        try:
+            if pdfium_reader.usable(fast, index) and not pdfium_reader.has_unmapped_fonts(page.page_obj):
+                chars = pdfium_reader.page_chars(fast, index)
+                if chars is not None:
+                    return pdf_page_to_view(page, chars, pdfium_reader.page_paths(fast, index))
+        except Exception:  # a page PDFium cannot read is read the slow way
+            pass
+    return pdf_page_to_view(page)
+
+
+def _read(pdf, path, sha, engine: tuple[str, str], pages, limits, progress, page_count, fast=None) -> Document:
     if page_count > limits.max_pages:
         raise LimitExceeded(path, f"{page_count} pages, over the {limits.max_pages}-page limit; raise --max-pages to allow it")
     try:
@@ -363,7 +388,7 @@ def _read(pdf, path, sha, engine: tuple[str, str], pages, limits, progress, page
             with time_limit(limits.seconds_per_page, path, number):
                 try:
                     page = pdf.pages[number - 1]
-                    view = pdf_page_to_view(page)
+                    view = _page_view(page, fast, number - 1)
                 except SesakuError:
                     raise
                 except Exception as exc:

@@ -70,10 +70,15 @@ def _rule(x0: float, top: float, x1: float, bottom: float) -> dict:
     }
 
 
-def page_to_rules(page) -> tuple[list[dict], list[dict]]:
-    """Horizontal and vertical rules a reader sees, snapped to the axes."""
+def page_to_rules(page, graphics=None) -> tuple[list[dict], list[dict]]:
+    """Horizontal and vertical rules a reader sees, snapped to the axes.
+
+    ``graphics`` are the page's path objects when read by another reader
+    (pdfium_reader); by default pdfplumber's lines, rects and curves.
+    """
     horizontal, vertical = [], []
-    for obj in (*page.lines, *page.rects, *page.curves):
+    objects = graphics if graphics is not None else (*page.lines, *page.rects, *page.curves)
+    for obj in objects:
         if not is_rule(obj):
             continue
         for (xa, ya), (xb, yb) in _segments(obj):
@@ -91,11 +96,11 @@ def page_to_rules(page) -> tuple[list[dict], list[dict]]:
 _TABLES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def page_to_tables(page) -> list[tuple[BBox, list[BBox]]]:
+def page_to_tables(page, graphics=None) -> list[tuple[BBox, list[BBox]]]:
     """(bbox, cell boxes) of every ruled table on the page, top to bottom."""
     if page in _TABLES:
         return _TABLES[page]
-    horizontal, vertical = page_to_rules(page)
+    horizontal, vertical = page_to_rules(page, graphics)
     tables = []
     if len(horizontal) >= 2 and len(vertical) >= 2:
         settings = dict(
@@ -114,9 +119,9 @@ def page_to_tables(page) -> list[tuple[BBox, list[BBox]]]:
     return tables
 
 
-def page_to_table_bboxes(page) -> list[BBox]:
+def page_to_table_bboxes(page, graphics=None) -> list[BBox]:
     """Bounding boxes of the ruled tables on a page, top to bottom."""
-    return [bbox for bbox, _ in page_to_tables(page)]
+    return [bbox for bbox, _ in page_to_tables(page, graphics)]
 
 
 def _overlap(a: BBox, b: BBox) -> float:
