@@ -412,7 +412,9 @@ def _read(pdf, path, sha, engine: tuple[str, str], pages, limits, progress, page
                     )
                     items.append(grids[-1])
                 if not regions and view.has_text:
-                    items.append(view)
+                    # Prose needs only its lines: dropping the glyphs keeps
+                    # memory flat over a long report's many prose pages.
+                    items.append(dataclasses.replace(view, chars=(), page=None))
                 continuing = bool(regions)
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat
             check_memory(number)
