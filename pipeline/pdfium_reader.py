@@ -15,15 +15,38 @@ from __future__ import annotations
 import ctypes
 from typing import Optional
 
+import functools
+import threading
+
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 from pdfminer.pdftypes import resolve1
 
 
+# PDFium is not thread-safe; Dask workers run documents in threads.
+_LOCK = threading.RLock()
+
+
+def _serialised(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with _LOCK:
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@_serialised
 def open_document(path, password: Optional[str] = None):
     return pdfium.PdfDocument(str(path), password=password or None)
 
 
+@_serialised
+def close_document(pdoc) -> None:
+    pdoc.close()
+
+
+@_serialised
 def usable(pdoc, index: int) -> bool:
     """Pages whose display PDFium's user-space coordinates map onto as pdfplumber's do."""
     page = pdoc[index]
@@ -99,6 +122,7 @@ def _unmapped(code: int) -> bool:
     return code in (0xFFFD, 0xFFFE) or code < 0x20 or 0xE000 <= code <= 0xF8FF
 
 
+@_serialised
 def page_chars(pdoc, index: int) -> Optional[list[dict]]:
     """The page's glyphs, or None when some have no Unicode mapping: then
     pdfplumber reads the page so the unmapped-font check sees (cid:NN)."""
@@ -164,6 +188,7 @@ def _compose(inner: tuple, outer: tuple) -> tuple:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
+@_serialised
 def page_paths(pdoc, index: int) -> list[dict]:
     """Every path as a pdfplumber-like ``curve`` dict (points in top-based coordinates)."""
     page = pdoc[index]

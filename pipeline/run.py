@@ -344,7 +344,7 @@ def _extract(path, sha, engine: tuple[str, str], pages, password, limits, progre
     finally:
         _close(pdf)
         if fast is not None:
-            fast.close()
+            pdfium_reader.close_document(fast)
 
 
 def _open_fast(path, password):
