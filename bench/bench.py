@@ -266,7 +266,9 @@ def profile_stages(pdf: Path, pages: str) -> list[tuple[str, float]]:
 # (label, file suffix, function name): cumulative time of these functions.
 STAGES = (
     ("whole run: cli.main", "pipeline/cli.py", "main"),
-    ("  pdfplumber char/graphics parse (the floor)", "pdfplumber/page.py", "parse_objects"),
+    ("  page reading: PDFium glyphs", "pipeline/pdfium_reader.py", "page_chars"),
+    ("  page reading: PDFium paths", "pipeline/pdfium_reader.py", "page_paths"),
+    ("  page reading: pdfplumber fallback (the floor's parse)", "pdfplumber/page.py", "parse_objects"),
     ("  text.visible_chars", "pipeline/text.py", "visible_chars"),
     ("  engine: table bboxes for the page (pages.py)", "pdfplumber_engine.py", "page_to_table_bboxes"),
     ("  engine: cell boxes per region", "pdfplumber_engine.py", "page_region_to_cell_boxes"),
