@@ -40,8 +40,8 @@ notebooks: $(STAMP) ## Execute the notebooks on extracted/ (outputs saved in the
 	$(VENV)/bin/jupyter-execute --inplace notebooks/*.ipynb
 
 .PHONY: dictionary
-dictionary: $(STAMP) ## Regenerate docs/DATA_DICTIONARY.md from pipeline/schema.py
-	$(PY) -m pipeline.dictionary
+dictionary: $(STAMP) ## Regenerate docs/DATA_DICTIONARY.md from pipeline/publishing/schema.py
+	$(PY) -m pipeline.publishing.dictionary
 
 .PHONY: audit
 audit: $(STAMP) ## Visual audit report of extracted/ into audit/ (open audit/<doc_id>/index.html)

@@ -5,7 +5,7 @@
 
 Rows (each measurement is a fresh child process of this script):
 
-  sesaku      the whole pipeline incl. emit: ``pipeline.cli.main(["extract", PDF,
+  sesaku      the whole pipeline incl. emit: ``pipeline.orchestration.cli.main(["extract", PDF,
               "--out", TMP, "--force", "--workers", "1"])``
   camelot     ``camelot.read_pdf(PDF, flavor="lattice", pages="all")`` (Ghostscript
               backend when ``gs`` is installed, else camelot 2.x's pdfium backend)
@@ -71,7 +71,7 @@ def _child(tool: str, pdf: str, scratch: str) -> dict:
     """Run one tool once on one PDF in this (fresh) process; imports are not timed."""
     if tool.startswith("sesaku"):
         sys.path.insert(0, str(ROOT))
-        from pipeline.cli import main
+        from pipeline.orchestration.cli import main
 
         engine = tool.partition("-")[2] or "pdfplumber"
         out = Path(scratch) / "out"
@@ -265,21 +265,21 @@ def profile_stages(pdf: Path, pages: str) -> list[tuple[str, float]]:
 
 # (label, file suffix, function name): cumulative time of these functions.
 STAGES = (
-    ("whole run: cli.main", "pipeline/cli.py", "main"),
-    ("  page reading: PDFium glyphs", "pipeline/pdfium_reader.py", "page_chars"),
-    ("  page reading: PDFium paths", "pipeline/pdfium_reader.py", "page_paths"),
-    ("  page reading: pdfplumber fallback (the floor's parse)", "pdfplumber/page.py", "parse_objects"),
-    ("  text.visible_chars", "pipeline/text.py", "visible_chars"),
-    ("  engine: table bboxes for the page (pages.py)", "pdfplumber_engine.py", "page_to_table_bboxes"),
-    ("  engine: cell boxes per region", "pdfplumber_engine.py", "page_region_to_cell_boxes"),
-    ("  grid.cell_boxes_to_grid", "pipeline/grid.py", "cell_boxes_to_grid"),
-    ("    of which grid.assign_chars", "pipeline/grid.py", "assign_chars"),
-    ("  text.chars_to_lines (all callers)", "pipeline/text.py", "chars_to_lines"),
-    ("  stitch.grids_to_table", "pipeline/stitch.py", "grids_to_table"),
-    ("  interpret.table_to_plan", "pipeline/interpret.py", "table_to_plan"),
-    ("  narrative.pages_to_narrative", "pipeline/narrative.py", "pages_to_narrative"),
-    ("  records.document_to_records (incl. quantities)", "pipeline/records.py", "document_to_records"),
-    ("  emit.write_tables", "pipeline/emit.py", "write_tables"),
+    ("whole run: cli.main", "pipeline/orchestration/cli.py", "main"),
+    ("  reading: PDFium glyphs", "pipeline/reading/pdfium.py", "page_chars"),
+    ("  reading: PDFium paths", "pipeline/reading/pdfium.py", "page_paths"),
+    ("  reading: pdfminer fallback (the floor's parse)", "pdfplumber/page.py", "parse_objects"),
+    ("  reading: glyphs.visible_chars", "pipeline/reading/glyphs.py", "visible_chars"),
+    ("  reading: rules to ruled tables", "pipeline/reading/rules.py", "rules_to_tables"),
+    ("  table.grid.cell_boxes_to_grid", "pipeline/understanding/table/grid.py", "cell_boxes_to_grid"),
+    ("    of which grid.assign_chars", "pipeline/understanding/table/grid.py", "assign_chars"),
+    ("  glyphs.chars_to_lines (all callers)", "pipeline/reading/glyphs.py", "chars_to_lines"),
+    ("  table.stitch.grids_to_table", "pipeline/understanding/table/stitch.py", "grids_to_table"),
+    ("  table.interpret.table_to_plan", "pipeline/understanding/table/interpret.py", "table_to_plan"),
+    ("  prose.narrative.pages_to_narrative", "pipeline/understanding/prose/narrative.py", "pages_to_narrative"),
+    ("  quantities.attach_quantities", "pipeline/understanding/quantities.py", "attach_quantities"),
+    ("  records.document_to_records", "pipeline/publishing/records.py", "document_to_records"),
+    ("  emit.write_tables", "pipeline/publishing/emit.py", "write_tables"),
 )
 
 
@@ -288,7 +288,7 @@ def _profile_child(pdf: str, pages: str, scratch: str, out: str) -> None:
     import pstats
 
     sys.path.insert(0, str(ROOT))
-    from pipeline.cli import main
+    from pipeline.orchestration.cli import main
 
     profiler = cProfile.Profile()
     profiler.enable()

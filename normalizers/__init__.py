@@ -9,19 +9,21 @@ from .era import YearLabel, fiscal_year, format_era_year, parse_year_label, to_e
 from .errors import NormalizeError
 from .numbers import parse_number
 from .ratings import Rating, format_rating, parse_rating
-from .width import remove_layout_spaces, to_halfwidth_ascii
+from .width import field_text, remove_layout_spaces, squash, to_halfwidth_ascii
 
 __all__ = [
     "NormalizeError",
     "Rating",
     "YearLabel",
     "fiscal_year",
+    "field_text",
     "format_era_year",
     "format_rating",
     "parse_number",
     "parse_rating",
     "parse_year_label",
     "remove_layout_spaces",
+    "squash",
     "to_era",
     "to_halfwidth_ascii",
 ]

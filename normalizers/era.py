@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .errors import Errors, NormalizeError, check_errors, fail
+from .errors import Errors, NormalizeError, fail, normaliser
 from .numbers import parse_number
 from .width import to_halfwidth_ascii
 
@@ -21,7 +21,6 @@ ERAS: tuple[tuple[str, str, int], ...] = (
     ("令和", "R", 2019),
 )
 _BY_NAME = {name: first for name, _, first in ERAS}
-_BY_INITIAL = {initial: first for _, initial, first in ERAS}
 
 # Era years above this are misreads (a digit picked up from a neighbour),
 # not targets written far ahead.
@@ -73,13 +72,9 @@ def _check_west(year: int, original: str) -> int:
     return year
 
 
+@normaliser("year")
 def fiscal_year(s: Optional[str], *, errors: Errors = "raise") -> Optional[int]:
     """``平成21年度`` / ``H21`` / ``令和元年度`` / ``2011年度`` -> Gregorian start year."""
-    check_errors(errors)
-    if s is None or s == "":
-        return None
-    if not isinstance(s, str):
-        return fail(s, "year is not a string", errors)
     m = _FY.fullmatch(_clean(s))
     if not m:
         return fail(s, "not a fiscal year", errors)
@@ -94,17 +89,13 @@ def fiscal_year(s: Optional[str], *, errors: Errors = "raise") -> Optional[int]:
         return fail(s, exc.reason, errors)
 
 
+@normaliser("year label")
 def parse_year_label(s: Optional[str], *, errors: Errors = "raise") -> Optional[YearLabel]:
     """A 目標 column header: ``2011(平成23)年度以降`` -> ``YearLabel(2011, True, ...)``.
 
     When both a Gregorian and an era year are printed they must agree; a
     mismatch means a misread digit and is an error, not a guess.
     """
-    check_errors(errors)
-    if s is None or s == "":
-        return None
-    if not isinstance(s, str):
-        return fail(s, "year label is not a string", errors)
     label = _clean(s)
     tail = _LABEL_TAIL.search(label)
     head = label[: tail.start()] if tail else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Literal, TypeVar
 
 Errors = Literal["raise", "null"]
@@ -33,3 +34,26 @@ def fail(value: object, reason: str, errors: Errors) -> None:
     if errors == "null":
         return None
     raise NormalizeError(value, reason)
+
+
+def normaliser(what: str):
+    """The prologue every normaliser shares, written once.
+
+    ``errors`` is checked, None and "" pass through as None, and a value
+    that is not a string fails as "<what> is not a string" under the
+    caller's ``errors`` policy; the wrapped function sees only real text.
+    """
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def wrapper(s, *args, errors: Errors = "raise", **kwargs):
+            check_errors(errors)
+            if s is None or s == "":
+                return None
+            if not isinstance(s, str):
+                return fail(s, f"{what} is not a string", errors)
+            return fn(s, *args, errors=errors, **kwargs)
+
+        return wrapper
+
+    return wrap

@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 from typing import Optional, Union
 
-from .errors import Errors, check_errors, fail
+from .errors import Errors, fail, normaliser
 from .width import to_halfwidth_ascii
 
 Number = Union[int, float]
@@ -62,17 +62,13 @@ def _kanji_value(body: str) -> Optional[Decimal]:
     return total + section + (current if current is not None else 0)
 
 
+@normaliser("number")
 def parse_number(s: Optional[str], *, errors: Errors = "raise") -> Optional[Number]:
     """Parse one printed number; float only when a decimal point is written.
 
     ``parse_number("△10.7") == -10.7``, ``parse_number("1万2千") == 12000``,
     ``parse_number("３．５万") == 35000.0``.
     """
-    check_errors(errors)
-    if s is None or s == "":
-        return None
-    if not isinstance(s, str):
-        return fail(s, "number is not a string", errors)
     text = (to_halfwidth_ascii(s, katakana=False) or "").strip(" \u3000\u00a0\t\n")
     negative = False
     if text[:1] in NEGATIVE_SIGNS or text[:1] == "+":

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
-from .errors import Errors, check_errors, fail
+from .errors import Errors, fail, normaliser
 from .width import to_halfwidth_ascii
 
 # The published scale runs 1 (well above target) .. 5; anything outside is a
@@ -27,13 +27,9 @@ class Rating:
     raw: str
 
 
+@normaliser("rating")
 def parse_rating(s: Optional[str], *, errors: Errors = "raise") -> Optional[Rating]:
     """``" 3 ＊"`` -> ``Rating(3, True, " 3 ＊")``; None/"" -> None."""
-    check_errors(errors)
-    if s is None or s == "":
-        return None
-    if not isinstance(s, str):
-        return fail(s, "rating is not a string", errors)
     text = to_halfwidth_ascii(s, katakana=False) or ""
     m = _RATING.fullmatch(text.strip(" \u3000\u00a0\t\n"))
     if not m:

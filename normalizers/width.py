@@ -13,7 +13,7 @@ from typing import Optional
 
 import jaconv
 
-from .errors import Errors, check_errors, fail
+from .errors import Errors, normaliser
 
 _FW_FIRST, _FW_LAST = 0xFF01, 0xFF5E
 _FW_OFFSET = 0xFF01 - 0x21
@@ -33,6 +33,7 @@ _TABLE_ALNUM = _halfwidth_table(symbols=False)
 _HALFWIDTH_KANA = re.compile("[\uff61-\uff9f]")
 
 
+@normaliser("text")
 def to_halfwidth_ascii(
     s: Optional[str],
     *,
@@ -47,11 +48,6 @@ def to_halfwidth_ascii(
     katakana step, which is the only one that can change the string's length
     (``ｶﾞ`` -> ``ガ``); callers mapping offsets back to the input need that.
     """
-    check_errors(errors)
-    if s is None or s == "":
-        return None
-    if not isinstance(s, str):
-        return fail(s, "expected a string", errors)
     out = s.translate(_TABLE_ALL if symbols else _TABLE_ALNUM)
     if katakana and _HALFWIDTH_KANA.search(out):
         out = jaconv.h2z(out, kana=True, ascii=False, digit=False)
@@ -134,6 +130,7 @@ def _collapse_latin(s: str) -> str:
     return _SPACE_RUN.sub(repl, s)
 
 
+@normaliser("text")
 def remove_layout_spaces(s: Optional[str], *, errors: Errors = "raise") -> Optional[str]:
     """Drop spaces that only come from layout, keep spaces between Latin words.
 
@@ -145,11 +142,6 @@ def remove_layout_spaces(s: Optional[str], *, errors: Errors = "raise") -> Optio
     string of only spaces becomes None.  Newlines
     are item breaks and are kept.
     """
-    check_errors(errors)
-    if s is None or s == "":
-        return None
-    if not isinstance(s, str):
-        return fail(s, "expected a string", errors)
     s = _collapse_latin(s)
 
     def repl(m: re.Match) -> str:
@@ -170,3 +162,29 @@ def remove_layout_spaces(s: Optional[str], *, errors: Errors = "raise") -> Optio
 
     # Whitespace-only input carries no text: same answer as for "".
     return _SPACE_RUN.sub(repl, s) or None
+
+
+_ANY_SPACE = re.compile(r"\s+")
+
+
+def squash(s: Optional[str]) -> str:
+    """Text with every whitespace character removed: the form in which
+    printed labels are compared, whatever letter-spacing or line wrapping
+    put into them (``施 策 計 画 名`` is ``施策計画名``).  None gives ""."""
+    return _ANY_SPACE.sub("", s or "")
+
+
+_DIGIT_SEPARATOR = re.compile(r"(?<=\d)[，．](?=\d)")
+_ASCII_SEPARATOR = {"，": ",", "．": "."}
+
+
+def field_text(s: Optional[str]) -> str:
+    """Text of an output field as a reader sees it: ASCII letters and digits
+    half-width, surrounding space gone; brackets and other symbols stay as
+    printed.  None gives "".
+
+    A full-width comma or point between digits is part of the number
+    (``１０，０００`` is 10,000), so it goes half-width with them.
+    """
+    text = to_halfwidth_ascii((s or "").strip(), symbols=False) or ""
+    return _DIGIT_SEPARATOR.sub(lambda m: _ASCII_SEPARATOR[m.group(0)], text)

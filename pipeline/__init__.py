@@ -1,3 +1,14 @@
-"""sesaku: 施策計画 tables from Japanese plan-evaluation PDFs to typed data."""
+"""sesaku: 施策計画 tables from Japanese plan-evaluation PDFs to typed data.
 
-__version__ = "0.1.0"
+The package reads top-down, one phase per subpackage, data flowing one way:
+``reading`` (PDF → page views) → ``understanding`` (pages → plan and
+narrative) → ``publishing`` (rows, files, metadata) → ``audit`` (the
+visual report) → ``orchestration`` (one document, the cache, batches,
+the CLI).  ``models``, ``errors``, ``vocabulary``, ``geometry``,
+``settings`` and ``version`` are shared by all; ``tests/test_architecture.py``
+fails on any import against the flow.
+"""
+
+from .version import __version__
+
+__all__ = ["__version__"]

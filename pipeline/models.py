@@ -10,14 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
+from normalizers.ratings import Rating
+
+from .geometry import BBox
+
+# (page, table_no, row, col): one ruled cell of one page grid.
+CellKey = tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
 class SourceRef:
     pdf: str  # file name as given
     sha256: str
-    page: int  # 1-based, as printed by a PDF viewer
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,44 @@ class Line:
     bottom: float
     size: float
     font: str  # font family without the subset prefix ("IPAexGothic")
+
+
+@dataclass(frozen=True)
+class RuledTable:
+    """A ruled table as its rules draw it: the frame and every cell box."""
+
+    bbox: BBox
+    cells: tuple[BBox, ...]
+
+
+@dataclass(frozen=True)
+class PageView:
+    """One page read once: everything later stages need, as plain values.
+
+    ``chars`` are glyph dicts (pdfplumber's keys) of the visible glyphs,
+    ``rules`` the horizontal and vertical rules a reader sees, and
+    ``ruled_tables`` the tables those rules form.  ``origin`` is the media
+    box's lower-left corner, which engines reading the file again need to
+    map their coordinates onto these.
+    """
+
+    number: int  # 1-based
+    width: float
+    height: float
+    chars: tuple[dict, ...]
+    lines: tuple["Line", ...]
+    rules: tuple[tuple[dict, ...], tuple[dict, ...]] = ((), ())
+    ruled_tables: tuple[RuledTable, ...] = ()
+    has_images: bool = False
+    origin: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.chars) or bool(self.lines)
+
+    @property
+    def table_bboxes(self) -> tuple[BBox, ...]:
+        return tuple(t.bbox for t in self.ruled_tables)
 
 
 @dataclass(frozen=True)
@@ -102,6 +144,7 @@ class Fragment:
     page: int
     text: str
     bbox: BBox
+    cell: Optional[CellKey] = None  # the page cell it was read from
 
 
 @dataclass(frozen=True)
@@ -112,6 +155,12 @@ class LogicalCell:
     first_col: int  # index into Table.columns
     last_col: int
     rowspan: int = 1  # body rows it covers in the stitched table
+    also: tuple[CellKey, ...] = ()  # page cells that only repeat it (labels printed again)
+
+    @property
+    def cells(self) -> tuple[CellKey, ...]:
+        """Every page cell this logical cell was read from or repeated in."""
+        return tuple(f.cell for f in self.fragments if f.cell) + self.also
 
     @property
     def text(self) -> str:
@@ -143,6 +192,20 @@ class Table:
     columns: tuple[Column, ...]
     rows: tuple[TableRow, ...]
     pages: tuple[int, ...]
+    headers: tuple[tuple[CellKey, Column], ...] = ()  # every header cell read, with its column
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A counted or measured number in a text: ``約500人``, ``△3.2%``."""
+
+    text: str  # span as printed, prefix/suffix included: "約500人"
+    value: float
+    unit: Optional[str]  # "%" always half-width; counters as printed
+    approx: bool
+    qualifier: Optional[str]  # 以上/以下/未満/以内/超/余/強/弱
+    start: int  # offset in the text it was found in
+    end: int
 
 
 @dataclass(frozen=True)
@@ -151,6 +214,7 @@ class Item:
     text: str
     page: int
     bbox: Optional[BBox] = None  # the cell (or paragraph) it was read from, on ``page``
+    quantities: tuple[Quantity, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,13 +233,6 @@ class MeasureRow:
     current: tuple[Item, ...]
     targets: tuple[TargetCell, ...]
     page: int
-
-
-@dataclass(frozen=True)
-class Rating:
-    value: int
-    revised: bool
-    raw: str
 
 
 @dataclass(frozen=True)
@@ -198,6 +255,7 @@ class Measure:
     result: Optional[Result]
     page_start: int
     page_end: int
+    description_quantities: tuple[Quantity, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -213,12 +271,31 @@ class Program:
 
 
 @dataclass(frozen=True)
+class CellRole:
+    """What one page cell is in the plan, by key: the audit and the ``cells``
+    table take meaning from here and never read the cell's text again.
+
+    ``role``: header | program | measure | current | target | period |
+    rating | result | empty | other.
+    """
+
+    cell: CellKey
+    role: str
+    program_no: Optional[int] = None
+    measure_no: Optional[int] = None
+    row_no: Optional[int] = None  # sub-row of the measure (current, target)
+    first_year: Optional[int] = None  # target cells and year headers
+    last_year: Optional[int] = None
+
+
+@dataclass(frozen=True)
 class Plan:
     plan_no: Optional[int]
     plan_name: Optional[str]
     columns: tuple[Column, ...]
     programs: tuple[Program, ...]
     warnings: tuple[str, ...] = ()
+    cell_roles: tuple[CellRole, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -231,6 +308,7 @@ class NarrativeItem:
     text: str
     page: int
     bbox: Optional[BBox] = None  # the paragraph's box on ``page``
+    quantities: tuple[Quantity, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -11,23 +11,13 @@ import pytest
 
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
-GOLDEN = HERE / "golden"
 PDFS = ("plan6.pdf", "plan6-excel.pdf", "plan6-quirks.pdf")
 
 sys.path.insert(0, str(HERE))  # tests/synth.py
 
 
-def pytest_addoption(parser):
-    parser.addoption(
-        "--update-golden",
-        action="store_true",
-        help="rewrite tests/golden/ from the current output (review the diff before committing)",
-    )
-
-
-@pytest.fixture(scope="session")
-def update_golden(request) -> bool:
-    return request.config.getoption("--update-golden")
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: camelot, browser, notebook, fuzz and subprocess tests (pytest -m 'not slow' skips them)")
 
 
 @pytest.fixture(scope="session")
@@ -41,8 +31,8 @@ _EXTRACTED: dict = {}
 def extracted(name: str):
     """(Document, records) for a fixture PDF, computed once per test session."""
     if name not in _EXTRACTED:
-        from pipeline.records import document_to_records
-        from pipeline.run import extract_document
+        from pipeline.orchestration.run import extract_document
+        from pipeline.publishing.records import document_to_records
 
         doc = extract_document(FIXTURES / name)
         _EXTRACTED[name] = (doc, document_to_records(doc))

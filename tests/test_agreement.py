@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import io
 
-import pdfplumber
 import pytest
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen import canvas
 
-from pipeline.agreement import grids_to_agreement, grids_to_agreement_counts, normalise_text
-from pipeline.engines import region_to_grid
+from pipeline.understanding.table.agreement import grids_to_agreement, grids_to_agreement_counts, normalise_text
+from pipeline.understanding.table.engines import EngineSource, make_engine
 from pipeline.models import Cell, Grid, Leftover
-from pipeline.pages import pdf_page_to_view
 from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
-from test_camelot_engine import assert_equals_truth, run_engine
+from helpers import assert_equals_truth, page_views, run_engine
 
 
 def _cell(row, col, box, text, rowspan=1, colspan=1):
@@ -102,6 +100,7 @@ def test_normalised_text_ignores_width_and_whitespace():
     assert normalise_text("ＡＢ　1\n2 ") == normalise_text("AB12") == "AB12"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("pdf,cells", [("plan6.pdf", 229), ("plan6-excel.pdf", 225)])
 def test_both_engines_agree_on_every_cell(pdf, cells, truth):
     doc, records = run_engine(pdf, "both")
@@ -142,21 +141,18 @@ def white_rule_pdf(tmp_path_factory):
     writer.pages[drawing.pages[0].index].merge_page(PdfReader(overlay).pages[0])
     path = folder / "white_rule.pdf"
     writer.write(path)
-    with pdfplumber.open(path) as pdf:
-        page = pdf.pages[drawing.pages[0].index]
-        view = pdf_page_to_view(page)
-        (bbox,) = view.table_bboxes
-        grids = {
-            prefer: region_to_grid("both", path, page, bbox, view.chars, page.page_number, 1, prefer=prefer)
-            for prefer in ("pdfplumber", "camelot")
-        }
-        single = {
-            engine: region_to_grid(engine, path, page, bbox, view.chars, page.page_number, 1)
-            for engine in ("pdfplumber", "camelot")
-        }
+    (view,) = page_views(path, pages=[drawing.pages[0].index + 1])
+    (bbox,) = view.table_bboxes
+    source = EngineSource(path)
+    grids = {
+        prefer: make_engine("both", source, prefer=prefer).region_to_grid(view, bbox, 1)
+        for prefer in ("pdfplumber", "camelot")
+    }
+    single = {engine: make_engine(engine, source).region_to_grid(view, bbox, 1) for engine in ("pdfplumber", "camelot")}
     return merged, grids, single
 
 
+@pytest.mark.slow
 def test_the_misled_engine_shows_in_the_cells_and_the_counts(white_rule_pdf):
     merged, grids, single = white_rule_pdf
     assert (len(single["pdfplumber"].cells), len(single["camelot"].cells)) == (15, 16)

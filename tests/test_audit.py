@@ -16,8 +16,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.cli import main
-from pipeline.schema import TABLES, arrow_schema
+from pipeline.orchestration.cli import main
+from pipeline.publishing.schema import TABLES, arrow_schema
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan6.pdf"
 # Debian's chromium package; another build can be named for local runs.
@@ -350,6 +350,7 @@ def _centre(tools: DevTools, el: str) -> tuple[float, float]:
     return tuple(box)
 
 
+@pytest.mark.slow
 def test_clicking_a_row_highlights_its_region_in_chromium(extracted, report, browser):
     tools = browser
     tools.send("Emulation.setDeviceMetricsOverride", width=1600, height=1000, deviceScaleFactor=1, mobile=False)

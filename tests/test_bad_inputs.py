@@ -14,10 +14,12 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 import synth
-from pipeline import run
-from pipeline.cli import main
+from pipeline import errors
+from pipeline.orchestration import run
+from pipeline.reading import guards
+from pipeline.orchestration.cli import main
 from pipeline.errors import KINDS
-from pipeline.run import Limits, Options, extract_document, extract_to_records
+from pipeline.orchestration.run import Limits, Options, extract_document, extract_to_records
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan6.pdf"
 
@@ -134,21 +136,21 @@ def test_encrypted_with_password(bad_dir):
 
 def test_missing_file_and_no_pages(tmp_path):
     missing = tmp_path / "gone.pdf"
-    with pytest.raises(run.NotAPdf, match=r"gone\.pdf: file not found; check the path"):
+    with pytest.raises(errors.NotAPdf, match=r"gone\.pdf: file not found; check the path"):
         extract_document(missing)
     small = _small(tmp_path / "small.pdf")
-    with pytest.raises(run.NoPagesSelected, match=r"small\.pdf: --pages 5-9 selects none of its 1 page\(s\)"):
+    with pytest.raises(errors.NoPagesSelected, match=r"small\.pdf: --pages 5-9 selects none of its 1 page\(s\)"):
         extract_document(small, pages="5-9")
 
 
 def test_limits_pages_size_time(tmp_path):
     two = _merge(tmp_path / "two.pdf", _small(tmp_path / "a.pdf"), _small(tmp_path / "b.pdf"))
-    with pytest.raises(run.LimitExceeded, match=r"two\.pdf: 2 pages, over the 1-page limit; raise --max-pages"):
+    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf: 2 pages, over the 1-page limit; raise --max-pages"):
         extract_document(two, limits=Limits(max_pages=1))
-    with pytest.raises(run.LimitExceeded, match=r"two\.pdf: file is 0 MB, over the 0 MB limit; raise --max-mb"):
+    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf: file is 0 MB, over the 0 MB limit; raise --max-mb"):
         extract_document(two, limits=Limits(max_bytes=1000))
     # A microsecond per page: the first page cannot make it.
-    with pytest.raises(run.LimitExceeded, match=r"two\.pdf(, page 1)?: .* took longer than 1e-06 s; raise --seconds-per-page"):
+    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf(, page 1)?: .* took longer than 1e-06 s; raise --seconds-per-page"):
         extract_document(two, limits=Limits(seconds_per_page=1e-6))
 
 
@@ -156,8 +158,8 @@ def test_memory_limit_between_pages(tmp_path, monkeypatch):
     two = _merge(tmp_path / "two.pdf", _small(tmp_path / "a.pdf"), _small(tmp_path / "b.pdf"))
     # The process "grows" 300 MB per reading: over a 500 MB budget at page 2.
     readings = iter(range(0, 10**12, 300 * 1024 * 1024))
-    monkeypatch.setattr(run, "_rss_bytes", lambda: next(readings))
-    with pytest.raises(run.LimitExceeded, match=r"two\.pdf, page 2: used 600 MB, over the 500 MB memory limit; raise --max-memory-mb"):
+    monkeypatch.setattr(guards, "_rss_bytes", lambda: next(readings))
+    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf, page 2: used 600 MB, over the 500 MB memory limit; raise --max-memory-mb"):
         extract_document(two, limits=Limits(max_memory_mb=500))
 
 
@@ -175,17 +177,18 @@ def test_cli_memory_error_is_a_limit(tmp_path, monkeypatch):
 
 def test_few_unmapped_glyphs_are_left_out_with_a_warning(tmp_path):
     """Below the unreadable share, (cid:NN) glyphs never reach a field."""
-    import pdfplumber
+    import dataclasses
 
-    from pipeline.pages import pdf_page_to_view
+    from helpers import page_views
+    from pipeline.reading.document import _drop_unmapped
+    from pipeline.settings import DEFAULT
 
     small = _small(tmp_path / "small.pdf")
-    with pdfplumber.open(small) as pdf:
-        view = pdf_page_to_view(pdf.pages[0])
+    (view,) = page_views(small)
     ghost = dict(view.chars[-1], text="(cid:17)")
-    dirty = run.dataclasses.replace(view, chars=view.chars + (ghost,))
+    dirty = dataclasses.replace(view, chars=view.chars + (ghost,))
     notes: list[str] = []
-    clean = run._drop_unmapped(dirty, notes)
+    clean = _drop_unmapped(dirty, notes, DEFAULT)
     assert clean.chars == view.chars
     assert not any("(cid:" in line.text for line in clean.lines)
     assert len(notes) == 1

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import batch
-from pipeline.cli import main
-from pipeline.run import Limits, Options
+from pipeline.orchestration import batch
+from pipeline.orchestration.cli import main
+from pipeline.orchestration.run import Limits, Options
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TABLE_FILES = [
@@ -132,25 +132,3 @@ def test_unchanged_pdfs_come_from_the_cache_and_a_changed_one_is_redone(inputs, 
     assert _files(out) == previous
 
 
-def test_cache_key_changes_with_everything_the_records_depend_on():
-    base = batch.cache_key("0" * 64, "alpha", Options())
-    assert batch.cache_key("0" * 64, "alpha", Options()) == base
-    assert batch.cache_key("1" * 64, "alpha", Options()) != base  # other bytes
-    assert batch.cache_key("0" * 64, "beta", Options()) != base  # doc_id is in every row
-    assert batch.cache_key("0" * 64, "alpha", Options(pages="1-3")) != base
-    assert batch.cache_key("0" * 64, "alpha", Options(limits=Limits(max_pages=10))) != base
-    assert batch.cache_key("0" * 64, "alpha", Options(password="secret")) != base
-    assert "secret" not in batch.options_fingerprint(Options(password="secret"))
-
-
-def test_an_unreadable_cache_entry_is_a_miss(tmp_path):
-    key = batch.cache_key("0" * 64, "alpha", Options())
-    folder = batch._entry_dir(tmp_path, "alpha")
-    folder.mkdir(parents=True)
-    (folder / f"{key}.pickle").write_bytes(b"not a pickle")
-    assert batch.cache_load(tmp_path, "alpha", key) is None
-    report = batch.DocumentReport(path="alpha.pdf", doc_id="alpha", pages=1)
-    batch.cache_store(tmp_path, "alpha", key, report, {"programs": [{"doc_id": "alpha"}]})
-    loaded_report, records = batch.cache_load(tmp_path, "alpha", key)
-    assert loaded_report.pages == 1
-    assert records == {"programs": [{"doc_id": "alpha"}]}

@@ -6,45 +6,24 @@ once per session through ``run_engine`` (test_agreement.py reuses it).
 
 from __future__ import annotations
 
-import shutil
 from types import SimpleNamespace
 
-import pdfplumber
 import pytest
 from pypdf import PdfWriter
 from pypdf.generic import RectangleObject
 
 from conftest import FIXTURES, PDFS, extracted, squash
-from pipeline.agreement import CORNER_TOLERANCE, grids_to_agreement_counts
-from pipeline.engines import camelot_engine, get_engine, region_to_grid
-from pipeline.records import document_to_records
-from pipeline.run import extract_document
+from pipeline.settings import DEFAULT
+from pipeline.understanding.table.agreement import grids_to_agreement_counts
+from pipeline.understanding.table.engines import EngineSource, check_engine, make_engine
+from pipeline.understanding.table.engines import camelot as camelot_engine
+from pipeline.publishing.records import document_to_records
+from pipeline.orchestration.run import extract_document
 from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
-from test_golden_tables import records_to_truth_programs
+from helpers import assert_equals_truth, page_views, run_engine
 
-_RUNS: dict = {}
-
-
-def run_engine(name: str, engine: str):
-    """(Document, records) of a fixture read by ``engine``, once per session."""
-    key = (name, engine)
-    if key not in _RUNS:
-        doc = extract_document(FIXTURES / name, engine=engine)
-        _RUNS[key] = (doc, document_to_records(doc))
-    return _RUNS[key]
-
-
-def assert_equals_truth(records: dict, truth: dict, label: str) -> None:
-    got = squash(records_to_truth_programs(records))
-    want = squash(truth["programs"])
-    assert [p["name"] for p in got] == [p["name"] for p in want], label
-    for gp, wp in zip(got, want):
-        assert gp["rating"] == wp["rating"], f"{label}: {gp['name']}"
-        assert [m["name"] for m in gp["measures"]] == [m["name"] for m in wp["measures"]], label
-        for gm, wm in zip(gp["measures"], wp["measures"]):
-            for key in ("description", "rows", "result"):
-                assert gm[key] == wm[key], f"{label}: {wm['name']} {key}"
-
+# camelot renders every page it reads.
+pytestmark = pytest.mark.slow
 
 def _cell_keys(records: dict) -> set:
     return {
@@ -70,7 +49,7 @@ def test_camelot_finds_the_same_cells_as_pdfplumber(pdf):
 
 
 def test_camelot_rules_lie_within_corner_tolerance():
-    # The evidence behind agreement.CORNER_TOLERANCE (and MIN_OVERLAP): how
+    # The evidence behind agreement.DEFAULT.corner_tolerance (and MIN_OVERLAP): how
     # far apart the two engines put the same rule, and how close two rules get.
     worst, closest = {}, float("inf")
     for pdf in PDFS:
@@ -85,8 +64,8 @@ def test_camelot_rules_lie_within_corner_tolerance():
                 closest = min(closest, min(y - x for x, y in zip(bands, bands[1:])))
     assert worst["plan6.pdf"] < 0.5 and worst["plan6-excel.pdf"] < 0.5
     assert 1.0 < worst["plan6-quirks.pdf"] < 2.5  # outer frame drawn with overshooting strokes
-    assert 2 * CORNER_TOLERANCE < closest  # 13pt: no corner can pair with a neighbour's
-    assert max(worst.values()) < CORNER_TOLERANCE
+    assert 2 * DEFAULT.corner_tolerance < closest  # 13pt: no corner can pair with a neighbour's
+    assert max(worst.values()) < DEFAULT.corner_tolerance
 
 
 def _fake_table(cols, rows, missing_right=(), missing_bottom=()):
@@ -157,29 +136,28 @@ def test_a_page_is_parsed_once_and_the_overlapping_table_is_picked(tmp_path, mon
         return [upper, lower]
 
     monkeypatch.setattr(camelot, "read_pdf", fake_read_pdf)
-    copy = tmp_path / "copy.pdf"  # a path of its own: the real fixture's cache entry stays
-    shutil.copy(FIXTURES / "plan6.pdf", copy)
-    with pdfplumber.open(copy) as pdf:
-        page = pdf.pages[4]
-        height = page.height
-        assert camelot_engine.page_region_to_cell_boxes(copy, page, (42, 290, 400, 500)) == [
-            (40, height - 300, 200, height - 100),
-            (200, height - 300, 400, height - 100),
-        ]
-        assert camelot_engine.page_region_to_cell_boxes(copy, page, (40, 30, 400, 100)) == [(40, height - 560, 400, height - 500)]
-        assert camelot_engine.page_region_to_cell_boxes(copy, page, (500, 30, 800, 100)) == []
+    (view,) = page_views(FIXTURES / "plan6.pdf", pages=[5])
+    height = view.height
+    engine = make_engine("camelot", EngineSource(FIXTURES / "plan6.pdf"))
+    assert engine.cell_boxes(view, (42, 290, 400, 500)) == [
+        (40, height - 300, 200, height - 100),
+        (200, height - 300, 400, height - 100),
+    ]
+    assert engine.cell_boxes(view, (40, 30, 400, 100)) == [(40, height - 560, 400, height - 500)]
+    assert engine.cell_boxes(view, (500, 30, 800, 100)) == []
     assert calls == [("5", "pdfium", "lattice")]
 
 
-def test_camelot_engine_is_registered_and_both_needs_region_to_grid():
-    assert get_engine("camelot") is not None
-    with pytest.raises(ValueError, match="region_to_grid"):
-        get_engine("both")(None, None, (0, 0, 1, 1))
-    with pytest.raises(ValueError, match="both, camelot, pdfplumber"):
-        get_engine("tabula")
+def test_unknown_engines_and_prefer_values_name_the_choices():
+    with pytest.raises(ValueError, match="choose one of: both, camelot, pdfplumber"):
+        check_engine("tabula")
+    with pytest.raises(ValueError, match="choose one of: pdfplumber, camelot"):
+        make_engine("both", EngineSource(FIXTURES / "plan6.pdf"), prefer="tabula")
 
 
-def test_region_to_grid_lists_the_prefer_choices():
-    with pdfplumber.open(FIXTURES / "plan6.pdf") as pdf:
-        with pytest.raises(ValueError, match="choose one of: pdfplumber, camelot"):
-            region_to_grid("both", FIXTURES / "plan6.pdf", pdf.pages[4], (0, 0, 1, 1), [], 5, 1, prefer="tabula")
+def test_the_both_engine_wraps_the_two_others():
+    both = make_engine("both", EngineSource(FIXTURES / "plan6.pdf"), prefer="camelot")
+    assert [e.name for e in both.engines] == ["pdfplumber", "camelot"] and both.prefer == "camelot"
+    (view,) = page_views(FIXTURES / "plan6.pdf", pages=[5])
+    grid = both.region_to_grid(view, view.table_bboxes[0], 1)
+    assert {c.agreement for c in grid.cells} == {"both"}

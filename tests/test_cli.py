@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from conftest import FIXTURES
-from pipeline.cli import main
+from pipeline.orchestration.cli import main
 from synth import make_prose_only
 
 

@@ -14,9 +14,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES
 from pipeline.errors import KINDS
-from pipeline.run import Limits, Options, extract_to_records
+from pipeline.orchestration.run import Limits, Options, extract_to_records
 
 SEED = 6
 MUTANTS = 40
@@ -61,6 +63,7 @@ def mutants(source: bytes, seed: int = SEED, count: int = MUTANTS):
         yield kind, bytes(data)
 
 
+@pytest.mark.slow
 def test_mutants_extract_or_fail_clearly(tmp_path, capfd):
     source = (FIXTURES / "plan6.pdf").read_bytes()
     outcomes: Counter = Counter()
@@ -85,10 +88,3 @@ def test_mutants_extract_or_fail_clearly(tmp_path, capfd):
     assert outcomes["extracted"] > 0 and outcomes["corrupt"] > 0
     assert elapsed < BUDGET_SECONDS
     print(f"fuzz: {MUTANTS} mutants in {elapsed:.1f}s: {dict(sorted(outcomes.items()))}, 0 crashes")
-
-
-def test_mutants_are_deterministic():
-    source = (FIXTURES / "plan6.pdf").read_bytes()
-    first = [data for _, data in mutants(source, count=10)]
-    assert first == [data for _, data in mutants(source, count=10)]
-    assert len(set(first)) == 10 and source not in first

@@ -76,7 +76,7 @@ def test_a_prose_rating_that_differs_from_the_table_is_reported():
     from dataclasses import replace
 
     from pipeline.models import Rating
-    from pipeline.run import _rating_mismatches
+    from pipeline.understanding.document import rating_mismatches as _rating_mismatches
 
     doc, _ = extracted("plan6.pdf")
     first = doc.narrative.programs[0]

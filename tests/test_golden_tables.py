@@ -2,78 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 
 import pytest
 
-from conftest import FIXTURES, GOLDEN, PDFS, extracted, squash
-
-
-def _rating(value, revised):
-    return None if value is None else f"{value}{'*' if revised else ''}"
-
-
-def records_to_truth_programs(records: dict) -> list[dict]:
-    """Rebuild the truth's nested shape from the flat output tables."""
-    current = defaultdict(list)
-    for r in records["current_items"]:
-        current[(r["measure_no"], r["row_no"])].append(r["text"])
-    labels = {}
-    for r in records["current_items"]:
-        labels[(r["measure_no"], r["row_no"])] = r["row_label"]
-    targets = defaultdict(dict)  # (measure, row) -> first_year -> cell
-    for r in records["targets"]:
-        row_no = r["row_no"]
-        if r["all_rows"]:
-            row_no = 1  # the truth keeps merged-down cells on the first row
-        cell = targets[(r["measure_no"], row_no)].setdefault(
-            (r["first_year"], r["last_year"]), {"years": [], "items": [], "all_rows": r["all_rows"]}
-        )
-        if r["fiscal_year"] not in cell["years"]:
-            cell["years"].append(r["fiscal_year"])
-        if r["fiscal_year"] == r["first_year"]:
-            cell["items"].append(r["text"])
-        if r["row_label"] is not None:
-            labels[(r["measure_no"], r["row_no"])] = r["row_label"]
-    results = defaultdict(lambda: {"outcomes": [], "changes": [], "revised_targets": []})
-    for r in records["results"]:
-        results[r["measure_no"]][r["block"]].append(r["text"])
-    programs = []
-    for p in records["programs"]:
-        measures = []
-        for m in (m for m in records["measures"] if m["program_no"] == p["program_no"]):
-            rows = []
-            for row_no in range(1, m["rows"] + 1):
-                cells = []
-                for (first, last), cell in sorted(targets[(m["measure_no"], row_no)].items()):
-                    entry = {"years": cell["years"], "items": cell["items"]}
-                    if cell["all_rows"]:
-                        entry["all_rows"] = True
-                    cells.append(entry)
-                rows.append(
-                    {
-                        "label": labels.get((m["measure_no"], row_no)),
-                        "current": current[(m["measure_no"], row_no)],
-                        "targets": cells,
-                    }
-                )
-            measures.append(
-                {
-                    "name": m["measure"],
-                    "description": m["description"],
-                    "rows": rows,
-                    "result": {
-                        "rating": _rating(m["rating"], m["rating_revised"]),
-                        "reference_rating": None if m["reference_rating"] is None else str(m["reference_rating"]),
-                        **results[m["measure_no"]],
-                    },
-                }
-            )
-        programs.append({"name": p["program"], "rating": _rating(p["rating"], p["rating_revised"]), "measures": measures})
-    return programs
+from conftest import FIXTURES, PDFS, extracted, squash
+from helpers import records_to_truth_programs
 
 
 @pytest.mark.parametrize("pdf", PDFS)
@@ -141,18 +76,35 @@ def test_cells_hold_every_nonempty_grid_cell(pdf, grid):
     assert missing == []
 
 
-def test_targets_golden_file(update_golden):
-    """The full targets table of plan6.pdf, reviewed once and pinned."""
-    _, records = extracted("plan6.pdf")
-    from pipeline.schema import TABLES
+def _truth_target_rows(truth: dict) -> list[tuple]:
+    """The targets table the truth implies: one row per target item and per fiscal year its cell covers."""
+    columns = {c["fiscal_year"]: c for c in truth["doc"]["year_columns"]}
+    rows, measure_no = [], 0
+    for program in truth["programs"]:
+        for measure in program["measures"]:
+            measure_no += 1
+            for row_no, row in enumerate(measure["rows"], 1):
+                for cell in row["targets"]:
+                    all_rows = bool(cell.get("all_rows"))
+                    years = cell["years"]
+                    for year in years:
+                        for item_no, text in enumerate(cell["items"], 1):
+                            rows.append((
+                                measure_no, None if all_rows else row_no, all_rows, year, columns[year]["label"],
+                                columns[year]["and_after"] and year == years[-1], years[0], years[-1], item_no,
+                                squash(text),
+                            ))
+    return sorted(rows, key=repr)
 
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=TABLES["targets"].names, lineterminator="\n")
-    writer.writeheader()
-    for row in records["targets"]:
-        writer.writerow({k: ("" if v is None else v) for k, v in row.items()})
-    path = GOLDEN / "plan6.targets.csv"
-    if update_golden:
-        path.write_text(buf.getvalue(), encoding="utf-8")
-    assert path.exists(), "no golden file yet: run pytest --update-golden and review it"
-    assert buf.getvalue() == path.read_text(encoding="utf-8")
+
+@pytest.mark.parametrize("pdf", PDFS)
+def test_targets_per_fiscal_year_equal_truth(pdf, truth):
+    """Every row of the targets table, derived from the truth, not from an earlier output."""
+    _, records = extracted(pdf)
+    got = sorted(
+        ((r["measure_no"], r["row_no"], r["all_rows"], r["fiscal_year"], r["fiscal_year_label"], r["and_after"],
+          r["first_year"], r["last_year"], r["item_no"], squash(r["text"])) for r in records["targets"]),
+        key=repr,
+    )
+    assert got == _truth_target_rows(truth)
+    assert len(got) == 175

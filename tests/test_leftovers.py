@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from conftest import PDFS, extracted
-from pipeline.leftovers import account
+from pipeline.understanding.accounting import account
 from pipeline.models import Leftover
 
 CATEGORIES = ("fields", "continued", "headers", "form", "leftover")

@@ -4,17 +4,17 @@ import json
 import re
 from pathlib import Path
 
-import pdfplumber
 import pytest
 
 from normalizers.ratings import format_rating
 from pipeline.models import Line, Rating
-from pipeline.narrative import (
+from pipeline.understanding.prose.narrative import (
     lines_to_plan_title,
     pages_to_narrative,
     pages_to_running_lines,
 )
-from pipeline.pages import PageView, pdf_page_to_view
+from pipeline.models import PageView
+from helpers import page_views
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PDFS = ["plan6.pdf", "plan6-excel.pdf", "plan6-quirks.pdf"]
@@ -28,12 +28,10 @@ def _squash(text):
 def _prose_views(path):
     """Page views before the first 施策計画 page, as the caller passes them."""
     views = []
-    with pdfplumber.open(path) as pdf:
-        for page in pdf.pages:
-            view = pdf_page_to_view(page)
-            if "施策計画名" in _squash("".join(line.text for line in view.lines)):
-                break
-            views.append(view)
+    for view in page_views(path):
+        if "施策計画名" in _squash("".join(line.text for line in view.lines)):
+            break
+        views.append(view)
     return views
 
 
@@ -195,8 +193,7 @@ def _line(text, x0, top, *, full=True, font=BODY, size=10.5):
 
 
 def _view(number, lines):
-    return PageView(number=number, width=595.0, height=842.0, chars=(), lines=tuple(lines),
-                    table_bboxes=(), page=None)
+    return PageView(number=number, width=595.0, height=842.0, chars=(), lines=tuple(lines))
 
 
 def _page_of(lines, number=1, header="第2期実行計画", footer=None):

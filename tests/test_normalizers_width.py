@@ -53,7 +53,7 @@ def test_width_passes_empty_through(empty):
 
 
 def test_width_rejects_non_string_naming_it():
-    with pytest.raises(NormalizeError, match=r"expected a string: 12"):
+    with pytest.raises(NormalizeError, match=r"text is not a string: 12"):
         to_halfwidth_ascii(12)
     assert to_halfwidth_ascii(12, errors="null") is None
 

@@ -6,27 +6,24 @@ import pdfplumber
 import pytest
 
 from conftest import FIXTURES, PDFS
-from pipeline import pdfium_reader
-from pipeline.pages import pdf_page_to_view
-from pipeline.run import extract_document
+from pipeline.reading import pdfium as pdfium_reader
+from helpers import page_views
+from pipeline.orchestration.run import extract_document
+from pipeline.reading.careful import has_unmapped_fonts
 
 
 @pytest.mark.parametrize("pdf", PDFS)
 def test_pdfium_and_pdfplumber_read_the_same_lines_and_tables(pdf):
     fast = pdfium_reader.open_document(FIXTURES / pdf)
     try:
-        for index in range(len(fast)):
-            assert pdfium_reader.usable(fast, index)
-            with pdfplumber.open(FIXTURES / pdf) as slow_pdf, pdfplumber.open(FIXTURES / pdf) as fast_pdf:
-                slow = pdf_page_to_view(slow_pdf.pages[index])
-                page = fast_pdf.pages[index]
-                quick = pdf_page_to_view(page, pdfium_reader.page_chars(fast, index), pdfium_reader.page_paths(fast, index))
-                assert [line.text for line in quick.lines] == [line.text for line in slow.lines], (pdf, index + 1)
-                assert [tuple(round(v) for v in b) for b in quick.table_bboxes] == [
-                    tuple(round(v) for v in b) for b in slow.table_bboxes
-                ], (pdf, index + 1)
+        assert all(pdfium_reader.usable(fast, index) for index in range(len(fast)))
     finally:
         fast.close()
+    for quick, slow in zip(page_views(FIXTURES / pdf, "pdfium"), page_views(FIXTURES / pdf, "pdfminer")):
+        assert [line.text for line in quick.lines] == [line.text for line in slow.lines], (pdf, quick.number)
+        assert [tuple(round(v) for v in b) for b in quick.table_bboxes] == [
+            tuple(round(v) for v in b) for b in slow.table_bboxes
+        ], (pdf, quick.number)
 
 
 def test_extraction_does_not_parse_pages_with_pdfminer(monkeypatch):
@@ -49,6 +46,6 @@ def test_a_font_without_unicode_is_left_to_pdfplumber(tmp_path):
 
     make_cid_without_unicode(tmp_path / "cid.pdf")
     with pdfplumber.open(tmp_path / "cid.pdf") as pdf:
-        assert pdfium_reader.has_unmapped_fonts(pdf.pages[0].page_obj)
+        assert has_unmapped_fonts(pdf.pages[0])
     with pdfplumber.open(FIXTURES / "plan6.pdf") as pdf:
-        assert not pdfium_reader.has_unmapped_fonts(pdf.pages[4].page_obj)
+        assert not has_unmapped_fonts(pdf.pages[4])

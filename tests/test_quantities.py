@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.quantities import QuantityMatch, find_quantities
+from pipeline.understanding.quantities import find_quantities
+from pipeline.models import Quantity
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -46,7 +47,7 @@ def test_plan6_quantities_match_golden_list_exactly():
 
 def test_approx_prefix_is_part_of_the_span():
     assert find_quantities("毎年約10,000人の来場者") == [
-        QuantityMatch(text="約10,000人", value=10000.0, unit="人", approx=True,
+        Quantity(text="約10,000人", value=10000.0, unit="人", approx=True,
                       qualifier=None, start=2, end=10)]
 
 

@@ -10,8 +10,8 @@ from pypdf.generic import RectangleObject
 
 import synth
 from conftest import FIXTURES, extracted
-from pipeline.records import document_to_records
-from pipeline.run import extract_document
+from pipeline.publishing.records import document_to_records
+from pipeline.orchestration.run import extract_document
 
 
 def rotated_copy(source: Path, target: Path, exact: bool = True) -> Path:

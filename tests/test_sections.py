@@ -6,9 +6,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 
 from conftest import FIXTURES, squash
-from pipeline.records import document_to_records
-from pipeline.run import extract_document
-from test_golden_tables import records_to_truth_programs
+from pipeline.publishing.records import document_to_records
+from pipeline.orchestration.run import extract_document
+from helpers import records_to_truth_programs
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import squash
-from pipeline.records import document_to_records
-from pipeline.run import extract_document
+from pipeline.publishing.records import document_to_records
+from pipeline.orchestration.run import extract_document
 from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, plan_truth, year_labels
-from test_golden_tables import records_to_truth_programs
+from helpers import records_to_truth_programs
 
 
 def extract_programs(path):

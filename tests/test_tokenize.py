@@ -1,8 +1,8 @@
 import multiprocessing as mp
 import os
 
-from pipeline import tokenize as tk
-from pipeline.tokenize import Token, get_tagger, tokenize
+from pipeline.understanding import tokenize as tk
+from pipeline.understanding.tokenize import Token, get_tagger, tokenize
 
 
 def test_tokens_carry_surface_pos_and_offsets_into_input():

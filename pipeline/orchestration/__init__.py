@@ -1,0 +1,1 @@
+"""Orchestration: one document end to end (``run``), the cache, batches, the CLI."""

@@ -1,0 +1,194 @@
+"""Many documents: isolation, parallel workers, a Dask cluster, the cache, the run report.
+
+Each document is extracted on its own (``run.extract_to_records`` never
+raises), so one bad file is reported and never stops or corrupts the
+others.  Results are gathered in input order whatever ran them (this
+process, a pool of worker processes, a Dask cluster, the cache), so a
+parallel, distributed or incremental run writes exactly the bytes a
+serial run writes.
+
+With ``cache_dir``, unchanged documents come from the cache
+(``orchestration.cache``) and newly extracted ones are kept there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Callable, Iterable, Optional, Sequence
+
+from ..version import __version__
+from .cache import Result, cache_store, from_cache
+from .run import DocumentReport, Options, ProgressFn, extract_to_records
+
+
+def collect_pdfs(paths: Iterable[str]) -> list[Path]:
+    """PDF files named directly or found in folders (sorted, no duplicates)."""
+    found: dict[Path, None] = {}
+    for p in map(Path, paths):
+        if p.is_dir():
+            for child in sorted(p.iterdir()):
+                if child.is_file() and child.suffix.lower() == ".pdf":
+                    found.setdefault(child, None)
+        else:
+            found.setdefault(p, None)
+    return list(found)
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+# ---------------------------------------------------------------- running
+
+
+def _duplicate(pdf: Path, owner: Path) -> DocumentReport:
+    # doc_id is the file stem; two files with one stem would mix their rows.
+    return DocumentReport(
+        path=str(pdf), doc_id=pdf.stem, status="failed", error_kind="duplicate_doc_id",
+        error=f"{pdf}: doc_id {pdf.stem!r} is already taken by {owner}; rename one of the files",
+    )
+
+
+def _lost(pdf: Path, why: str) -> Result:
+    """A document whose worker vanished (killed, out of memory, cluster gone)."""
+    return (
+        DocumentReport(
+            path=str(pdf), doc_id=pdf.stem, status="failed", error_kind="internal",
+            error=f"{pdf}: {why} (the other documents are not affected; run it alone to see more)",
+        ),
+        None,
+    )
+
+
+def _run_serial(pdfs, todo, options, progress_for) -> Iterable[tuple[int, Result]]:
+    for i in todo:
+        pdf = pdfs[i]
+        yield i, extract_to_records(str(pdf), options, progress_for(pdf) if progress_for else None)
+
+
+def _run_processes(pdfs, todo, options, workers) -> Iterable[tuple[int, Result]]:
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+        futures = {i: pool.submit(extract_to_records, str(pdfs[i]), options) for i in todo}
+        for i, future in futures.items():
+            try:
+                yield i, future.result()
+            except Exception as exc:  # BrokenProcessPool: a worker died (OOM killer, crash)
+                yield i, _lost(pdfs[i], f"the worker process died ({type(exc).__name__})")
+
+
+def _run_dask(pdfs, todo, options, address: str) -> Iterable[tuple[int, Result]]:
+    """The same per-document task on an existing Dask distributed scheduler.
+
+    Workers open the PDFs themselves, so they must see the files at the
+    same absolute paths (a shared filesystem); reports are rewritten to the
+    paths as given so that they match a local run.
+    """
+    try:
+        from distributed import Client
+    except ImportError:
+        raise RuntimeError("--dask needs the 'distributed' package: pip install 'sesaku[dask]'") from None
+    with Client(address, set_as_default=False) as client:
+        futures = {}
+        for i in todo:
+            absolute = str(pdfs[i].resolve())
+            # pure=False: a file may change between runs under the same path.
+            futures[i] = (absolute, client.submit(extract_to_records, absolute, options, pure=False))
+        for i, (absolute, future) in futures.items():
+            try:
+                report, records = future.result()
+            except Exception as exc:
+                yield i, _lost(pdfs[i], f"the Dask task failed ({type(exc).__name__}: {exc})")
+                continue
+            given = str(pdfs[i])
+            report.path = given
+            if report.error:
+                report.error = report.error.replace(absolute, given)
+            yield i, (report, records)
+
+
+def run_batch(
+    pdfs: Sequence[Path],
+    options: Options,
+    *,
+    workers: int = 1,
+    on_done: Optional[Callable[[DocumentReport], None]] = None,
+    progress_for: Optional[Callable[[Path], ProgressFn]] = None,
+    dask_address: Optional[str] = None,
+    cache_dir: Optional[Path] = None,
+) -> tuple[list[DocumentReport], dict[str, dict]]:
+    """Extract many documents; reports in input order and records per doc_id.
+
+    ``workers`` > 1 runs documents in that many processes, ``dask_address``
+    sends them to a Dask scheduler instead; ``cache_dir`` reuses the records
+    of unchanged documents and keeps those of newly extracted ones.
+    ``on_done`` is called once per document, in input order.
+    """
+    pdfs = [Path(p) for p in pdfs]
+    results: dict[int, Result] = {}
+    keys: dict[int, str] = {}
+    first_with_id: dict[str, Path] = {}
+    todo: list[int] = []
+    for i, pdf in enumerate(pdfs):
+        owner = first_with_id.setdefault(pdf.stem, pdf)
+        if owner is not pdf:
+            results[i] = (_duplicate(pdf, owner), None)
+            continue
+        if cache_dir is not None:
+            key, hit = from_cache(pdf, options, Path(cache_dir))
+            if key is not None:
+                keys[i] = key
+            if hit is not None:
+                results[i] = hit
+                continue
+        todo.append(i)
+
+    if dask_address:
+        fresh = _run_dask(pdfs, todo, options, dask_address)
+    elif workers <= 1 or len(todo) <= 1:
+        fresh = _run_serial(pdfs, todo, options, progress_for)
+    else:
+        fresh = _run_processes(pdfs, todo, options, workers)
+
+    reported = 0
+
+    def report_ready() -> None:
+        nonlocal reported
+        while reported < len(pdfs) and reported in results:
+            if on_done:
+                on_done(results[reported][0])
+            reported += 1
+
+    report_ready()
+    for i, (report, records) in fresh:
+        results[i] = (report, records)
+        if cache_dir is not None and records is not None and i in keys and report.status == "ok":
+            with contextlib.suppress(OSError):  # a full disk costs speed, not the run
+                cache_store(Path(cache_dir), report.doc_id, keys[i], report, records)
+        report_ready()
+
+    reports = [results[i][0] for i in range(len(pdfs))]
+    records = {results[i][0].doc_id: results[i][1] for i in range(len(pdfs)) if results[i][1] is not None}
+    return reports, records
+
+
+def run_report(reports: Sequence[DocumentReport], engine: str) -> dict:
+    documents = []
+    for r in reports:
+        entry = dict(vars(r))
+        # True when the records were reused from the cache (unchanged PDF).
+        entry["cached"] = r.cached
+        documents.append(entry)
+    return {
+        "sesaku_version": __version__,
+        "engine": engine,
+        "documents": documents,
+        "summary": {
+            "documents": len(reports),
+            "extracted": sum(r.status == "ok" for r in reports),
+            "failed": sum(r.status != "ok" for r in reports),
+            "cached": sum(r.cached for r in reports),
+        },
+    }

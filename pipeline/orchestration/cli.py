@@ -1,0 +1,220 @@
+"""Command line: ``python -m pipeline extract PATH... --out DIR``.
+
+Exit status: 0 every document extracted, 1 some failed, 2 nothing usable
+or a usage error.  Errors are one line each on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from ..version import __version__
+from ..publishing.atomic import write_text_atomic
+from ..publishing.datapackage import datapackage_json
+from ..publishing.emit import CSV_ENCODINGS, CsvEncodingError, merge_rows, to_json, write_tables
+from ..understanding.table.engines import ENGINES, PREFER
+from .batch import collect_pdfs, default_workers, run_batch, run_report
+from .run import DocumentReport, Limits, Options, parse_pages
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING = 0, 1, 2
+
+
+def _progress(stream, name: str):
+    """A one-line progress bar on a terminal; nothing when piped."""
+    if not stream.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        stream.write(f"\r{name[:30]:30} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages")
+        if done == total:
+            stream.write("\r" + " " * (width + 50) + "\r")
+        stream.flush()
+
+    return show
+
+
+def _summary_line(report: DocumentReport) -> str:
+    if report.status != "ok":
+        return f"FAILED {report.error}"
+    rows = report.rows
+    extra = f", {len(report.warnings)} warning(s)" if report.warnings else ""
+    if report.agreement:
+        a = report.agreement
+        extra += f", engines agree on {a['both']} of {a['cells']} cells ({a['differ']} differ)"
+    if report.cached:
+        extra += " (unchanged: from the cache)"
+    return (
+        f"ok     {report.path}: {report.pages} pages, {rows.get('programs', 0)} programs, "
+        f"{rows.get('measures', 0)} measures, {rows.get('targets', 0)} target rows, "
+        f"{rows.get('results', 0)} result items, {rows.get('quantities', 0)} quantities "
+        f"in {report.seconds:.1f}s{extra}"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.split("\n")[0])
+    parser.add_argument("--version", action="version", version=f"sesaku {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("extract", help="extract PDFs (files or folders) into tables")
+    ex.add_argument("paths", nargs="+", metavar="PATH", help="a PDF or a folder of PDFs")
+    ex.add_argument("--out", required=True, type=Path, help="output folder")
+    ex.add_argument("--pages", help="pages to read, e.g. 1-3,7 (default: all)")
+    ex.add_argument("--password", help="password of encrypted PDFs")
+    ex.add_argument("--engine", default="pdfplumber", choices=sorted(ENGINES), help="grid engine")
+    ex.add_argument(
+        "--prefer", default=PREFER[0], choices=PREFER, help="with --engine both: whose cell is kept where the engines differ"
+    )
+    ex.add_argument("--workers", type=int, default=None, help="parallel documents (default: CPU count)")
+    ex.add_argument("--dask", metavar="ADDRESS", help="send documents to this Dask scheduler (e.g. tcp://127.0.0.1:8786)")
+    ex.add_argument("--force", action="store_true", help="re-extract unchanged PDFs too (default: reuse the cache)")
+    ex.add_argument("--csv-encoding", default="utf-8-sig", choices=CSV_ENCODINGS)
+    ex.add_argument("--csv-headers", default="en", choices=("en", "ja"))
+    ex.add_argument("--max-mb", type=float, default=Limits.max_bytes / 1024 / 1024, help="largest PDF accepted")
+    ex.add_argument("--max-pages", type=int, default=Limits.max_pages, help="most pages accepted")
+    ex.add_argument("--seconds-per-page", type=float, default=Limits.seconds_per_page, help="time limit per page")
+    ex.add_argument(
+        "--max-memory-mb", type=float, default=Limits.max_memory_mb, help="memory one document may use (0: no limit)"
+    )
+    pk = sub.add_parser("package", help="bundle extracted CSVs with metadata for an open-data portal")
+    pk.add_argument("--from", dest="source", type=Path, default=Path("extracted"), help="extracted folder")
+    pk.add_argument("--out", type=Path, default=Path("dist"), help="bundle folder")
+    pk.add_argument("--config", type=Path, default=None, help="publisher/licence config (default: sesaku-portal.toml)")
+    au = sub.add_parser("audit", help="HTML report showing on each page what was extracted")
+    au.add_argument("path", type=Path, metavar="DOC_OR_EXTRACTED_DIR")
+    au.add_argument("--out", type=Path, default=Path("audit"), help="report folder")
+    au.add_argument("--pdf-dir", type=Path, action="append", default=[], help="where to find the PDFs (default: raw_pdfs/)")
+    return parser
+
+
+def extract(args: argparse.Namespace) -> int:
+    try:
+        parse_pages(args.pages, 1)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    pdfs = collect_pdfs(args.paths)
+    if not pdfs:
+        print(f"error: no PDF found in {', '.join(args.paths)}", file=sys.stderr)
+        return EXIT_NOTHING
+    options = Options(
+        engine=args.engine,
+        prefer=args.prefer,
+        pages=args.pages,
+        password=args.password,
+        limits=Limits(
+            max_bytes=int(args.max_mb * 1024 * 1024), max_pages=args.max_pages, seconds_per_page=args.seconds_per_page,
+            max_memory_mb=args.max_memory_mb,
+        ),
+    )
+    workers = args.workers or min(default_workers(), len(pdfs))
+    reports, records = run_batch(
+        pdfs,
+        options,
+        workers=workers,
+        dask_address=args.dask,
+        cache_dir=None if args.force else args.out / ".cache",
+        on_done=lambda r: print(_summary_line(r), file=sys.stderr),
+        progress_for=lambda p: _progress(sys.stderr, p.name),
+    )
+    def _kinds(failed: Sequence[DocumentReport]) -> str:
+        counts: dict[str, int] = {}
+        for r in failed:
+            counts[r.error_kind or "error"] = counts.get(r.error_kind or "error", 0) + 1
+        return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+
+    ok = [r for r in reports if r.status == "ok"]
+    for r in ok:
+        for w in r.warnings:
+            print(f"warning {r.path}: {w}", file=sys.stderr)
+        lost = r.accounting.get("leftover", 0)
+        if lost:
+            print(f"warning {r.path}: {lost} character(s) inside the table went to no field; see leftovers.csv", file=sys.stderr)
+    report = run_report(reports, args.engine)
+    run_json = args.out / "_run.json"
+    if not ok:
+        # Every run leaves its report; the previous tables stay as they were.
+        report["outputs"] = "unchanged: nothing was extracted"
+        write_text_atomic(run_json, to_json(report))
+        print(f"nothing extracted: {len(reports)} document(s) failed ({_kinds(reports)}); "
+              f"previous tables in {args.out} left unchanged; see {run_json}", file=sys.stderr)
+        return EXIT_NOTHING
+    ordered = [records[doc_id] for doc_id in sorted(records)]
+    report["outputs"] = "written"
+    try:
+        write_tables(
+            merge_rows(ordered),
+            args.out,
+            extra_files={
+                "_run.json": to_json(report),
+                "datapackage.json": datapackage_json(args.csv_encoding, args.csv_headers),
+            },
+            csv_encoding=args.csv_encoding,
+            csv_headers=args.csv_headers,
+        )
+    except CsvEncodingError as exc:
+        report["outputs"] = f"unchanged: {exc}"
+        write_text_atomic(run_json, to_json(report))
+        print(f"error: {exc}; no table written to {args.out}", file=sys.stderr)
+        return EXIT_NOTHING
+    failed = [r for r in reports if r.status != "ok"]
+    print(f"{len(ok)} of {len(reports)} document(s) extracted into {args.out}"
+          + (f"; {len(failed)} failed ({_kinds(failed)}; see {run_json})" if failed else ""), file=sys.stderr)
+    return EXIT_OK if not failed else EXIT_SOME_FAILED
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse prints its own usage message
+        return EXIT_OK if exc.code == 0 else EXIT_NOTHING
+    if args.command == "extract":
+        return extract(args)
+    if args.command == "package":
+        from ..publishing.package import package_command
+
+        return package_command(args)
+    if args.command == "audit":
+        return audit(args)
+    return EXIT_NOTHING  # argparse accepts only the commands above
+
+
+def audit(args: argparse.Namespace) -> int:
+    """The audit report of an extracted folder, or of PDFs extracted first into a temporary one."""
+    import tempfile
+
+    from ..audit.report import AuditError, build_report
+
+    path: Path = args.path
+    pdf_dirs = list(args.pdf_dir) or [Path("raw_pdfs")]
+    if not path.exists():
+        print(f"error: {path} not found", file=sys.stderr)
+        return EXIT_NOTHING
+    try:
+        if path.is_dir() and (path / "_run.json").is_file():
+            written, errors = build_report(path, args.out, pdf_dirs)
+        else:
+            pdfs = [path] if path.is_file() else sorted(path.glob("*.pdf"))
+            if not pdfs:
+                print(f"error: {path} is neither a PDF nor an extracted folder (no _run.json)", file=sys.stderr)
+                return EXIT_NOTHING
+            with tempfile.TemporaryDirectory(prefix="sesaku-audit-") as tmp:
+                extracted = Path(tmp) / "extracted"
+                code = main(["extract", str(path), "--out", str(extracted), "--force"])
+                if not (extracted / "_run.json").is_file():
+                    print(f"error: nothing extracted from {path} (exit {code}); no report written", file=sys.stderr)
+                    return EXIT_NOTHING
+                written, errors = build_report(extracted, args.out, [*(p.parent for p in pdfs), *pdf_dirs])
+    except AuditError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    for index in written:
+        print(f"audit  {index}", file=sys.stderr)
+    if not written:
+        return EXIT_NOTHING
+    return EXIT_SOME_FAILED if errors else EXIT_OK

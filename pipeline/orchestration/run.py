@@ -1,0 +1,231 @@
+"""One document end to end, never raising past ``extract_to_records``.
+
+``extract_document`` runs the phases for one PDF — reading each page
+(``reading``), understanding the pages (``understanding``) — and returns a
+Document or raises a SesakuError whose one-line message names the file,
+the page where relevant, what is wrong and what to do.
+``extract_to_records`` turns every outcome into a DocumentReport plus the
+rows of every output table (``publishing``), so a batch isolates
+documents from each other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from pdfminer.psexceptions import PSException
+from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
+
+from ..errors import BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoTextLayer, SesakuError
+from ..models import Document, SourceRef
+from ..publishing.records import document_to_records
+from ..reading.document import DocumentReader
+from ..reading.guards import Limits, check_file, file_sha256, memory_limit, parser_warnings, time_limit
+from ..settings import DEFAULT, Settings
+from ..understanding.accounting import account
+from ..understanding.document import DocumentUnderstanding
+from ..understanding.table.agreement import grids_to_agreement_counts
+from ..understanding.table.engines import EngineSource, check_engine, make_engine
+
+ProgressFn = Callable[[int, int], None]
+
+# Parsers raise these (and only these) on damaged bytes; anything else from
+# a stage is a bug and is reported as one.
+_DAMAGE = (PSException, PdfminerException, MalformedPDFException, zlib.error, RecursionError)
+
+
+def page_ranges(pages: list[int]) -> str:
+    """``[1, 2, 3, 7]`` -> ``"1-3,7"``."""
+    runs: list[list[int]] = []
+    for p in pages:
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def parse_pages(value: Optional[str], page_count: int) -> list[int]:
+    """``--pages 1-3,7`` to page numbers (1-based)."""
+    if not value:
+        return list(range(1, page_count + 1))
+    pages: set[int] = set()
+    for part in value.split(","):
+        part = part.strip()
+        try:
+            if "-" in part:
+                lo, hi = part.split("-", 1)
+                pages.update(range(int(lo), int(hi or page_count) + 1))
+            elif part:
+                pages.add(int(part))
+        except ValueError:
+            raise ValueError(f"--pages {value!r}: use page numbers and ranges such as 1-3,7") from None
+    return sorted(p for p in pages if 1 <= p <= page_count)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Everything that decides what a document's records are (the cache key hashes all of it)."""
+
+    engine: str = "pdfplumber"
+    prefer: str = "pdfplumber"
+    pages: Optional[str] = None
+    password: Optional[str] = None
+    limits: Limits = Limits()
+    settings: Settings = DEFAULT
+
+
+def extract_document(
+    path: Path | str,
+    *,
+    engine: str = "pdfplumber",
+    prefer: str = "pdfplumber",
+    pages: Optional[str] = None,
+    password: Optional[str] = None,
+    limits: Limits = Limits(),
+    settings: Settings = DEFAULT,
+    progress: Optional[ProgressFn] = None,
+) -> Document:
+    """The whole pipeline for one PDF.  Raises a SesakuError for bad input."""
+    path = Path(path)
+    check_file(path, limits)
+    sha = file_sha256(path)
+    check_engine(engine, prefer)  # an unknown engine fails before any work
+    options = Options(engine, prefer, pages, password, limits, settings)
+    damage: list[str] = []
+    with parser_warnings(damage):
+        try:
+            document = _extract(path, sha, options, progress)
+        except _DAMAGE as exc:
+            raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
+    if damage:
+        unique = list(dict.fromkeys(damage))
+        notes = [f"the PDF is damaged and was repaired while reading: {m}" for m in unique[:5]]
+        if len(unique) > 5:
+            notes.append(f"... and {len(unique) - 5} more repair message(s)")
+        document = dataclasses.replace(document, warnings=tuple(notes) + document.warnings)
+    return document
+
+
+def _extract(path: Path, sha: str, options: Options, progress: Optional[ProgressFn]) -> Document:
+    limits = options.limits
+    with DocumentReader(path, options.password, limits, options.settings) as reader:
+        page_count = reader.page_count
+        if page_count > limits.max_pages:
+            raise LimitExceeded(path, f"{page_count} pages, over the {limits.max_pages}-page limit; raise --max-pages to allow it")
+        try:
+            wanted = parse_pages(options.pages, page_count)
+        except ValueError as exc:
+            raise BadOption(path, str(exc)) from None
+        if not wanted:
+            raise NoPagesSelected(path, f"--pages {options.pages} selects none of its {page_count} page(s)")
+        engine = make_engine(options.engine, EngineSource(path, options.password), options.settings, prefer=options.prefer)
+        understanding = DocumentUnderstanding(path, engine, options.settings)
+        notes: list[str] = []
+        text_pages = 0
+        scanned: list[int] = []
+        with memory_limit(limits, path) as check_memory:
+            for done, number in enumerate(wanted, 1):
+                with time_limit(limits.seconds_per_page, path, number):
+                    view = reader.read_page(number, notes)
+                    if view.has_text:
+                        text_pages += 1
+                    elif view.has_images:
+                        scanned.append(number)
+                    understanding.add_page(view)
+                check_memory(number)
+                if progress:
+                    progress(done, len(wanted))
+    if text_pages == 0:
+        which = "no page has" if len(wanted) == page_count else "none of the pages read has"
+        raise NoTextLayer(path, f"{which} a text layer (a scan?); run OCR first, e.g. ocrmypdf -l jpn")
+    if not understanding.grids and scanned:
+        raise NoTextLayer(
+            path, f"no 施策計画 table in the text, and pages {page_ranges(scanned)} are images without a text layer "
+            "(a scan?); run OCR first, e.g. ocrmypdf -l jpn",
+        )
+    if scanned:
+        notes.append(f"pages {page_ranges(scanned)} are images without a text layer (a scan?) and were skipped; OCR them to include them")
+    # Stitching and interpretation are linear in the pages read and far
+    # cheaper per page than reading one (~0.01 s against ~0.2 s), so the
+    # pages' own allowance bounds them with room to spare.
+    with time_limit(limits.seconds_per_page * len(wanted), path, what="assembling the table"):
+        plan, narrative, warnings = understanding.finish(notes)
+    return Document(
+        doc_id=path.stem,
+        source=SourceRef(path.name, sha),
+        page_count=page_count,
+        plan=plan,
+        narrative=narrative,
+        grids=tuple(understanding.grids),
+        warnings=tuple(warnings),
+    )
+
+
+@dataclass
+class DocumentReport:
+    path: str
+    doc_id: str
+    sha256: Optional[str] = None
+    status: str = "ok"  # ok | failed
+    error: Optional[str] = None
+    error_kind: Optional[str] = None
+    pages: Optional[int] = None
+    rows: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+    seconds: float = 0.0
+    # Where the characters inside the table regions went (understanding.accounting):
+    # into fields, explained as headings/labels/bullets, or left over.
+    accounting: dict = field(default_factory=dict)
+    # With --engine both: how many cells the two engines agree on.
+    agreement: dict = field(default_factory=dict)
+    cached: bool = False  # taken from the cache of an earlier run (same bytes, code, options)
+
+
+def extract_to_records(path: str, options: Options, progress: Optional[ProgressFn] = None) -> tuple[DocumentReport, Optional[dict]]:
+    """Extract one document into table rows, never raising: failures become a report."""
+    started = time.perf_counter()
+    report = DocumentReport(path=str(path), doc_id=Path(path).stem)
+    try:
+        doc = extract_document(
+            path, engine=options.engine, prefer=options.prefer, pages=options.pages, password=options.password,
+            limits=options.limits, settings=options.settings, progress=progress,
+        )
+        accounting = account(doc)
+        records = document_to_records(doc, accounting)
+        report.sha256 = doc.source.sha256
+        report.pages = doc.page_count
+        report.rows = {name: len(rows) for name, rows in records.items()}
+        report.warnings = list(doc.warnings)
+        report.accounting = accounting.summary
+        report.agreement = grids_to_agreement_counts(doc.grids)
+    except SesakuError as exc:
+        records = None
+        report.status, report.error, report.error_kind = "failed", str(exc), exc.kind
+    except MemoryError:
+        records = None
+        report.status, report.error_kind = "failed", "limit"
+        report.error = (
+            f"{path}: ran out of memory (limit {options.limits.max_memory_mb:g} MB); "
+            "raise --max-memory-mb or free memory"
+        )
+    except Exception as exc:  # a bug must not take the batch down; it is reported
+        records = None
+        report.status = "failed"
+        detail = " ".join(str(exc).split())[:200]
+        report.error = f"{path}: internal error {type(exc).__name__}: {detail} (please report this with the PDF)"
+        report.error_kind = "internal"
+    if report.sha256 is None and Path(path).is_file():
+        with contextlib.suppress(OSError):
+            report.sha256 = file_sha256(Path(path))
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report, records
+
+
+__all__ = ["extract_document", "extract_to_records", "Limits", "Options", "DocumentReport", "parse_pages"]

@@ -1,0 +1,239 @@
+"""The output tables, defined once.
+
+These definitions feed the Parquet schema and its metadata, the CSV
+headers (English or Japanese), the Frictionless data package and the
+data dictionary, so the four can never drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str  # "string" | "integer" | "number" | "boolean"
+    title_ja: str
+    description: str  # English
+    description_ja: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    title_ja: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...] = ()
+
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+
+def _f(name, type_, title_ja, description, description_ja, required=False) -> Field:
+    return Field(name, type_, title_ja, description, description_ja, required)
+
+
+DOC_ID = _f("doc_id", "string", "文書ID", "Source PDF file stem", "元PDFのファイル名(拡張子なし)", True)
+PAGE = _f("page", "integer", "ページ", "1-based page where the text is printed", "記載ページ(1始まり)", True)
+PROGRAM_NO = _f("program_no", "integer", "プログラム番号", "1-based action program number within the document", "アクションプログラムの通し番号", True)
+MEASURE_NO = _f("measure_no", "integer", "施策番号", "1-based measure number within the document", "施策の通し番号", True)
+ITEM_NO = _f("item_no", "integer", "項目番号", "1-based item number within its cell or block", "セル・ブロック内の項目番号", True)
+TEXT = _f("text", "string", "本文", "Item text as printed, without bullet glyphs", "項目の本文(行頭記号なし)", True)
+ROW_NO = _f("row_no", "integer", "行番号", "1-based sub-row of the measure; null for a cell merged over all sub-rows", "施策内の行番号(全行結合セルは空)")
+ROW_LABEL = _f("row_label", "string", "行ラベル", "Sub-row label printed as (LABEL) at the top of 現状; null if none", "サブ行のラベル((…)で記載)")
+
+BOX = (
+    _f("x0", "number", "左", "Left edge (pt) of the cell or paragraph the text was read from, on its page", "読み取り元セル・段落の左端(pt)"),
+    _f("top", "number", "上", "Top edge (pt, from the page top)", "上端(pt、ページ上端から)"),
+    _f("x1", "number", "右", "Right edge (pt)", "右端(pt)"),
+    _f("bottom", "number", "下", "Bottom edge (pt)", "下端(pt)"),
+)
+
+TABLES: dict[str, TableSchema] = {}
+
+
+def _table(schema: TableSchema) -> None:
+    TABLES[schema.name] = schema
+
+
+_table(TableSchema(
+    "programs", "アクションプログラム", "One row per action program (アクションプログラム) of the 施策計画 table",
+    (
+        DOC_ID,
+        _f("plan_no", "integer", "プラン番号", "Plan number from the prose title (プラン N)", "プラン番号"),
+        _f("plan_name", "string", "プラン名", "Plan name from the prose title", "プラン名"),
+        PROGRAM_NO,
+        _f("program", "string", "アクションプログラム名", "Program name", "アクションプログラム名", True),
+        _f("rating", "integer", "達成状況区分", "Achievement rating in the table's program row", "施策計画表の達成状況区分"),
+        _f("rating_revised", "boolean", "目標変更", "True when the rating carries * (targets were revised)", "達成状況区分に*(目標変更)がある"),
+        _f("rating_raw", "string", "達成状況区分(表記)", "Rating as printed", "達成状況区分の表記"),
+        _f("narrative_rating", "integer", "達成状況区分(本文)", "Rating in the prose heading of the same program", "本文見出しの達成状況区分"),
+        _f("narrative_rating_revised", "boolean", "目標変更(本文)", "True when the prose rating carries *", "本文の達成状況区分に*がある"),
+        PAGE,
+    ),
+    ("doc_id", "program_no"),
+))
+
+_table(TableSchema(
+    "measures", "施策", "One row per measure (施策) with its result ratings",
+    (
+        DOC_ID, PROGRAM_NO, MEASURE_NO,
+        _f("measure", "string", "施策名", "Measure name (after ○)", "施策名(○の後)", True),
+        _f("description", "string", "施策の説明", "Description under the measure name", "施策名の下の説明文"),
+        _f("period", "string", "計画期間", "Period named in the result row (<period> 実施結果)", "実施結果行の計画期間"),
+        _f("rating", "integer", "達成状況区分", "Rating in the result row", "実施結果の達成状況区分"),
+        _f("rating_revised", "boolean", "目標変更", "True when the result rating carries *", "達成状況区分に*がある"),
+        _f("rating_raw", "string", "達成状況区分(表記)", "Result rating as printed", "達成状況区分の表記"),
+        _f("reference_rating", "integer", "当初目標に対する達成状況区分", "(参考)当初の目標に対する達成状況 rating; null if absent", "(参考)当初の目標に対する達成状況区分"),
+        _f("rows", "integer", "行数", "Number of sub-rows", "サブ行の数", True),
+        _f("page_start", "integer", "開始ページ", "First page the measure is printed on", "記載開始ページ", True),
+        _f("page_end", "integer", "終了ページ", "Last page the measure (with its result) is printed on", "記載終了ページ", True),
+    ),
+    ("doc_id", "measure_no"),
+    ((("doc_id", "program_no"), "programs", ("doc_id", "program_no")),),
+))
+
+_table(TableSchema(
+    "current_items", "現状", "One row per 現状 (current state) item",
+    (DOC_ID, MEASURE_NO, ROW_NO, ROW_LABEL, ITEM_NO, TEXT, PAGE, *BOX),
+    ("doc_id", "measure_no", "row_no", "item_no"),
+    ((("doc_id", "measure_no"), "measures", ("doc_id", "measure_no")),),
+))
+
+_table(TableSchema(
+    "targets", "目標", "One row per target item and per fiscal year its cell covers",
+    (
+        DOC_ID, MEASURE_NO, ROW_NO, ROW_LABEL,
+        _f("all_rows", "boolean", "全行共通", "The cell is merged down over every sub-row of the measure", "施策の全行に共通の目標", True),
+        _f("fiscal_year", "integer", "年度", "Fiscal year (西暦) this row applies to", "対象年度(西暦)", True),
+        _f("fiscal_year_label", "string", "年度(表記)", "Year column header as printed", "年度列の見出し", True),
+        _f("and_after", "boolean", "以降", "The year column is open-ended (…年度以降)", "「以降」の年度列", True),
+        _f("first_year", "integer", "開始年度", "First fiscal year the target cell covers", "目標セルの最初の年度", True),
+        _f("last_year", "integer", "終了年度", "Last fiscal year the target cell covers", "目標セルの最後の年度", True),
+        ITEM_NO, TEXT, PAGE, *BOX,
+    ),
+    ("doc_id", "measure_no", "row_no", "first_year", "fiscal_year", "item_no"),
+    ((("doc_id", "measure_no"), "measures", ("doc_id", "measure_no")),),
+))
+
+_table(TableSchema(
+    "results", "実施結果", "One row per item of a measure's result: outcomes, changes, revised targets",
+    (
+        DOC_ID, MEASURE_NO,
+        _f("block", "string", "区分", "outcomes | changes (【環境等の変化・課題等】) | revised_targets (【変更後の目標】)", "実施結果 / 環境等の変化・課題等 / 変更後の目標", True),
+        ITEM_NO, TEXT, PAGE, *BOX,
+    ),
+    ("doc_id", "measure_no", "block", "item_no"),
+    ((("doc_id", "measure_no"), "measures", ("doc_id", "measure_no")),),
+))
+
+_table(TableSchema(
+    "narrative", "主な実施結果・課題", "One row per bullet of the prose pages before the tables",
+    (
+        DOC_ID, PROGRAM_NO,
+        _f("program", "string", "アクションプログラム名", "Program name as in the prose heading", "本文のアクションプログラム名", True),
+        _f("section", "string", "区分", "results (【主な実施結果】) | next_steps (【課題と…取組】)", "主な実施結果 / 課題と取組", True),
+        _f("heading", "string", "小見出し", "Sub-heading of the results; null for next_steps", "主な実施結果の小見出し"),
+        ITEM_NO, TEXT, PAGE, *BOX,
+    ),
+    ("doc_id", "program_no", "section", "heading", "item_no"),
+    ((("doc_id", "program_no"), "programs", ("doc_id", "program_no")),),
+))
+
+_table(TableSchema(
+    "quantities", "数量", "One row per counted quantity (number + counter/unit) found in any text field",
+    (
+        DOC_ID,
+        _f("source", "string", "出典表", "Table the text came from", "数量を含む表", True),
+        _f("program_no", "integer", "プログラム番号", "Program of the text", "アクションプログラム番号"),
+        _f("measure_no", "integer", "施策番号", "Measure of the text (table sources)", "施策番号"),
+        _f("field", "string", "項目", "Which part: current, target first year, result block, narrative section, description", "本文の区分"),
+        ITEM_NO,
+        _f("position", "integer", "位置", "0-based character offset of the quantity in the item text", "本文中の文字位置", True),
+        _f("text", "string", "表記", "The quantity as printed (e.g. △10.7%)", "数量の表記", True),
+        _f("value", "number", "値", "Numeric value (negative for △/▲)", "数値", True),
+        _f("unit", "string", "単位", "Counter or unit (社, 機関, %, ㎡ …)", "助数詞・単位", True),
+        _f("approx", "boolean", "概数", "Approximate (約, 程度 …)", "概数(約・程度)", True),
+        _f("qualifier", "string", "限定", "超 / 以上 / 以下 / 未満 / 余; null if none", "超・以上・以下・未満"),
+        PAGE,
+    ),
+    ("doc_id", "source", "field", "measure_no", "program_no", "item_no", "position"),
+))
+
+_table(TableSchema(
+    "cells", "セル", "The grid as read: one row per ruled cell per page, for audit",
+    (
+        DOC_ID, PAGE,
+        _f("table_no", "integer", "表番号", "1-based table on the page", "ページ内の表番号", True),
+        _f("row", "integer", "行", "0-based row band on the page", "行位置(0始まり)", True),
+        _f("col", "integer", "列", "0-based column band on the page", "列位置(0始まり)", True),
+        _f("rowspan", "integer", "行結合", "Row bands covered", "結合行数", True),
+        _f("colspan", "integer", "列結合", "Column bands covered", "結合列数", True),
+        _f("text", "string", "本文", "Cell text; \\n keeps item breaks", "セルの文字列", True),
+        _f("x0", "number", "左", "Left edge (pt)", "左端(pt)", True),
+        _f("top", "number", "上", "Top edge from the page top (pt)", "上端(pt)", True),
+        _f("x1", "number", "右", "Right edge (pt)", "右端(pt)", True),
+        _f("bottom", "number", "下", "Bottom edge (pt)", "下端(pt)", True),
+        _f("agreement", "string", "エンジン一致", "With --engine both: both | pdfplumber_only | camelot_only | differ; null with one engine", "2エンジンの一致状況"),
+        _f("role", "string", "役割", "What the cell is in the plan: header | program | measure | current | target | period | rating | result | empty | other", "表内の役割(見出し・プログラム・施策名・現状・目標・期間・達成状況区分・実施結果・空欄・その他)", True),
+        _f("program_no", "integer", "プログラム番号", "Program the cell belongs to", "アクションプログラム番号"),
+        _f("measure_no", "integer", "施策番号", "Measure the cell belongs to", "施策番号"),
+        _f("row_no", "integer", "行番号", "Sub-row of the measure (現状 and 目標 cells); null for a cell merged over all sub-rows", "施策内の行番号"),
+        _f("first_year", "integer", "開始年度", "First fiscal year of a target cell or a year header", "目標セル・年度見出しの最初の年度"),
+        _f("last_year", "integer", "終了年度", "Last fiscal year of a target cell or a year header", "目標セル・年度見出しの最後の年度"),
+    ),
+    ("doc_id", "page", "table_no", "row", "col"),
+))
+
+_table(TableSchema(
+    "leftovers", "取り残し", "Text inside a table region that no output field took",
+    (
+        DOC_ID, PAGE,
+        _f("text", "string", "本文", "The text", "文字列", True),
+        _f("reason", "string", "理由", "Why it went nowhere", "理由", True),
+        _f("x0", "number", "左", "Left edge (pt)", "左端(pt)", True),
+        _f("top", "number", "上", "Top edge (pt)", "上端(pt)", True),
+        _f("x1", "number", "右", "Right edge (pt)", "右端(pt)", True),
+        _f("bottom", "number", "下", "Bottom edge (pt)", "下端(pt)", True),
+    ),
+    ("doc_id", "page", "x0", "top"),
+))
+
+_ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+_PANDAS = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
+
+
+def arrow_schema(table: TableSchema) -> pa.Schema:
+    fields = [
+        pa.field(
+            f.name,
+            _ARROW[f.type],
+            nullable=not f.required,
+            metadata={"title_ja": f.title_ja, "description": f.description, "description_ja": f.description_ja},
+        )
+        for f in table.fields
+    ]
+    return pa.schema(
+        fields,
+        metadata={
+            "table": table.name,
+            "title_ja": table.title_ja,
+            "description": table.description,
+            "primary_key": ",".join(table.primary_key),
+            "foreign_keys": json.dumps(
+                [{"fields": list(f), "reference": {"resource": r, "fields": list(rf)}} for f, r, rf in table.foreign_keys],
+                ensure_ascii=False,
+            ),
+        },
+    )
+
+
+def pandas_dtypes(table: TableSchema) -> dict[str, str]:
+    return {f.name: _PANDAS[f.type] for f in table.fields}

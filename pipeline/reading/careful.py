@@ -1,0 +1,72 @@
+"""The careful reader: pdfminer (through pdfplumber), for what PDFium cannot map.
+
+pdfminer interprets every content stream in Python: slow, but it reports
+what PDFium hides (``(cid:NN)`` for glyphs without a Unicode map) and
+reads pages whose boxes PDFium places differently.  This module opens
+the file, maps pdfminer's failures to one-line errors, and gives a page's
+glyphs and graphics as plain dicts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Optional
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdftypes import resolve1
+from pdfplumber.utils.exceptions import PdfminerException
+
+from ..errors import CorruptPdf, EncryptedPdf
+
+
+def open_pdf(path: Path, password: Optional[str]):
+    try:
+        return pdfplumber.open(path, password=password or "")
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            if password:
+                raise EncryptedPdf(path, "the password given with --password is wrong") from None
+            raise EncryptedPdf(path, "the PDF is encrypted; give its password with --password") from None
+        raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(cause).__name__}); download it again") from None
+    except Exception as exc:  # pdfminer raises many types on garbage
+        raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
+
+
+def close_pdf(pdf) -> None:
+    # pdfplumber's close() walks the page tree again, which raises on the
+    # very damage that made us stop: it must not replace the real error.
+    with contextlib.suppress(Exception):
+        pdf.close()
+
+
+def page_graphics(page) -> list[dict]:
+    return [*page.lines, *page.rects, *page.curves]
+
+
+def has_images(page) -> bool:
+    try:
+        return bool(page.images)
+    except Exception:  # a damaged image dictionary: still no text on the page
+        return False
+
+
+def has_unmapped_fonts(page) -> bool:
+    """Does the page use a composite font with no way back to Unicode?
+
+    PDFium silently drops such glyphs where pdfminer says (cid:NN); those
+    pages are read by pdfminer so the unmapped-font check can see them.
+    """
+    try:
+        fonts = resolve1(resolve1(page.page_obj.resources or {}).get("Font") or {})
+        for font in fonts.values():
+            font = resolve1(font)
+            encoding = getattr(resolve1(font.get("Encoding")), "name", "")
+            if getattr(resolve1(font.get("Subtype")), "name", "") == "Type0" and "ToUnicode" not in font \
+                    and str(encoding).startswith("Identity"):
+                return True
+    except Exception:  # unreadable resources: let the careful reader decide
+        return True
+    return False

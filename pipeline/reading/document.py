@@ -1,0 +1,132 @@
+"""One PDF opened for reading: its page count and each page as a PageView.
+
+Each reader opens the file once.  A page is read with PDFium where PDFium
+maps it as pdfminer would (same boxes, every glyph mapped to Unicode),
+else with pdfminer.  Glyphs without a Unicode map, ``(cid:NN)``, never
+reach a field: a page made mostly of them fails the document, a few are
+dropped with a warning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Optional
+
+from ..errors import CorruptPdf, UnmappedFont
+from ..models import PageView
+from ..settings import DEFAULT, Settings
+from . import careful, pdfium
+from .glyphs import chars_to_lines
+from .guards import Limits, time_limit
+from .page import page_to_view
+
+
+READERS = ("auto", "pdfium", "pdfminer")
+
+
+class DocumentReader:
+    """Open with ``with DocumentReader(path, password, limits) as reader``."""
+
+    def __init__(self, path: Path, password: Optional[str] = None, limits: Limits = Limits(),
+                 settings: Settings = DEFAULT):
+        self.path = Path(path)
+        self.limits = limits
+        self.settings = settings
+        with time_limit(limits.seconds_per_page, self.path, what="opening the PDF (its cross-reference table)"):
+            self._pdf = careful.open_pdf(self.path, password)
+            try:
+                self.page_count = len(self._pdf.pages)
+            except Exception as exc:
+                careful.close_pdf(self._pdf)
+                raise CorruptPdf(self.path, f"the page tree is damaged ({type(exc).__name__}); download it again") from None
+        try:
+            self._fast = pdfium.open_document(self.path, password)
+        except Exception:  # pdfminer has opened it already; its errors are the clear ones
+            self._fast = None
+
+    def __enter__(self) -> "DocumentReader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        careful.close_pdf(self._pdf)
+        if self._fast is not None:
+            pdfium.close_document(self._fast)
+            self._fast = None
+
+    def read_page(self, number: int, warnings: list[str], reader: str = "auto") -> PageView:
+        """Page ``number`` (1-based) as a view; notes go to ``warnings``.
+
+        ``reader`` is "auto" (PDFium where it maps the page as pdfminer
+        would), or "pdfium" / "pdfminer" to force one (tests, comparisons).
+        """
+        if reader not in READERS:
+            raise ValueError(f"unknown reader {reader!r}; choose one of: {', '.join(READERS)}")
+        try:
+            page = self._pdf.pages[number - 1]
+            try:
+                view = self._view(page, number - 1, reader)
+            finally:
+                page.close()  # drop pdfplumber's per-page caches: memory stays flat
+        except (UnmappedFont, CorruptPdf):
+            raise
+        except Exception as exc:
+            raise CorruptPdf(self.path, f"the page cannot be read ({type(exc).__name__}); download the PDF again", number) from None
+        if view.chars:
+            if _cid_share(view) > self.limits.max_cid_share:
+                raise UnmappedFont(
+                    self.path,
+                    "text uses a font without a Unicode map and extracts as (cid:NN); "
+                    "re-export the PDF with embedded Unicode fonts or OCR it",
+                    number,
+                )
+            view = _drop_unmapped(view, warnings, self.settings)
+        return view
+
+    def _view(self, page, index: int, reader: str) -> PageView:
+        """Read a page with PDFium where it can, else with pdfminer."""
+        geometry = dict(
+            number=page.page_number, width=page.width, height=page.height,
+            origin=(float(page.mediabox[0]), float(page.mediabox[1])), settings=self.settings,
+        )
+        if reader == "pdfium":
+            chars = pdfium.page_chars(self._fast, index, self.settings) or []
+            return page_to_view(chars=chars, graphics=pdfium.page_paths(self._fast, index), **geometry)
+        if self._fast is not None and reader == "auto":
+            try:
+                if pdfium.usable(self._fast, index) and not careful.has_unmapped_fonts(page):
+                    chars = pdfium.page_chars(self._fast, index, self.settings)
+                    if chars is not None:
+                        view = page_to_view(chars=chars, graphics=pdfium.page_paths(self._fast, index), **geometry)
+                        return view if view.chars else dataclasses.replace(view, has_images=careful.has_images(page))
+            except Exception:  # a page PDFium cannot read is read the slow way
+                pass
+        view = page_to_view(chars=page.chars, graphics=careful.page_graphics(page), **geometry)
+        return view if view.chars else dataclasses.replace(view, has_images=careful.has_images(page))
+
+
+def _unmapped(char: dict) -> bool:
+    return char["text"].startswith("(cid:")
+
+
+def _cid_share(view: PageView) -> float:
+    if not view.chars:
+        return 0.0
+    return sum(1 for c in view.chars if _unmapped(c)) / len(view.chars)
+
+
+def _drop_unmapped(view: PageView, warnings: list[str], settings: Settings) -> PageView:
+    """``(cid:NN)`` is a glyph id, not text: never let it reach a field."""
+    unmapped = [c for c in view.chars if _unmapped(c)]
+    if not unmapped:
+        return view
+    first = unmapped[0]
+    warnings.append(
+        f"page {view.number}: {len(unmapped)} glyph(s) of a font without a Unicode map, shown as (cid:NN), were "
+        f"left out (first at x={first['x0']:.0f}, top={first['top']:.0f}); the text around them may be incomplete"
+    )
+    chars = tuple(c for c in view.chars if not _unmapped(c))
+    return dataclasses.replace(view, chars=chars, lines=tuple(chars_to_lines(chars, settings)))

@@ -1,0 +1,40 @@
+"""Glyphs and graphics of one page, from whichever reader, to its PageView.
+
+Every later stage (locate, grid, narrative) works from the view, so a
+page is read once however many stages look at it.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..models import PageView
+from ..settings import DEFAULT, Settings
+from .glyphs import chars_to_lines, visible_chars
+from .rules import graphics_to_rules, rules_to_tables
+
+
+def page_to_view(
+    number: int,
+    width: float,
+    height: float,
+    chars: Iterable[dict],
+    graphics: Iterable[dict],
+    *,
+    has_images: bool = False,
+    origin: tuple[float, float] = (0.0, 0.0),
+    settings: Settings = DEFAULT,
+) -> PageView:
+    chars = visible_chars(chars, settings)
+    horizontal, vertical = graphics_to_rules(graphics, settings)
+    return PageView(
+        number=number,
+        width=float(width),
+        height=float(height),
+        chars=tuple(chars),
+        lines=tuple(chars_to_lines(chars, settings)),
+        rules=(tuple(horizontal), tuple(vertical)),
+        ruled_tables=rules_to_tables(horizontal, vertical, settings),
+        has_images=has_images,
+        origin=origin,
+    )

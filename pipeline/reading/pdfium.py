@@ -1,0 +1,216 @@
+"""Glyphs and path graphics read with PDFium (pypdfium2), in pdfplumber's shape.
+
+pdfminer interprets content streams in pure Python; reading a page is ~80%
+of sesaku's time (bench/RESULTS.md).  PDFium reads the same glyph boxes
+and paths ~10x faster.  This module returns them as the dicts pdfplumber
+would give (``text, x0, x1, top, bottom, size, fontname,
+non_stroking_color`` for glyphs; ``curve`` objects with ``pts`` for paths)
+so every later stage is unchanged.  /Rotate is applied as pdfplumber
+does.  Which pages PDFium may read is decided by ``reading.document``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import threading
+from typing import Optional
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+from ..settings import DEFAULT, Settings
+
+
+# PDFium is not thread-safe; Dask workers run documents in threads.
+_LOCK = threading.RLock()
+
+
+def _serialised(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with _LOCK:
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+@_serialised
+def open_document(path, password: Optional[str] = None):
+    return pdfium.PdfDocument(str(path), password=password or None)
+
+
+@_serialised
+def close_document(pdoc) -> None:
+    pdoc.close()
+
+
+@_serialised
+def usable(pdoc, index: int) -> bool:
+    """Pages whose display PDFium's user-space coordinates map onto as pdfplumber's do."""
+    page = pdoc[index]
+    try:
+        box = tuple(page.get_mediabox())
+        rotation = page.get_rotation()
+        if tuple(page.get_cropbox()) != box or rotation not in (0, 90, 180, 270):
+            return False
+        return rotation == 0 or box[:2] == (0, 0)
+    finally:
+        page.close()
+
+
+def _to_display(page):
+    """User space -> pdfplumber's displayed coordinates (x, top), /Rotate applied.
+
+    pdfplumber keeps x as it is and measures top from the media box's
+    height, even when the media box does not start at the origin; the same
+    convention is kept here so every engine and threshold sees one space.
+    """
+    x0, y0, x1, y1 = page.get_mediabox()
+    w, h = x1 - x0, y1 - y0
+    rotation = page.get_rotation()
+    if rotation == 90:
+        return lambda x, y: (y, x)
+    if rotation == 180:
+        return lambda x, y: (w - x, y)
+    if rotation == 270:
+        return lambda x, y: (h - y, w - x)
+    return lambda x, y: (x, h - y)
+
+
+def _colour(getter, handle, index=None) -> tuple[float, float, float]:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    ok = getter(handle, index, r, g, b, a) if index is not None else getter(handle, r, g, b, a)
+    if not ok:
+        return (0.0, 0.0, 0.0)
+    return (r.value / 255, g.value / 255, b.value / 255)
+
+
+_INVISIBLE_MODES = {3, 7}  # text render modes that paint nothing (7 only clips)
+
+
+def _unmapped(code: int) -> bool:
+    """Codes PDFium gives glyphs it has no Unicode for (pdfminer says (cid:NN))."""
+    return code in (0xFFFD, 0xFFFE) or code < 0x20 or 0xE000 <= code <= 0xF8FF
+
+
+@_serialised
+def page_chars(pdoc, index: int, settings: Settings = DEFAULT) -> Optional[list[dict]]:
+    """The page's glyphs, or None when some have no Unicode mapping: then
+    pdfplumber reads the page so the unmapped-font check sees (cid:NN)."""
+    page = pdoc[index]
+    to_display = _to_display(page)
+    text = page.get_textpage()
+    chars = []
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    try:
+        for i in range(text.count_chars()):
+            if raw.FPDFText_IsGenerated(text.raw, i):
+                continue  # spaces and line breaks PDFium invents
+            code = raw.FPDFText_GetUnicode(text.raw, i)
+            if code in (0x0D, 0x0A) or chr(code).isspace():
+                continue
+            if _unmapped(code):
+                return None
+            size = raw.FPDFText_GetFontSize(text.raw, i)
+            left, bottom, right, top = text.get_charbox(i, loose=True)
+            obj = raw.FPDFText_GetTextObject(text.raw, i)
+            (ax, at), (bx, bt) = to_display(left, bottom), to_display(right, top)
+            # PDFium's loose boxes vary in height glyph by glyph; like
+            # pdfminer's, the box here is one em tall from just under the
+            # baseline (as displayed), level for every glyph of a line.
+            raw.FPDFText_GetCharOrigin(text.raw, i, ox, oy)
+            _, baseline = to_display(ox.value, oy.value)
+            at, bt = baseline + settings.descent_em * size - size, baseline + settings.descent_em * size
+            if obj and raw.FPDFTextObj_GetTextRenderMode(obj) in _INVISIBLE_MODES:
+                colour = (1.0, 1.0, 1.0)  # reported like white text: not content
+            else:
+                colour = _colour(raw.FPDFText_GetFillColor, text.raw, i)
+            raw.FPDFText_GetFontInfo(text.raw, i, name, len(name), flags)
+            chars.append(
+                {
+                    "object_type": "char",
+                    "text": chr(code),
+                    "x0": min(ax, bx),
+                    "x1": max(ax, bx),
+                    "top": min(at, bt),
+                    "bottom": max(at, bt),
+                    "size": size,
+                    "fontname": name.value.decode("latin-1", "replace"),
+                    "non_stroking_color": colour,
+                    "upright": True,
+                }
+            )
+    finally:
+        text.close()
+        page.close()
+    return chars
+
+
+def _matrix(obj) -> tuple[float, ...]:
+    m = obj.get_matrix()
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+@_serialised
+def page_paths(pdoc, index: int) -> list[dict]:
+    """Every path as a pdfplumber-like ``curve`` dict (points in top-based coordinates)."""
+    page = pdoc[index]
+    to_display = _to_display(page)
+    x, y = ctypes.c_float(), ctypes.c_float()
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    out = []
+    forms: list[tuple] = []  # matrices of the enclosing form objects, by level
+    try:
+        for obj in page.get_objects(max_depth=8):
+            del forms[obj.level:]
+            matrix = _matrix(obj)
+            for outer in reversed(forms):
+                matrix = _compose(matrix, outer)
+            if obj.type == raw.FPDF_PAGEOBJ_FORM:
+                forms.append(_matrix(obj))
+                continue
+            if obj.type != raw.FPDF_PAGEOBJ_PATH:
+                continue
+            raw.FPDFPath_GetDrawMode(obj.raw, fill_mode, stroke)
+            a, b, c, d, e, f = matrix
+            subpaths: list[list[tuple[float, float]]] = []
+            for i in range(raw.FPDFPath_CountSegments(obj.raw)):
+                seg = raw.FPDFPath_GetPathSegment(obj.raw, i)
+                raw.FPDFPathSegment_GetPoint(seg, x, y)
+                point = to_display(a * x.value + c * y.value + e, b * x.value + d * y.value + f)
+                if raw.FPDFPathSegment_GetType(seg) == raw.FPDF_SEGMENT_MOVETO or not subpaths:
+                    subpaths.append([point])
+                else:
+                    subpaths[-1].append(point)
+                if raw.FPDFPathSegment_GetClose(seg):
+                    subpaths[-1].append(subpaths[-1][0])
+            stroke_colour = _colour(raw.FPDFPageObj_GetStrokeColor, obj.raw)
+            fill_colour = _colour(raw.FPDFPageObj_GetFillColor, obj.raw)
+            for pts in subpaths:
+                if len(pts) < 2:
+                    continue
+                xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+                out.append(
+                    {
+                        "object_type": "curve",
+                        "pts": pts,
+                        "x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys),
+                        "width": max(xs) - min(xs), "height": max(ys) - min(ys),
+                        "stroke": bool(stroke.value),
+                        "fill": fill_mode.value != 0,
+                        "stroking_color": stroke_colour,
+                        "non_stroking_color": fill_colour,
+                    }
+                )
+    finally:
+        page.close()
+    return out

@@ -1,0 +1,150 @@
+"""Cell boxes plus glyphs to a Grid with rows, columns and spans.
+
+Engines only say where the cells are; this stage decides which glyph
+belongs to which cell and rebuilds row/column bands so every cell knows
+which bands it covers (``rowspan``/``colspan``).
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Sequence
+
+from ...geometry import BBox, centre, centre_in, rounded
+from ...models import Cell, Grid, Leftover
+from ...reading.glyphs import chars_to_lines
+from ...settings import DEFAULT, Settings
+from .celltext import lines_to_text
+
+
+def cluster_edges(values: Sequence[float], tolerance: float = DEFAULT.edge_tolerance) -> tuple[float, ...]:
+    """Box edges within ``tolerance`` of the previous one are one band border."""
+    edges: list[float] = []
+    for v in sorted(values):
+        if edges and v - edges[-1] <= tolerance:
+            continue
+        edges.append(v)
+    return tuple(edges)
+
+
+def band_index(edges: Sequence[float], value: float, tolerance: float = DEFAULT.edge_tolerance) -> int:
+    i = bisect.bisect_left(edges, value - tolerance)
+    return min(i, len(edges) - 1)
+
+
+def _nearest_box_on_line(ch: dict, boxes: Sequence[BBox], settings: Settings) -> int | None:
+    """The box whose rows hold this glyph and whose side is closest to it.
+
+    Text overflowing a border (by a few points past the table edge, or
+    into a blank neighbour) still belongs to the cell it was typed in.
+    """
+    cx, cy = centre(ch)
+    size = ch.get("size") or 8.0
+    best, best_d = None, None
+    for i, (x0, top, x1, bottom) in enumerate(boxes):
+        if not top <= cy <= bottom:
+            continue
+        d = x0 - cx if cx < x0 else cx - x1 if cx > x1 else 0.0
+        if d <= settings.overflow_em * size and (best_d is None or d < best_d):
+            best, best_d = i, d
+    return best
+
+
+def assign_chars(
+    chars: Sequence[dict], boxes: Sequence[BBox], settings: Settings = DEFAULT
+) -> tuple[list[list[dict]], list[dict]]:
+    """Glyphs per box, plus the glyphs no box could take."""
+    per_box: list[list[dict]] = [[] for _ in boxes]
+    owner: dict[int, int] = {}
+    stray: list[dict] = []
+    for ch in chars:
+        cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2  # hot loop: no helper call
+        idx = next((i for i, b in enumerate(boxes) if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]), None)
+        if idx is None:
+            idx = _nearest_box_on_line(ch, boxes, settings)
+        if idx is None:
+            stray.append(ch)
+            continue
+        owner[id(ch)] = idx
+    # A glyph that crossed into the neighbour cell on the same line as a run
+    # of the left cell continues that run (overflow into a filled neighbour).
+    for ch in chars:
+        idx = owner.get(id(ch))
+        if idx is None:
+            continue
+        box = boxes[idx]
+        size = ch.get("size") or 8.0
+        # Only a glyph that starts on or before the border can have crossed it.
+        if ch["x0"] >= box[0] + settings.border_slack:
+            continue
+        cy = (ch["top"] + ch["bottom"]) / 2
+        for other in chars:
+            j = owner.get(id(other))
+            if j is None or j == idx or boxes[j][2] > box[0] + settings.edge_tolerance:
+                continue
+            crossing = settings.crossing_em * size
+            if abs((other["top"] + other["bottom"]) / 2 - cy) < crossing and -settings.border_slack <= ch["x0"] - other["x1"] <= crossing:
+                owner[id(ch)] = j
+                break
+    for ch in chars:
+        idx = owner.get(id(ch))
+        if idx is not None:
+            per_box[idx].append(ch)
+    return per_box, stray
+
+
+def cell_boxes_to_grid(
+    page_no: int, table_no: int, boxes: Sequence[BBox], chars: Sequence[dict], region: BBox | None = None,
+    settings: Settings = DEFAULT,
+) -> Grid:
+    """Bands, spans and text for the cells of one table region.
+
+    An engine that found no cells yields an empty grid whose glyphs are all
+    leftovers (``region`` says where to look), so no text goes missing.
+    """
+    if not boxes:
+        x0, top, x1, bottom = region or (0.0, 0.0, 0.0, 0.0)
+        inside = [c for c in chars if centre_in(c, (x0, top, x1, bottom))]
+        return Grid(
+            page=page_no, table_no=table_no, bbox=(x0, top, x1, bottom), col_edges=(), row_edges=(), cells=(),
+            leftovers=tuple(
+                Leftover(page_no, line.text, (line.x0, line.top, line.x1, line.bottom), "the engine found no cells here")
+                for line in chars_to_lines(inside, settings)
+            ),
+        )
+    tol = settings.edge_tolerance
+    col_edges = cluster_edges([b[0] for b in boxes] + [b[2] for b in boxes], tol)
+    row_edges = cluster_edges([b[1] for b in boxes] + [b[3] for b in boxes], tol)
+    boxes = sorted(boxes, key=lambda b: (band_index(row_edges, b[1], tol), band_index(col_edges, b[0], tol)))
+    bbox = (col_edges[0], row_edges[0], col_edges[-1], row_edges[-1])
+    margin = settings.region_margin
+    inside = [ch for ch in chars if centre_in(ch, (bbox[0] - margin, bbox[1], bbox[2] + margin, bbox[3]))]
+    per_box, stray = assign_chars(inside, boxes, settings)
+    cells = []
+    for box, glyphs in zip(boxes, per_box):
+        col, row = band_index(col_edges, box[0], tol), band_index(row_edges, box[1], tol)
+        text = lines_to_text(chars_to_lines(glyphs, settings), box[0], box[2], settings)
+        cells.append(
+            Cell(
+                page=page_no,
+                row=row,
+                col=col,
+                rowspan=max(1, band_index(row_edges, box[3], tol) - row),
+                colspan=max(1, band_index(col_edges, box[2], tol) - col),
+                text=text,
+                bbox=rounded(box),
+            )
+        )
+    leftovers = tuple(
+        Leftover(page_no, line.text, (line.x0, line.top, line.x1, line.bottom), "outside every cell")
+        for line in chars_to_lines(stray, settings)
+    )
+    return Grid(
+        page=page_no,
+        table_no=table_no,
+        bbox=bbox,
+        col_edges=col_edges,
+        row_edges=row_edges,
+        cells=tuple(cells),
+        leftovers=leftovers,
+    )

@@ -1,0 +1,144 @@
+"""The form's own words and glyphs, defined once.
+
+A 施策計画 report prints the same labels and marks on every page: the
+header words, the ○ before a measure name, the bullets before items, the
+【…】 block titles, 達成状況区分 before a rating.  Every stage that reads
+them (locate, stitch, interpret, items, narrative, accounting, audit)
+takes them from here, so a glyph added for one document is known to all.
+Only words and glyphs live here, plus the small predicates that test a
+line for them; typography and geometry belong to the stages.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+# ---------------------------------------------------------------- table header
+
+NAME_HEADER = "施策計画名"
+CURRENT_HEADER = "現状"
+TARGET_HEADER = "目標"
+HEADER_WORDS = (NAME_HEADER, CURRENT_HEADER, TARGET_HEADER)
+
+# ---------------------------------------------------------------- marks
+
+# ○ before a measure name in the first column.
+MEASURE_MARKS = "○◯〇"
+
+# Glyphs that open an item (in a cell) or a bullet (in prose) and are not
+# part of its text.  ``・`` and ``●`` are what these reports use; the others
+# are what word processors offer in their bullet menus.
+BULLETS = "●・○◯〇◎■□◆◇▪▫•◦"
+
+# ※ opens a note: a new item, but the mark is part of what it says.
+NOTE_MARK = "※"
+
+# ①..⑳: sub-points, kept inside the item they belong to.
+CIRCLED = "".join(chr(c) for c in range(0x2460, 0x2474))
+
+# "- item" with a hyphen-like dash and a space: a bullet typed by hand.
+DASH_BULLET = re.compile(r"^[-－‐]\s+")
+
+# A line that is one 【…】 block title.
+BLOCK_TITLE = re.compile(r"^【(.+)】$")
+
+# ---------------------------------------------------------------- result rows
+
+RESULT_WORD = "実施結果"  # "<period> 実施結果" labels a measure's result row
+RATING_WORD = "達成状況区分"
+PROGRAM_WORD = "アクションプログラム"
+REFERENCE = re.compile(r"[(（]参考[)）]")  # (参考)当初の目標に対する達成状況
+
+# "アクションプログラム：NAME【達成状況区分：R】" across the whole table.
+PROGRAM_ROW = re.compile(
+    r"^(?:(?P<kind>[^：:【]*)[：:])?(?P<name>.+?)(?:【\s*達成状況区分\s*[：:]?\s*(?P<rating>[^】]+)】.*)?$"
+)
+# "達成状況区分 3*" inside a rating cell.
+RATING_AFTER = re.compile(r"達成状況区分\s*[：:]?\s*([0-9０-９][\s*＊]*)")
+
+
+def result_block_kind(title: str) -> str:
+    """Which result block a 【…】 title opens: 【変更後の目標】 or 【環境等の変化・課題等】."""
+    if "変更後" in title or TARGET_HEADER in title:
+        return "revised_targets"
+    return "changes"
+
+
+# ---------------------------------------------------------------- prose
+
+# "1 NAME【達成状況区分 3*】": a program heading of the prose pages.
+PROGRAM_HEADING = re.compile(
+    r"^([0-9０-９]{1,2})(?![0-9０-９])\s*(.+?)\s*(?:【\s*達成状況区分\s*[:：]?\s*([^】]*?)\s*】)?$"
+)
+HAS_RATING_BLOCK = re.compile(r"【\s*達成状況区分")
+PLAN_TITLE = re.compile(r"^プラン\s*(\d+)\s*(.*)$")
+
+
+def prose_block(title_inner: str) -> Optional[str]:
+    """Which prose section a 【…】 title opens: 主な実施結果 or 課題と…取組.
+
+    The period named between 課題と and 取組 changes every plan cycle.
+    """
+    if title_inner.startswith("課題") and "取組" in title_inner:
+        return "next_steps"
+    if RESULT_WORD in title_inner:
+        return "results"
+    return None
+
+
+# ---------------------------------------------------------------- form labels
+
+# Labels the form prints around its data; they carry no value of their own
+# (the character accounting counts them as form, not as leftovers).
+FORM_LABELS = re.compile(
+    PROGRAM_WORD + r"[：:]?"
+    r"|【?\s*" + RATING_WORD + r"\s*[：:]?"
+    r"|[(（]参考[)）]\D*?(?=" + RATING_WORD + r")"
+    r"|" + RESULT_WORD +
+    r"|】"
+)
+
+# ---------------------------------------------------------------- line predicates
+
+_STARTS_ITEM = re.compile(rf"^([{re.escape(BULLETS + NOTE_MARK)}{CIRCLED}【]|[(（]参考[)）])")
+
+
+def label_of(text: str) -> Optional[str]:
+    """The LABEL of a line that is one bracketed label, ``(LABEL)``; else None.
+
+    Brackets may nest (``(融資(仮称))``): the opening bracket must close at
+    the very end of the line, so ``(仮称)センター(A)`` is not a label.
+    """
+    text = text.strip()
+    if len(text) < 3 or text[0] not in "(（" or text[-1] not in ")）":
+        return None
+    depth = 0
+    for i, c in enumerate(text):
+        depth += 1 if c in "(（" else -1 if c in ")）" else 0
+        if depth == 0 and i < len(text) - 1:
+            return None
+    if depth != 0:
+        return None
+    return text[1:-1].strip() or None
+
+
+def starts_item(text: str) -> bool:
+    """Does this line open an item: a bullet, ※, ①, 【, (参考) or a (LABEL) line?"""
+    return bool(_STARTS_ITEM.match(text)) or label_of(text) is not None
+
+
+def strip_bullet(line: str) -> tuple[str, bool]:
+    """The line without its bullet glyph, and whether it had one."""
+    line = line.strip()
+    if line and line[0] in BULLETS:
+        return line[1:].strip(), True
+    m = DASH_BULLET.match(line)
+    if m:
+        return line[m.end():], True
+    return line, False
+
+
+def unbalanced(text: str) -> bool:
+    """More opening than closing brackets: the line continues on the next one."""
+    return text.count("(") + text.count("（") > text.count(")") + text.count("）")
