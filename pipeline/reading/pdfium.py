@@ -20,10 +20,6 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from ..settings import DEFAULT, Settings
-from . import fonts
-
-# Before any document is opened: PDFium draws from the project's fonts only.
-fonts.configure()
 
 
 # PDFium is not thread-safe; Dask workers run documents in threads.
