@@ -263,6 +263,27 @@ def test_a_pdf_is_extracted_first(page, tmp_path):
     assert set(again.attrs) == set(page.attrs)
 
 
+def test_a_target_reading_like_a_program_heading_is_still_coloured_as_a_target(tmp_path):
+    # The audit links cells by the keys extraction gave them, never by what their text says:
+    # a target that happens to start with the program word stays a target.
+    from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
+
+    pdf = tmp_path / "lookalike.pdf"
+    programs = [Program("産業の振興", "3", [Measure("起業の支援", "起業を支援します。", rows=[
+        SubRow(["相談窓口を設置"], [Target(0, ["アクションプログラムの周知"]), Target(1, ["説明会の開催"])])],
+        outcomes=["説明会を3回開催しました。"])])]
+    build_table_pdf(pdf, plan_grid(year_labels(2008, 2), programs))
+    out = tmp_path / "out"
+    assert main(["extract", str(pdf), "--out", str(out), "--workers", "1"]) == 0
+    (target,) = [t for t in rows(out, "targets") if t["text"].startswith("アクションプログラム")]
+    assert main(["audit", str(out), "--out", str(tmp_path / "audit")]) == 0
+    html = Page((tmp_path / "audit" / "lookalike" / "index.html").read_text(encoding="utf-8"))
+    cells = [el for el, text in html.text.items() if el.startswith("cell-") and "アクションプログラムの周知" in text]
+    assert len(cells) == 1
+    classes = html.attrs[cells[0]]["class"].split()
+    assert f"fy{target['fiscal_year']}" in classes and "program" not in classes
+
+
 # ---------------------------------------------------------------- in a browser
 
 
