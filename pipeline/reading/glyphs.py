@@ -25,21 +25,35 @@ def font_family(fontname: str) -> str:
     return _SUBSET_PREFIX.sub("", fontname or "")
 
 
-def is_white(color) -> bool:
+def is_white(color, space: str | None = None) -> bool:
+    """Whether a fill or stroke colour draws nothing a reader sees, judged in its colour space.
+
+    A Separation or DeviceN colour is a tint of ink: 1.0 is full ink (a ministry bid document
+    fills its text with ``/Separation /Black`` at 1.0, which read as DeviceGray white lost all
+    34,109 glyphs of the file), 0.0 is no ink.  Pattern and shading fills are visible.
+    Without a named space the component count decides (1: gray, 3: RGB, 4: CMYK).
+    """
     # Called for every glyph and rule; a page uses a handful of colours.
     try:
-        return _is_white_cached(color)
+        return _is_white_cached(color, space)
     except TypeError:  # unhashable (pattern) colours
-        return _is_white_uncached(color)
+        return _is_white_uncached(color, space)
 
 
 @functools.lru_cache(maxsize=1024)
-def _is_white_cached(color) -> bool:
-    return _is_white_uncached(color)
+def _is_white_cached(color, space) -> bool:
+    return _is_white_uncached(color, space)
 
 
-def _is_white_uncached(color) -> bool:
+_INK_SPACES = ("Separation", "DeviceN")
+_ALWAYS_VISIBLE_SPACES = ("Pattern", "Indexed", "Shading")
+
+
+def _is_white_uncached(color, space=None) -> bool:
     if color is None:
+        return False
+    space = (space or "").lstrip("/")
+    if space.startswith(_ALWAYS_VISIBLE_SPACES):
         return False
     if isinstance(color, (int, float)):
         color = (color,)
@@ -47,6 +61,10 @@ def _is_white_uncached(color) -> bool:
         values = tuple(float(v) for v in color)
     except (TypeError, ValueError):  # pattern colours: assume visible
         return False
+    if not values:
+        return False
+    if space.startswith(_INK_SPACES):  # tints: white is no ink in every colorant
+        return all(v <= 0.01 for v in values)
     if len(values) == 1 or len(values) == 3:
         return all(v >= 0.99 for v in values)
     if len(values) == 4:  # CMYK: white is no ink at all
@@ -56,7 +74,7 @@ def _is_white_uncached(color) -> bool:
 
 def is_invisible(char: dict) -> bool:
     """White text (and text drawn only as an invisible stroke) is not content."""
-    return is_white(char.get("non_stroking_color"))
+    return is_white(char.get("non_stroking_color"), char.get("ncs"))
 
 
 def visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[dict]:
