@@ -8,10 +8,21 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from normalizers.lookalikes import unlookalike
+
 from ..models import PageView
 from ..settings import DEFAULT, Settings
 from .glyphs import chars_to_lines, visible_chars
 from .rules import graphics_to_rules, rules_to_tables
+
+
+def _without_lookalikes(chars: Iterable[dict]) -> Iterable[dict]:
+    # Both readers (PDFium and pdfminer) pass here, so a writer's look-alike code points
+    # (Kangxi radicals from Chromium's ToUnicode) are mapped once, whichever read the page.
+    for ch in chars:
+        text = ch.get("text") or ""
+        mapped = unlookalike(text)
+        yield ch if mapped == text else {**ch, "text": mapped}
 
 
 def page_to_view(
@@ -25,7 +36,7 @@ def page_to_view(
     origin: tuple[float, float] = (0.0, 0.0),
     settings: Settings = DEFAULT,
 ) -> PageView:
-    chars = visible_chars(chars, settings)
+    chars = visible_chars(_without_lookalikes(chars), settings)
     horizontal, vertical = graphics_to_rules(graphics, settings)
     return PageView(
         number=number,
