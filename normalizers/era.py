@@ -164,3 +164,73 @@ def format_era_year(year: int, suffix: str = "年度") -> str:
     """``format_era_year(2019) == "令和元年度"`` (元 for an era's first year)."""
     name, n = to_era(year)
     return f"{name}{'元' if n == 1 else n}{suffix}"
+
+
+@dataclass(frozen=True)
+class YearSpan:
+    """Fiscal years named together in running text: ``平成21、22年度`` -> (2009, 2010)."""
+
+    start: int  # offsets into the text searched
+    end: int
+    years: tuple[int, ...]
+
+
+_ONE_YEAR = rf"(?:(?:{_ERA_NAMES})|[MTSHR]\.?)?(?:元|\d{{1,4}})"
+# A list or range of years sharing one 年度: 平成21、22年度 / 平成21～23年度 /
+# R2～R3年度 / 2009・2010年度.  A bare one- or two-digit number borrows the
+# era written before it; with no era before it it is not a year.
+# 2010(平成22)年度 prints one year two ways: the bracketed one must agree.
+_YEAR_WRITTEN = rf"{_ONE_YEAR}(?:\s*[(（]\s*{_ONE_YEAR}\s*[)）])?"
+_YEARS_SPAN = re.compile(rf"{_YEAR_WRITTEN}(?:\s*[、,，・～〜~\-－]\s*{_YEAR_WRITTEN})*\s*年度")
+_YEAR_PART = re.compile(rf"(?P<era>{_ERA_NAMES})?(?P<ini>[MTSHR])?\.?(?P<n>元|\d{{1,4}})")
+_RANGE_SEP = re.compile(r"\s*[～〜~\-－]\s*$")
+
+
+def find_fiscal_years(text: Optional[str]) -> list[YearSpan]:
+    """Every fiscal-year mention in ``text``, in order, with its offsets.
+
+    Width is folded one character to one, so offsets index ``text`` itself.
+    A mention that does not resolve to plausible years (``30年度`` with no
+    era, ``平成120年度``) is left out rather than guessed.
+    """
+    folded = to_halfwidth_ascii(text or "", katakana=False) or ""
+    spans = []
+    for m in _YEARS_SPAN.finditer(folded):
+        years = _span_years(folded, m)
+        if years:
+            spans.append(YearSpan(m.start(), m.end(), years))
+    return spans
+
+
+def _span_years(text: str, m: re.Match) -> tuple[int, ...]:
+    era: Optional[str] = None
+    years: list[int] = []
+    previous_end = m.start()
+    for part in _YEAR_PART.finditer(text, m.start(), m.end()):
+        between = text[previous_end:part.start()]
+        previous_end = part.end()
+        name = part.group("era") or (
+            next(n for n, i, _ in ERAS if i == part.group("ini")) if part.group("ini") else None
+        )
+        era = name or era
+        n = part.group("n")
+        try:
+            if len(n) == 4 and not name:
+                year = _check_west(int(n), n)
+            elif era:
+                year = _era_to_year(era, n, part.group())
+            else:
+                return ()
+        except NormalizeError:
+            return ()
+        if years and between.rstrip().endswith(("(", "（")):
+            if year != years[-1]:
+                return ()  # the two ways disagree: a misread digit, not a year
+            continue
+        if years and _RANGE_SEP.search(between):
+            if year <= years[-1]:
+                return ()
+            years.extend(range(years[-1] + 1, year + 1))
+        else:
+            years.append(year)
+    return tuple(dict.fromkeys(years))

@@ -86,3 +86,42 @@ def test_last_year_of_previous_era_equals_first_year_of_next(name, initial, firs
     assert fiscal_year(f"{prev_name}{first - prev_first + 1}年度") == first
     assert fiscal_year(f"{name}元年度") == first
     assert fiscal_year(f"{initial}1") == first
+
+
+# --- years named in running text (revision phrases of 【変更後の目標】) ---
+
+from normalizers.era import find_fiscal_years
+
+
+@given(st.integers(min_value=1990, max_value=2099))
+def test_an_era_year_in_a_sentence_is_found_at_its_offsets(year):
+    mention = format_era_year(year)
+    text = f"目標を、{mention}に変更"
+    (span,) = find_fiscal_years(text)
+    assert span.years == (year,)
+    assert text[span.start:span.end] == mention
+
+
+@given(st.integers(min_value=1990, max_value=2090), st.integers(min_value=1, max_value=5))
+def test_a_range_of_western_years_gives_every_year_in_it(first, length):
+    (span,) = find_fiscal_years(f"{first}～{first + length}年度の目標")
+    assert span.years == tuple(range(first, first + length + 1))
+
+
+@pytest.mark.parametrize(
+    "text, years",
+    [
+        ("平成21、22年度の目標として", [(2009, 2010)]),
+        ("平成２１年度の目標から", [(2009,)]),  # full-width digits
+        ("R2～R3年度に延期", [(2020, 2021)]),
+        ("H21・H22年度", [(2009, 2010)]),
+        ("令和元年度", [(2019,)]),
+        ("2010(平成22)年度の目標", [(2010,)]),
+        ("2010年度の「x」を2009年度に前倒し", [(2010,), (2009,)]),
+        ("30年度", []),  # no era: not a year
+        ("2010(平成23)年度", []),  # the two ways disagree
+        ("平成23～21年度", []),  # a range running backwards
+    ],
+)
+def test_years_in_running_text(text, years):
+    assert [s.years for s in find_fiscal_years(text)] == years
