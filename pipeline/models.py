@@ -247,6 +247,29 @@ class Result:
 
 
 @dataclass(frozen=True)
+class TargetChange:
+    """One item of one revision in 【変更後の目標】, for one affected year.
+
+    ``action``: add (to ``to_year``) | remove (from ``from_year``) | move
+    (from one to the other) | replace (``from_year == to_year``: the year's
+    targets become these) | note (policy text, no year).  ``text`` is None
+    when the revision names no item: it applies to all of the year's targets.
+    ``target`` is (row_no, first_year, item_no) of the printed target a
+    removed or moved item was matched to (row_no 0: merged over all rows).
+    """
+
+    change_no: int  # 1-based within the measure
+    action: str
+    from_year: Optional[int]
+    to_year: Optional[int]
+    item_no: int  # 1-based within the change
+    text: Optional[str]
+    phrase: Optional[str]  # the revision line as printed; None for a note
+    page: int
+    target: Optional[tuple[int, int, int]] = None
+
+
+@dataclass(frozen=True)
 class Measure:
     no: int  # 1-based within the document
     name: str
@@ -256,6 +279,7 @@ class Measure:
     page_start: int
     page_end: int
     description_quantities: tuple[Quantity, ...] = ()
+    target_changes: tuple[TargetChange, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -142,3 +142,24 @@ def strip_bullet(line: str) -> tuple[str, bool]:
 def unbalanced(text: str) -> bool:
     """More opening than closing brackets: the line continues on the next one."""
     return text.count("(") + text.count("（") > text.count(")") + text.count("）")
+
+
+# ---------------------------------------------------------------- 【変更後の目標】
+
+# The verb (a サ変 noun, as unidic tags it) that ends a revision phrase, and
+# what it does to the targets of the years the phrase names.  ``change``
+# is resolved by the years: from one year to another is a move, within one
+# year (…の目標を、以下の項目に変更) a replacement.  Gathered from the
+# fixture and the wording of other cities' 実施結果 reports; a verb not
+# listed makes the line a note with a warning, never a guess.
+REVISION_VERBS = {
+    "削除": "remove", "廃止": "remove", "中止": "remove", "取りやめ": "remove", "取り止め": "remove",
+    "追加": "add", "策定": "add", "新設": "add", "設定": "add", "新規設定": "add",
+    "変更": "change", "見直し": "change", "修正": "change",
+    "延期": "move", "前倒し": "move", "繰り延べ": "move", "繰越し": "move", "繰越": "move", "移行": "move",
+    "統合": "replace", "置き換え": "replace",
+}
+# Words that point at the lines after the phrase: 以下の項目 / 次の目標 / 下記.
+LIST_WORDS = ("以下", "次", "下記")
+# A phrase talks about targets: "平成22年度の目標に…", "…の項目を追加".
+TARGET_WORDS = ("目標", "項目")

@@ -103,6 +103,16 @@ def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[
                     _quantity_rows(doc_id, "targets", item.quantities, item.no, item.page,
                                    field=f"targets/{row_no}/{first}", **where)
                 )
+    years_seen: dict[tuple[int, int], int] = {}
+    for c in m.target_changes:
+        year_no = years_seen[(c.change_no, c.item_no)] = years_seen.get((c.change_no, c.item_no), 0) + 1
+        row, first, item_no = c.target or (None, None, None)
+        out["target_changes"].append(
+            {"doc_id": doc_id, "measure_no": m.no, "change_no": c.change_no, "action": c.action,
+             "from_year": c.from_year, "to_year": c.to_year, "item_no": c.item_no, "year_no": year_no,
+             "text": c.text, "phrase": c.phrase, "page": c.page,
+             "target_row_no": row, "target_first_year": first, "target_item_no": item_no}
+        )
     if r:
         for block in ("outcomes", "changes", "revised_targets"):
             for item in getattr(r, block):
@@ -123,7 +133,8 @@ def document_to_records(doc: Document, accounting: Accounting | None = None) -> 
     """
     out: dict[str, list[dict]] = {
         name: []
-        for name in ("programs", "measures", "current_items", "targets", "results", "narrative", "quantities", "cells", "leftovers")
+        for name in ("programs", "measures", "current_items", "targets", "results", "target_changes", "narrative",
+                     "quantities", "cells", "leftovers")
     }
     d = doc.doc_id
     prose = {p.no: p for p in doc.narrative.programs}

@@ -135,6 +135,27 @@ _table(TableSchema(
 ))
 
 _table(TableSchema(
+    "target_changes", "目標の変更", "One row per item and affected fiscal year of each revision in 【変更後の目標】",
+    (
+        DOC_ID, MEASURE_NO,
+        _f("change_no", "integer", "変更番号", "1-based revision line (or note) within the measure's 【変更後の目標】", "変更後の目標内の変更の番号", True),
+        _f("action", "string", "変更内容", "add | remove | move | replace | note (policy text, no year)", "追加 / 削除 / 移動 / 置換 / 記述(年度なし)", True),
+        _f("from_year", "integer", "変更前の年度", "Fiscal year the target is removed or moved from (replace: the year replaced); null for add and note", "削除・移動元の年度(置換はその年度)"),
+        _f("to_year", "integer", "変更後の年度", "Fiscal year the target is added or moved to (replace: the year replaced); null for remove and note", "追加・移動先の年度(置換はその年度)"),
+        ITEM_NO,
+        _f("year_no", "integer", "年度番号", "1-based affected year within the change (平成21、22年度 gives 1 and 2 for each item)", "変更内の対象年度の番号", True),
+        _f("text", "string", "本文", "The item as printed, without bullet glyphs; null when the revision names no item (all of the year's targets)", "項目の本文(項目名がない場合は空:その年度の目標全体)"),
+        _f("phrase", "string", "変更の記述", "The revision line as printed; null for a note", "変更を述べた行"),
+        PAGE,
+        _f("target_row_no", "integer", "対象の行番号", "row_no of the printed target a removed or moved item was matched to; null if none matched", "削除・移動した目標の行番号"),
+        _f("target_first_year", "integer", "対象の開始年度", "first_year of that printed target", "削除・移動した目標の開始年度"),
+        _f("target_item_no", "integer", "対象の項目番号", "item_no of that printed target", "削除・移動した目標の項目番号"),
+    ),
+    ("doc_id", "measure_no", "change_no", "item_no", "year_no"),
+    ((("doc_id", "measure_no"), "measures", ("doc_id", "measure_no")),),
+))
+
+_table(TableSchema(
     "narrative", "主な実施結果・課題", "One row per bullet of the prose pages before the tables",
     (
         DOC_ID, PROGRAM_NO,

@@ -19,6 +19,7 @@ from ..errors import NoPlanTable
 from ..models import Grid, Narrative, PageView, Plan
 from ..settings import DEFAULT, Settings
 from .quantities import attach_quantities
+from .revisions import plan_with_changes
 from .sections import PageItem, merge_sections, pages_to_sections, section_to_plan
 from .table.engines import Engine
 from .table.locate import page_to_regions
@@ -67,7 +68,8 @@ class DocumentUnderstanding:
         if len(parts) > 1:
             notes.append(f"{len(parts)} plan sections (prose then tables) read; programs and measures are numbered through the document")
         plan, narrative = attach_quantities(plan, narrative)
-        return plan, narrative, list(plan.warnings) + rating_mismatches(plan, narrative) + notes
+        plan, revision_notes = plan_with_changes(plan)
+        return plan, narrative, list(plan.warnings) + rating_mismatches(plan, narrative) + revision_notes + notes
 
 
 def rating_mismatches(plan: Plan, narrative: Narrative) -> list[str]:
