@@ -136,4 +136,4 @@ pd.crosstab(
 quantities.groupby("unit").agg(件数=("value", "size"), 合計=("value", "sum")).sort_values("件数", ascending=False)
 
 # %%
-quantities[["doc_id", "source", "measure_no", "field", "text", "value", "unit", "approx", "qualifier", "page"]]
+quantities[["doc_id", "source", "measure_no", "part", "text", "value", "unit", "approx", "qualifier", "page"]]

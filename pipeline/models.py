@@ -255,7 +255,8 @@ class TargetChange:
     targets become these) | note (policy text, no year).  ``text`` is None
     when the revision names no item: it applies to all of the year's targets.
     ``target`` is (row_no, first_year, item_no) of the printed target a
-    removed or moved item was matched to (row_no 0: merged over all rows).
+    removed, moved or replaced item was matched to (row_no 0: merged over
+    all rows).
     """
 
     change_no: int  # 1-based within the measure
@@ -320,6 +321,8 @@ class Plan:
     programs: tuple[Program, ...]
     warnings: tuple[str, ...] = ()
     cell_roles: tuple[CellRole, ...] = ()
+    # The 達成状況区分 legend as printed in the document, (value, label); () if none.
+    rating_legend: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -360,3 +363,6 @@ class Document:
     narrative: Narrative
     grids: tuple[Grid, ...]
     warnings: tuple[str, ...] = ()
+    # The PDF's Info dictionary as text: Title, Author, Creator, Producer,
+    # CreationDate, ModDate (those present).
+    metadata: tuple[tuple[str, str], ...] = ()

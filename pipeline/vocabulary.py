@@ -163,3 +163,23 @@ REVISION_VERBS = {
 LIST_WORDS = ("以下", "次", "下記")
 # A phrase talks about targets: "平成22年度の目標に…", "…の項目を追加".
 TARGET_WORDS = ("目標", "項目")
+
+
+# ---------------------------------------------------------------- 達成状況区分 legend
+
+# What a rating means when the document prints no legend.  This is the
+# wording of the 5-step scale of Kawasaki's 実行計画 reports as this
+# project understands it, not read from the fixture (which prints none):
+# the data dictionary states it as an assumption, the ``rating_label_source``
+# column says where each label came from, and ``--rating-legend FILE``
+# replaces it.
+DEFAULT_RATING_LEGEND: tuple[tuple[int, str], ...] = (
+    (1, "目標を大きく上回って達成"),
+    (2, "目標を達成"),
+    (3, "目標をほぼ達成"),
+    (4, "目標を下回った"),
+    (5, "目標を大きく下回った"),
+)
+# One legend entry as printed: "1：目標を達成", "２．目標を…", "(3) …", "③ …".
+LEGEND_ENTRY = re.compile(r"^\s*[(（]?(?P<value>[1-9１-９])[)）]?\s*[：:．.、)）]\s*(?P<label>\S.*?)\s*$")
+CIRCLED_LEGEND_ENTRY = re.compile(r"^\s*(?P<mark>[①-⑨])\s*(?P<label>\S.*?)\s*$")

@@ -73,6 +73,7 @@ def test_parquet_keeps_every_type_and_its_documentation(extracted):
 def test_rows_have_unique_keys_and_document_order(frames):
     counts = {name: len(frame) for name, frame in frames.items()}
     assert counts == {
+        "documents": 1, "measure_years": 72,
         "programs": 4, "measures": 18, "current_items": 57, "targets": 175, "results": 73, "target_changes": 11,
         "narrative": 49, "quantities": 45, "cells": 229, "leftovers": 0,
     }
@@ -152,8 +153,8 @@ def test_csv_headers_ja_writes_japanese_titles(frames, tmp_path):
 def test_cp932_export_names_table_row_column_and_character(tmp_path):
     # 𠮷 (つちよし) is outside JIS X 0208 and cp932's NEC/IBM extensions.
     rows = [
-        {"doc_id": "d", "program_no": 1, "measure_no": 1, "measure": "①㈱の支援", "rows": 1, "page_start": 1, "page_end": 1},
-        {"doc_id": "d", "program_no": 1, "measure_no": 2, "measure": "𠮷野の振興", "rows": 1, "page_start": 1, "page_end": 1},
+        {"doc_id": "d", "program_no": 1, "program": "産業", "measure_no": 1, "measure": "①㈱の支援", "rows": 1, "page_start": 1, "page_end": 1},
+        {"doc_id": "d", "program_no": 1, "program": "産業", "measure_no": 2, "measure": "𠮷野の振興", "rows": 1, "page_start": 1, "page_end": 1},
     ]
     with pytest.raises(CsvEncodingError) as info:
         write_tables({"measures": rows}, tmp_path / "out", csv_encoding="cp932")
@@ -187,7 +188,8 @@ def test_datapackage_validates_with_frictionless(extracted, frames):
     targets = resources["targets"]
     assert targets["path"] == "targets.csv" and targets["encoding"] == "utf-8-sig"
     assert targets["schema"]["foreignKeys"] == [
-        {"fields": ["doc_id", "measure_no"], "reference": {"resource": "measures", "fields": ["doc_id", "measure_no"]}}
+        {"fields": ["doc_id"], "reference": {"resource": "documents", "fields": ["doc_id"]}},
+        {"fields": ["doc_id", "measure_no"], "reference": {"resource": "measures", "fields": ["doc_id", "measure_no"]}},
     ]
     assert targets["schema"]["primaryKey"] == list(TABLES["targets"].primary_key)
     assert targets["schema"]["missingValues"] == [""]
@@ -215,8 +217,9 @@ def test_datapackage_describes_japanese_headers_and_cp932(frames, tmp_path):
     assert report.valid, _errors(report)
     measures = next(r for r in datapackage("cp932", "ja")["resources"] if r["name"] == "measures")
     assert measures["schema"]["primaryKey"] == ["文書ID", "施策番号"]
-    assert measures["schema"]["foreignKeys"][0]["fields"] == ["文書ID", "プログラム番号"]
-    assert measures["schema"]["fields"][3]["x-name-en"] == "measure"
+    assert measures["schema"]["foreignKeys"][0]["fields"] == ["文書ID"]
+    assert measures["schema"]["foreignKeys"][1]["fields"] == ["文書ID", "プログラム番号"]
+    assert measures["schema"]["fields"][4]["x-name-en"] == "measure"
 
 
 # Documentation
@@ -296,7 +299,7 @@ def test_package_writes_a_valid_deterministic_bundle(extracted, tmp_path, capsys
     assert (extras["temporal_start"], extras["temporal_end"], extras["対象期間"]) == ("2008-04-01", "2012-03-31", "2008年度〜2011年度以降")
     assert "対象期間: 2008年度〜2011年度以降" in ckan["notes"] and "plan6.pdf(11ページ" in ckan["notes"]
     assert [r["url"] for r in ckan["resources"]] == [f"{n}.csv" for n in TABLES]
-    targets = ckan["resources"][3]
+    targets = ckan["resources"][list(TABLES).index("targets")]
     assert targets["name"] == "目標(targets.csv)" and "175行" in targets["description"]
     assert targets["format"] == "CSV" and targets["last_modified"] == "2023-11-14T22:13:20"
     assert targets["size"] == (folder / "targets.csv").stat().st_size

@@ -90,7 +90,7 @@ def _truth_target_rows(truth: dict) -> list[tuple]:
                     for year in years:
                         for item_no, text in enumerate(cell["items"], 1):
                             rows.append((
-                                measure_no, None if all_rows else row_no, all_rows, year, columns[year]["label"],
+                                measure_no, 0 if all_rows else row_no, all_rows, year, columns[year]["label"],
                                 columns[year]["and_after"] and year == years[-1], years[0], years[-1], item_no,
                                 squash(text),
                             ))

@@ -96,7 +96,7 @@ def test_letter_spaced_header_and_rectangle_borders_are_recognised(tmp_path):
     _, records, got = extract_programs(tmp_path / "spaced.pdf")
     assert squash(got) == squash(plan_truth(HEISEI, programs))
     merged = [t for t in records["targets"] if t["text"] == "事業推進"]
-    assert [(t["all_rows"], t["row_no"], t["row_label"]) for t in merged] == [(True, None, None)]
+    assert [(t["all_rows"], t["row_no"], t["row_label"]) for t in merged] == [(True, 0, None)]
     assert [r["row_label"] for r in records["current_items"]] == ["融資", "振興"]
 
 

@@ -13,7 +13,8 @@ from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, 
 
 # What the fixture's 【変更後の目標】 blocks say, read by a person from the
 # printed text (not from sesaku's output): (measure_no, action, from, to,
-# item text, the printed target it names as (row_no, first_year, item_no)).
+# item text, the printed target it names or rewrites as (row_no, first_year,
+# item_no)).
 FIXTURE_CHANGES = [
     (1, "note", None, None, "研修生受入は、当面、", None),
     (1, "note", None, None, "起業家等アジア人材を育成支援する", None),
@@ -24,7 +25,7 @@ FIXTURE_CHANGES = [
     (7, "add", None, 2010, "長寿命化計画の策定", None),
     (7, "add", None, 2009, "京浜三港(川崎・東京・横浜港)の連携強化の推進", None),
     (7, "add", None, 2010, "京浜三港(川崎・東京・横浜港)の連携強化の推進", None),
-    (8, "replace", 2010, 2010, "新たな融資制度の創出に向けた関係機関との調整と、市内定着を図るための支援(平成22年度)", None),
+    (8, "replace", 2010, 2010, "新たな融資制度の創出に向けた関係機関との調整と、市内定着を図るための支援(平成22年度)", (5, 2010, 1)),
     (12, "note", None, None, "早野地区の活性化に向けた地元との協議・調整", None),
 ]
 

@@ -156,7 +156,7 @@ class HtmlReport:
                     f'<tr {self._row_attrs(row, "数量 " + (q.get("text") or ""))}><td class="k"><b>{_e(q.get("text"))}</b></td>'
                     f'<td class="n">{_e(_fmt(q["value"]) if q.get("value") is not None else "")} {_e(q.get("unit"))}'
                     f'{" 約" if q.get("approx") else ""}{" " + q["qualifier"] if q.get("qualifier") else ""}</td>'
-                    f'<td class="n">{_e(q.get("source"))} · {_e(where)} · {_e(q.get("field"))} ·{q.get("item_no")}</td></tr>'
+                    f'<td class="n">{_e(q.get("source"))} · {_e(where)} · {_e(q.get("part"))} ·{q.get("item_no")}</td></tr>'
                 )
             out.append("</table>")
         leftovers = m.rows_on("leftovers", page)

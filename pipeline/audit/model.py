@@ -303,7 +303,6 @@ class Model:
             return []
         if source == "measures":
             return [m for m in self.rows_of("measures") if m.data.get("measure_no") == q.get("measure_no")]
-        parts = (q.get("field") or "").split("/")
         out = []
         for row in self.rows_on(source, q.get("page")):
             r = row.data
@@ -311,14 +310,13 @@ class Model:
                 continue
             if any(k in r and q.get(k) is not None and r[k] != q[k] for k in ("measure_no", "program_no")):
                 continue
-            if source == "current_items" and r.get("row_no") != int(parts[1]):
+            if source == "current_items" and r.get("row_no") != q.get("row_no"):
                 continue
-            if source == "targets" and (r.get("first_year") != int(parts[2])
-                                        or not (r.get("all_rows") or r.get("row_no") == int(parts[1]))):
+            if source == "targets" and (r.get("first_year") != q.get("first_year") or r.get("row_no") != q.get("row_no")):
                 continue
-            if source == "results" and r.get("block") != parts[0]:
+            if source == "results" and r.get("block") != q.get("part"):
                 continue
-            if source == "narrative" and (r.get("section") != parts[0] or (r.get("heading") or "") != "/".join(parts[1:])):
+            if source == "narrative" and (r.get("section") != q.get("part") or r.get("heading_no") != q.get("heading_no")):
                 continue
             out.append(row)
         return out

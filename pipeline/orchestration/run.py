@@ -117,6 +117,7 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
     limits = options.limits
     with DocumentReader(path, options.password, limits, options.settings) as reader:
         page_count = reader.page_count
+        metadata = reader.metadata
         if page_count > limits.max_pages:
             raise LimitExceeded(path, f"{page_count} pages, over the {limits.max_pages}-page limit; raise --max-pages to allow it")
         try:
@@ -165,6 +166,7 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
         narrative=narrative,
         grids=tuple(understanding.grids),
         warnings=tuple(warnings),
+        metadata=metadata,
     )
 
 

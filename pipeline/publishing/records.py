@@ -8,20 +8,32 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator, Optional
 
+from normalizers.pdfdate import pdf_date
+
 from ..geometry import BBox
-from ..models import CellRole, Document, Measure, Quantity
+from ..models import CellRole, Document, Measure, Plan, Program, Quantity
 from ..understanding.accounting import Accounting, account
+from ..understanding.revisions import targets_by_year
+from ..vocabulary import DEFAULT_RATING_LEGEND
+
+Legend = tuple[tuple[int, str], ...]
 
 
 def _quantity_rows(doc_id: str, source: str, quantities: Iterable[Quantity], item_no: int, page: int,
-                   **where) -> Iterator[dict]:
+                   part: str, **where) -> Iterator[dict]:
+    """Rows of one text's quantities; ``where`` holds the keys that join the
+    row back to its text (measure_no, row_no, first_year, program_no, heading_no)."""
     for q in quantities:
         yield {
             "doc_id": doc_id,
+            "quantity_no": None,  # numbered through the document at the end
             "source": source,
+            "part": part,
             "program_no": where.get("program_no"),
             "measure_no": where.get("measure_no"),
-            "field": where.get("field"),
+            "row_no": where.get("row_no"),
+            "first_year": where.get("first_year"),
+            "heading_no": where.get("heading_no"),
             "item_no": item_no,
             "position": q.start,
             "text": q.text,
@@ -48,12 +60,14 @@ def _role(role: Optional[CellRole], text: str) -> dict:
             "row_no": role.row_no, "first_year": role.first_year, "last_year": role.last_year}
 
 
-def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[dict]]) -> None:
+def _measure_rows(doc_id: str, program: Program, m: Measure, out: dict[str, list[dict]]) -> None:
     r = m.result
+    program_no = program.no
     out["measures"].append(
         {
             "doc_id": doc_id,
             "program_no": program_no,
+            "program": program.name,
             "measure_no": m.no,
             "measure": m.name,
             "description": m.description or None,
@@ -69,7 +83,7 @@ def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[
     )
     where = {"program_no": program_no, "measure_no": m.no}
     out["quantities"].extend(
-        _quantity_rows(doc_id, "measures", m.description_quantities, 1, m.page_start, field="description", **where)
+        _quantity_rows(doc_id, "measures", m.description_quantities, 1, m.page_start, "description", **where)
     )
     for row_no, row in enumerate(m.rows, 1):
         for item in row.current:
@@ -78,7 +92,8 @@ def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[
                  "item_no": item.no, "text": item.text, "page": item.page, **_box(item.bbox)}
             )
             out["quantities"].extend(
-                _quantity_rows(doc_id, "current_items", item.quantities, item.no, item.page, field=f"current/{row_no}", **where)
+                _quantity_rows(doc_id, "current_items", item.quantities, item.no, item.page, "current",
+                               row_no=row_no, **where)
             )
         for cell in row.targets:
             first, last = cell.years[0], cell.years[-1]
@@ -87,7 +102,7 @@ def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[
                     out["targets"].append(
                         {
                             "doc_id": doc_id, "measure_no": m.no,
-                            "row_no": None if cell.all_rows else row_no,
+                            "row_no": 0 if cell.all_rows else row_no,
                             "row_label": None if cell.all_rows else row.label,
                             "all_rows": cell.all_rows,
                             "fiscal_year": year, "fiscal_year_label": label,
@@ -100,8 +115,8 @@ def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[
             # A merged cell's items are counted once, not once per year.
             for item in cell.items:
                 out["quantities"].extend(
-                    _quantity_rows(doc_id, "targets", item.quantities, item.no, item.page,
-                                   field=f"targets/{row_no}/{first}", **where)
+                    _quantity_rows(doc_id, "targets", item.quantities, item.no, item.page, "target",
+                                   row_no=0 if cell.all_rows else row_no, first_year=first, **where)
                 )
     years_seen: dict[tuple[int, int], int] = {}
     for c in m.target_changes:
@@ -121,22 +136,95 @@ def _measure_rows(doc_id: str, program_no: int, m: Measure, out: dict[str, list[
                      "text": item.text, "page": item.page, **_box(item.bbox)}
                 )
                 out["quantities"].extend(
-                    _quantity_rows(doc_id, "results", item.quantities, item.no, item.page, field=block, **where)
+                    _quantity_rows(doc_id, "results", item.quantities, item.no, item.page, block, **where)
                 )
 
 
-def document_to_records(doc: Document, accounting: Accounting | None = None) -> dict[str, list[dict]]:
+def plan_years(plan: Plan) -> list[tuple[int, str, bool]]:
+    """(fiscal year, its column label, open-ended) for every year the 目標 columns cover."""
+    years: dict[int, tuple[str, bool]] = {}
+    for col in plan.columns:
+        if col.role == "target":
+            for y in col.years:
+                years.setdefault(y, (col.label, col.and_after and y == col.years[-1]))
+    return [(y, label, after) for y, (label, after) in sorted(years.items())]
+
+
+def rating_legend(plan: Plan, configured: Optional[Legend]) -> tuple[dict[int, str], str]:
+    """The legend labels come from, and where it came from: the document's own
+    legend when it prints one, else the configured one, else the default."""
+    if plan.rating_legend:
+        return dict(plan.rating_legend), "document"
+    if configured:
+        return dict(configured), "configured"
+    return dict(DEFAULT_RATING_LEGEND), "default"
+
+
+def _measure_year_rows(doc_id: str, plan: Plan, program: Program, m: Measure, legend: dict[int, str],
+                       legend_source: str) -> Iterator[dict]:
+    years = plan_years(plan)
+    by_year = targets_by_year(m, [y for y, _, _ in years])
+    r = m.result
+    rating = r.rating.value if r and r.rating else None
+    for year, label, after in years:
+        printed, revised = by_year[year]
+        yield {
+            "doc_id": doc_id, "plan_no": program.plan_no, "program_no": program.no, "program": program.name,
+            "measure_no": m.no, "measure": m.name,
+            "fiscal_year": year, "fiscal_year_label": label, "and_after": after,
+            "targets": "\n".join(printed) or None, "target_count": len(printed),
+            "targets_revised": "\n".join(revised) or None, "target_count_revised": len(revised),
+            "revised": printed != revised,
+            "rating": rating,
+            "rating_revised": r.rating.revised if r and r.rating else None,
+            "reference_rating": r.reference_rating.value if r and r.reference_rating else None,
+            "rating_label": legend.get(rating) if rating is not None else None,
+            "rating_label_source": legend_source if rating is not None and rating in legend else None,
+        }
+
+
+def _document_row(doc: Document, legend_source: str) -> dict:
+    meta = dict(doc.metadata)
+    years = plan_years(doc.plan)
+    first_program = doc.plan.programs[0] if doc.plan.programs else None
+    period = next((m.result.period for p in doc.plan.programs for m in p.measures if m.result and m.result.period), None)
+    return {
+        "doc_id": doc.doc_id, "file_name": doc.source.pdf, "sha256": doc.source.sha256, "pages": doc.page_count,
+        "title": meta.get("Title"),
+        "plan_no": first_program.plan_no if first_program else None,
+        "plan_name": first_program.plan_name if first_program else None,
+        "period": period,
+        "first_year": years[0][0] if years else None,
+        "last_year": years[-1][0] if years else None,
+        "open_ended": bool(years and years[-1][2]),
+        "author": meta.get("Author"), "creator": meta.get("Creator"), "producer": meta.get("Producer"),
+        "created": pdf_date(meta.get("CreationDate"), errors="null"),
+        "modified": pdf_date(meta.get("ModDate"), errors="null"),
+        "rating_legend_source": legend_source,
+        # Filled in by the run from the folder's MANIFEST, which a worker does not read.
+        "source_url": None, "source_note": None,
+    }
+
+
+def document_to_records(doc: Document, accounting: Accounting | None = None,
+                        configured_legend: Optional[Legend] = None) -> dict[str, list[dict]]:
     """Every output table's rows for one document.
 
     ``accounting`` (``leftovers.account(doc)``) may be passed in when the
-    caller needs its summary too, so it is computed once.
+    caller needs its summary too, so it is computed once;
+    ``configured_legend`` replaces the default 達成状況区分 legend.
     """
     out: dict[str, list[dict]] = {
         name: []
-        for name in ("programs", "measures", "current_items", "targets", "results", "target_changes", "narrative",
-                     "quantities", "cells", "leftovers")
+        for name in ("documents", "measure_years", "programs", "measures", "current_items", "targets", "results",
+                     "target_changes", "narrative", "quantities", "cells", "leftovers")
     }
     d = doc.doc_id
+    legend, legend_source = rating_legend(doc.plan, configured_legend)
+    out["documents"].append(_document_row(doc, legend_source))
+    for p in doc.plan.programs:
+        for m in p.measures:
+            out["measure_years"].extend(_measure_year_rows(d, doc.plan, p, m, legend, legend_source))
     prose = {p.no: p for p in doc.narrative.programs}
     for p in doc.plan.programs:
         n = prose.get(p.no)
@@ -153,21 +241,25 @@ def document_to_records(doc: Document, accounting: Accounting | None = None) -> 
             }
         )
     # Narrative quantities come first: the prose precedes the tables.
+    heading_nos: dict[tuple[int, str], dict[Optional[str], int]] = {}
     for it in doc.narrative.items:
+        # Sub-headings numbered within their program and section; 0: none.
+        numbers = heading_nos.setdefault((it.program_no, it.section), {})
+        if it.heading is not None and it.heading not in numbers:
+            numbers[it.heading] = len(numbers) + 1
+        heading_no = numbers.get(it.heading, 0) if it.heading is not None else 0
         out["narrative"].append(
             {"doc_id": d, "program_no": it.program_no, "program": it.program, "section": it.section,
-             "heading": it.heading, "item_no": it.item_no, "text": it.text, "page": it.page,
-             **_box(it.bbox)}
+             "heading_no": heading_no, "heading": it.heading, "item_no": it.item_no, "text": it.text,
+             "page": it.page, **_box(it.bbox)}
         )
         out["quantities"].extend(
-            _quantity_rows(
-                d, "narrative", it.quantities, it.item_no, it.page,
-                program_no=it.program_no, field=f"{it.section}/{it.heading or ''}",
-            )
+            _quantity_rows(d, "narrative", it.quantities, it.item_no, it.page, it.section,
+                           program_no=it.program_no, heading_no=heading_no)
         )
     for p in doc.plan.programs:
         for m in p.measures:
-            _measure_rows(d, p.no, m, out)
+            _measure_rows(d, p, m, out)
     roles = {r.cell: r for r in doc.plan.cell_roles}
     for g in doc.grids:
         for c in g.cells:
@@ -178,4 +270,6 @@ def document_to_records(doc: Document, accounting: Accounting | None = None) -> 
                  **_box(c.bbox), "agreement": c.agreement, **_role(role, c.text)}
             )
     out["leftovers"] = list((accounting or account(doc)).rows)
+    for n, q in enumerate(out["quantities"], 1):
+        q["quantity_no"] = n
     return out

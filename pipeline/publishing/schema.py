@@ -7,6 +7,7 @@ data dictionary, so the four can never drift apart.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 import pyarrow as pa
@@ -46,7 +47,7 @@ PROGRAM_NO = _f("program_no", "integer", "プログラム番号", "1-based actio
 MEASURE_NO = _f("measure_no", "integer", "施策番号", "1-based measure number within the document", "施策の通し番号", True)
 ITEM_NO = _f("item_no", "integer", "項目番号", "1-based item number within its cell or block", "セル・ブロック内の項目番号", True)
 TEXT = _f("text", "string", "本文", "Item text as printed, without bullet glyphs", "項目の本文(行頭記号なし)", True)
-ROW_NO = _f("row_no", "integer", "行番号", "1-based sub-row of the measure; null for a cell merged over all sub-rows", "施策内の行番号(全行結合セルは空)")
+ROW_NO = _f("row_no", "integer", "行番号", "1-based sub-row of the measure; 0 for a target cell merged over all sub-rows", "施策内の行番号(全行結合セルは0)", True)
 ROW_LABEL = _f("row_label", "string", "行ラベル", "Sub-row label printed as (LABEL) at the top of 現状; null if none", "サブ行のラベル((…)で記載)")
 
 BOX = (
@@ -62,6 +63,59 @@ TABLES: dict[str, TableSchema] = {}
 def _table(schema: TableSchema) -> None:
     TABLES[schema.name] = schema
 
+
+_table(TableSchema(
+    "measure_years", "施策×年度", "One row per measure and fiscal year of the plan: the targets as printed and after the revisions of 【変更後の目標】, with the measure's rating",
+    (
+        DOC_ID,
+        _f("plan_no", "integer", "プラン番号", "Plan number from the prose title (プラン N)", "プラン番号"),
+        PROGRAM_NO,
+        _f("program", "string", "アクションプログラム名", "Program name", "アクションプログラム名", True),
+        MEASURE_NO,
+        _f("measure", "string", "施策名", "Measure name", "施策名", True),
+        _f("fiscal_year", "integer", "年度", "Fiscal year (西暦) of the plan's 目標 columns", "対象年度(西暦)", True),
+        _f("fiscal_year_label", "string", "年度(表記)", "Year column header as printed", "年度列の見出し", True),
+        _f("and_after", "boolean", "以降", "The year column is open-ended (…年度以降)", "「以降」の年度列", True),
+        _f("targets", "string", "目標", "The printed targets of the year, sub-row by sub-row, one per line; null if none", "その年度の目標(1行に1項目)"),
+        _f("target_count", "integer", "目標数", "Number of printed targets of the year", "目標の数", True),
+        _f("targets_revised", "string", "変更後の目標", "The targets after applying target_changes, one per line; null if none", "変更後の目標(1行に1項目)"),
+        _f("target_count_revised", "integer", "変更後の目標数", "Number of targets after the revisions", "変更後の目標の数", True),
+        _f("revised", "boolean", "変更あり", "The revisions changed this year's targets", "この年度の目標に変更がある", True),
+        _f("rating", "integer", "達成状況区分", "The measure's rating in its result row", "実施結果の達成状況区分"),
+        _f("rating_revised", "boolean", "目標変更", "True when the rating carries * (targets were revised)", "達成状況区分に*がある"),
+        _f("reference_rating", "integer", "当初目標に対する達成状況区分", "(参考)当初の目標に対する達成状況 rating", "(参考)当初の目標に対する達成状況区分"),
+        _f("rating_label", "string", "達成状況", "What the rating means, from the legend named in rating_label_source", "達成状況区分の意味"),
+        _f("rating_label_source", "string", "凡例の出典", "document (the legend printed in the PDF) | configured (--rating-legend) | default (sesaku's assumed legend, see the data dictionary)", "凡例の出典(文書・指定・既定値)"),
+    ),
+    ("doc_id", "measure_no", "fiscal_year"),
+    ((("doc_id", "measure_no"), "measures", ("doc_id", "measure_no")),),
+))
+
+_table(TableSchema(
+    "documents", "文書", "One row per extracted PDF: which plan and period it is, where it came from",
+    (
+        DOC_ID,
+        _f("file_name", "string", "ファイル名", "PDF file name", "PDFのファイル名", True),
+        _f("sha256", "string", "SHA-256", "SHA-256 of the PDF's bytes", "PDFのSHA-256", True),
+        _f("pages", "integer", "ページ数", "Pages in the PDF", "ページ数", True),
+        _f("title", "string", "表題", "Title in the PDF's document information", "PDFの文書情報の表題"),
+        _f("plan_no", "integer", "プラン番号", "Plan number of the first plan section", "最初のプラン番号"),
+        _f("plan_name", "string", "プラン名", "Plan name of the first plan section", "最初のプラン名"),
+        _f("period", "string", "計画期間", "Period named in the result rows (第2期実行計画)", "計画期間"),
+        _f("first_year", "integer", "開始年度", "First fiscal year of the 目標 columns", "目標の最初の年度"),
+        _f("last_year", "integer", "終了年度", "Last fiscal year of the 目標 columns", "目標の最後の年度"),
+        _f("open_ended", "boolean", "以降", "The last year column is open-ended (…年度以降)", "最後の年度列が「以降」", True),
+        _f("author", "string", "作成者", "Author in the PDF's document information", "PDFの作成者"),
+        _f("creator", "string", "作成アプリケーション", "Creator (the application the document was written in)", "作成アプリケーション"),
+        _f("producer", "string", "PDF変換", "Producer (the PDF writer)", "PDF変換ソフト"),
+        _f("created", "string", "作成日時", "Creation date, ISO 8601", "作成日時(ISO 8601)"),
+        _f("modified", "string", "更新日時", "Modification date, ISO 8601", "更新日時(ISO 8601)"),
+        _f("rating_legend_source", "string", "凡例の出典", "document | configured | default: where rating labels come from", "達成状況区分の凡例の出典", True),
+        _f("source_url", "string", "出典URL", "Where the PDF was published, from the folder's MANIFEST", "公開元URL(MANIFESTより)"),
+        _f("source_note", "string", "出典", "The MANIFEST's note on the PDF", "MANIFESTの記載"),
+    ),
+    ("doc_id",),
+))
 
 _table(TableSchema(
     "programs", "アクションプログラム", "One row per action program (アクションプログラム) of the 施策計画 table",
@@ -84,7 +138,9 @@ _table(TableSchema(
 _table(TableSchema(
     "measures", "施策", "One row per measure (施策) with its result ratings",
     (
-        DOC_ID, PROGRAM_NO, MEASURE_NO,
+        DOC_ID, PROGRAM_NO,
+        _f("program", "string", "アクションプログラム名", "Program name (repeated from programs, for spreadsheet users)", "アクションプログラム名", True),
+        MEASURE_NO,
         _f("measure", "string", "施策名", "Measure name (after ○)", "施策名(○の後)", True),
         _f("description", "string", "施策の説明", "Description under the measure name", "施策名の下の説明文"),
         _f("period", "string", "計画期間", "Period named in the result row (<period> 実施結果)", "実施結果行の計画期間"),
@@ -147,7 +203,7 @@ _table(TableSchema(
         _f("text", "string", "本文", "The item as printed, without bullet glyphs; null when the revision names no item (all of the year's targets)", "項目の本文(項目名がない場合は空:その年度の目標全体)"),
         _f("phrase", "string", "変更の記述", "The revision line as printed; null for a note", "変更を述べた行"),
         PAGE,
-        _f("target_row_no", "integer", "対象の行番号", "row_no of the printed target a removed or moved item was matched to; null if none matched", "削除・移動した目標の行番号"),
+        _f("target_row_no", "integer", "対象の行番号", "row_no of the printed target a removed, moved or replaced item was matched to (0: a cell merged over all sub-rows); null if none matched", "削除・移動・置換した目標の行番号(全行共通は0)"),
         _f("target_first_year", "integer", "対象の開始年度", "first_year of that printed target", "削除・移動した目標の開始年度"),
         _f("target_item_no", "integer", "対象の項目番号", "item_no of that printed target", "削除・移動した目標の項目番号"),
     ),
@@ -161,10 +217,11 @@ _table(TableSchema(
         DOC_ID, PROGRAM_NO,
         _f("program", "string", "アクションプログラム名", "Program name as in the prose heading", "本文のアクションプログラム名", True),
         _f("section", "string", "区分", "results (【主な実施結果】) | next_steps (【課題と…取組】)", "主な実施結果 / 課題と取組", True),
+        _f("heading_no", "integer", "小見出し番号", "1-based sub-heading within the program's section; 0 for bullets under none (next_steps)", "小見出しの番号(小見出しなしは0)", True),
         _f("heading", "string", "小見出し", "Sub-heading of the results; null for next_steps", "主な実施結果の小見出し"),
         ITEM_NO, TEXT, PAGE, *BOX,
     ),
-    ("doc_id", "program_no", "section", "heading", "item_no"),
+    ("doc_id", "program_no", "section", "heading_no", "item_no"),
     ((("doc_id", "program_no"), "programs", ("doc_id", "program_no")),),
 ))
 
@@ -172,10 +229,14 @@ _table(TableSchema(
     "quantities", "数量", "One row per counted quantity (number + counter/unit) found in any text field",
     (
         DOC_ID,
-        _f("source", "string", "出典表", "Table the text came from", "数量を含む表", True),
+        _f("quantity_no", "integer", "数量番号", "1-based number of the quantity within the document, in document order", "文書内の数量の通し番号", True),
+        _f("source", "string", "出典表", "Table the text came from: measures | current_items | targets | results | narrative", "数量を含む表(施策・現状・目標・実施結果・本文)", True),
+        _f("part", "string", "区分", "Which text of that table: description | current | target | outcomes | changes | revised_targets | results | next_steps", "本文の区分(説明・現状・目標・実施結果・環境等の変化・変更後の目標・主な実施結果・課題と取組)", True),
         _f("program_no", "integer", "プログラム番号", "Program of the text", "アクションプログラム番号"),
         _f("measure_no", "integer", "施策番号", "Measure of the text (table sources)", "施策番号"),
-        _f("field", "string", "項目", "Which part: current, target first year, result block, narrative section, description", "本文の区分"),
+        _f("row_no", "integer", "行番号", "Sub-row of a current or target text (0: a target merged over all sub-rows)", "現状・目標の行番号(全行共通は0)"),
+        _f("first_year", "integer", "開始年度", "first_year of a target text's cell", "目標セルの最初の年度"),
+        _f("heading_no", "integer", "小見出し番号", "heading_no of a narrative text", "本文の小見出し番号"),
         ITEM_NO,
         _f("position", "integer", "位置", "0-based character offset of the quantity in the item text", "本文中の文字位置", True),
         _f("text", "string", "表記", "The quantity as printed (e.g. △10.7%)", "数量の表記", True),
@@ -185,7 +246,7 @@ _table(TableSchema(
         _f("qualifier", "string", "限定", "超 / 以上 / 以下 / 未満 / 余; null if none", "超・以上・以下・未満"),
         PAGE,
     ),
-    ("doc_id", "source", "field", "measure_no", "program_no", "item_no", "position"),
+    ("doc_id", "quantity_no"),
 ))
 
 _table(TableSchema(
@@ -226,6 +287,13 @@ _table(TableSchema(
     ),
     ("doc_id", "page", "x0", "top"),
 ))
+
+# Every table's doc_id points at the catalogue of documents.
+for _name, _schema in list(TABLES.items()):
+    if _name != "documents":
+        TABLES[_name] = dataclasses.replace(
+            _schema, foreign_keys=((("doc_id",), "documents", ("doc_id",)),) + _schema.foreign_keys
+        )
 
 _ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
 _PANDAS = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}

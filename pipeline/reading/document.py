@@ -45,6 +45,26 @@ class DocumentReader:
         except Exception:  # pdfminer has opened it already; its errors are the clear ones
             self._fast = None
 
+    # The Info entries a catalogue of documents shows; others (custom keys,
+    # XMP) are left out.
+    METADATA_KEYS = ("Title", "Author", "Subject", "Creator", "Producer", "CreationDate", "ModDate")
+
+    @property
+    def metadata(self) -> tuple[tuple[str, str], ...]:
+        """The Info dictionary's text entries, as pdfminer decodes them."""
+        try:
+            info = self._pdf.metadata or {}
+        except Exception:  # a damaged Info dictionary costs the catalogue entry, not the document
+            return ()
+        out = []
+        for key in self.METADATA_KEYS:
+            value = info.get(key)
+            if isinstance(value, bytes):
+                value = value.decode("latin-1", "replace")
+            if isinstance(value, str) and value.strip():
+                out.append((key, " ".join(value.split())))
+        return tuple(out)
+
     def __enter__(self) -> "DocumentReader":
         return self
 

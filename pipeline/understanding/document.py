@@ -18,6 +18,7 @@ from normalizers.errors import NormalizeError
 from ..errors import NoPlanTable
 from ..models import Grid, Narrative, PageView, Plan
 from ..settings import DEFAULT, Settings
+from .legend import lines_to_legend
 from .quantities import attach_quantities
 from .revisions import plan_with_changes
 from .sections import PageItem, merge_sections, pages_to_sections, section_to_plan
@@ -34,8 +35,11 @@ class DocumentUnderstanding:
         self.items: list[PageItem] = []  # prose views and table grids, in page order
         self.grids: list[Grid] = []
         self._continuing = False
+        self.rating_legend: tuple[tuple[int, str], ...] = ()
 
     def add_page(self, view: PageView) -> None:
+        if not self.rating_legend:
+            self.rating_legend = lines_to_legend(line.text for line in view.lines)
         regions = page_to_regions(view.lines, view.table_bboxes, self._continuing)
         for table_no, bbox in enumerate(regions, 1):
             grid = self.engine.region_to_grid(view, bbox, table_no)
@@ -68,7 +72,7 @@ class DocumentUnderstanding:
         if len(parts) > 1:
             notes.append(f"{len(parts)} plan sections (prose then tables) read; programs and measures are numbered through the document")
         plan, narrative = attach_quantities(plan, narrative)
-        plan, revision_notes = plan_with_changes(plan)
+        plan, revision_notes = plan_with_changes(dataclasses.replace(plan, rating_legend=self.rating_legend))
         return plan, narrative, list(plan.warnings) + rating_mismatches(plan, narrative) + revision_notes + notes
 
 

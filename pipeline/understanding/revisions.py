@@ -161,6 +161,43 @@ def match_target(measure: Measure, year: int, text: str) -> Optional[tuple[int, 
     return best if best_score >= MATCH_RATIO else None
 
 
+# A replacement rewrites a target rather than naming it: it keeps the
+# target's opening words (新たな融資制度などの具体化 -> 新たな融資制度の創出
+# に向けた…: 7 characters).  Five characters is about two words; a shorter
+# shared opening (事業の…) is common to unrelated targets.
+MIN_SHARED_OPENING = 5
+
+
+def match_replaced(measure: Measure, year: int, text: str) -> Optional[tuple[int, int, int]]:
+    """The printed target a replacement rewrites: named outright, or the only
+    target of the year that opens with the same words; None if not one."""
+    named = match_target(measure, year, text)
+    if named is not None:
+        return named
+    want = _plain(text)
+    found = []
+    for row_no, row in enumerate(measure.rows, 1):
+        for cell in row.targets:
+            if year in cell.years:
+                for item in cell.items:
+                    have = _plain(item.text)
+                    shared = len(_common_prefix(want, have))
+                    if shared >= MIN_SHARED_OPENING:
+                        found.append(((0 if cell.all_rows else row_no, cell.years[0], item.no), shared))
+    if not found:
+        return None
+    best = max(n for _, n in found)
+    winners = [key for key, n in found if n == best]
+    return winners[0] if len(set(winners)) == 1 else None
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
 def measure_to_changes(measure: Measure) -> tuple[tuple[TargetChange, ...], list[str]]:
     """The measure's 【変更後の目標】 items as changes, and warnings for lines not understood."""
     if measure.result is None:
@@ -199,6 +236,8 @@ def measure_to_changes(measure: Measure) -> tuple[tuple[TargetChange, ...], list
                 target = None
                 if text is not None and from_year is not None and phrase.action in ("remove", "move"):
                     target = match_target(measure, from_year, text)
+                elif text is not None and from_year is not None and phrase.action == "replace":
+                    target = match_replaced(measure, from_year, text)
                 changes.append(TargetChange(change_no, phrase.action, from_year, to_year, item_no, text,
                                             item.text, page, target))
     return tuple(changes), warnings
@@ -216,3 +255,49 @@ def plan_with_changes(plan: Plan) -> tuple[Plan, list[str]]:
             measures.append(dataclasses.replace(m, target_changes=changes))
         programs.append(dataclasses.replace(program, measures=tuple(measures)))
     return dataclasses.replace(plan, programs=tuple(programs)), warnings
+
+
+def targets_by_year(measure: Measure, years: Sequence[int]) -> dict[int, tuple[list[str], list[str]]]:
+    """Per fiscal year, the printed targets and the targets after the revisions.
+
+    Printed: every target cell covering the year, sub-row by sub-row, items
+    in order (a cell merged over several years counts in each).  Revised:
+    the printed list with ``target_changes`` applied in the order printed:
+    remove and move take out the matched item (or, when the revision names
+    no item, all of them), move and add append; replace rewrites the target
+    it was matched to in place, or, matched to none, sets the year's list
+    to the replacement items.
+    """
+    printed: dict[int, list[tuple[Optional[tuple[int, int, int]], str]]] = {y: [] for y in years}
+    for row_no, row in enumerate(measure.rows, 1):
+        for cell in row.targets:
+            for y in cell.years:
+                if y in printed:
+                    printed[y].extend(((0 if cell.all_rows else row_no, cell.years[0], i.no), i.text) for i in cell.items)
+    revised = {y: list(items) for y, items in printed.items()}
+    replaced: set[tuple[int, int]] = set()  # (change_no, year) already cleared
+
+    def take_out(year: int, change: TargetChange) -> None:
+        if year not in revised:
+            return
+        if change.text is None:
+            revised[year] = []
+        elif change.target is not None:
+            revised[year] = [x for x in revised[year] if x[0] != change.target]
+        else:
+            plain = _plain(change.text)
+            revised[year] = [x for x in revised[year] if _plain(x[1]) != plain]
+
+    for c in measure.target_changes:
+        if c.action in ("remove", "move") and c.from_year is not None:
+            take_out(c.from_year, c)
+        if c.action == "replace" and c.to_year in revised and c.target is not None:
+            # The one target it rewrites, in its place.
+            revised[c.to_year] = [(None, c.text) if key == c.target else (key, t) for key, t in revised[c.to_year]]
+            continue
+        if c.action == "replace" and c.to_year in revised and (c.change_no, c.to_year) not in replaced:
+            replaced.add((c.change_no, c.to_year))
+            revised[c.to_year] = []
+        if c.action in ("add", "move", "replace") and c.to_year in revised and c.text is not None:
+            revised[c.to_year].append((None, c.text))
+    return {y: ([t for _, t in printed[y]], [t for _, t in revised[y]]) for y in years}
