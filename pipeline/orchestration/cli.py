@@ -189,6 +189,11 @@ def text(args: argparse.Namespace) -> int:
     except SesakuError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NOTHING
+    except BrokenPipeError:  # `... | head`: the reader has all it wants
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at interpreter exit
+        return EXIT_OK
     except MemoryError:
         print(f"error: {args.path}: ran out of memory", file=sys.stderr)
         return EXIT_NOTHING
