@@ -32,7 +32,7 @@ __all__ = [
     "Target", "SubRow", "Measure", "Program", "plan_grid", "plan_truth", "year_labels",
     "DrawnCell", "DrawnPage", "Drawing", "build_table_pdf",
     "make_not_a_pdf", "make_empty", "make_truncated", "make_encrypted", "make_scanned",
-    "make_prose_only", "make_cid_without_unicode", "SAMPLE_PROSE",
+    "make_prose_only", "make_cid_without_unicode", "make_text_pages", "SAMPLE_PROSE",
 ]
 
 # ----------------------------------------------------------------------------- plan grids
@@ -565,6 +565,26 @@ def make_prose_only(path, font="HeiseiMin-W3"):
         while text:
             text = _prose_page(c, text, *A4, font)
     c.save()
+
+
+def make_text_pages(path, pages, font="HeiseiMin-W3", size=12, bold_line=None):
+    """One page per list of lines, each line drawn at the left margin (non-embedded CID font).
+
+    ``bold_line`` (an index) is drawn a second time 0.3 pt to the right, as writers draw fake bold.
+    """
+    font = _font(font)
+    W, H = A4
+    c = rl_canvas.Canvas(str(path), pagesize=A4)
+    for lines in pages:
+        c.setFont(font, size)
+        for i, text in enumerate(lines):
+            y = H - 72 - i * size * 1.8
+            c.drawString(72, y, text)
+            if i == bold_line:
+                c.drawString(72.3, y, text)
+        c.showPage()
+    c.save()
+    return path
 
 
 def make_cid_without_unicode(path):

@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline extract PATH... --out DIR``.
+"""Command line: ``python -m pipeline extract PATH... --out DIR`` (and ``text FILE``, ``package``, ``audit``).
 
 Exit status: 0 every document extracted, 1 some failed, 2 nothing usable
 or a usage error.  Errors are one line each on stderr, never a traceback.
@@ -17,7 +17,9 @@ from ..publishing.datapackage import datapackage_json
 from ..publishing.emit import CSV_ENCODINGS, CsvEncodingError, merge_rows, to_json, write_tables
 from ..understanding.table.engines import ENGINES, PREFER
 from .batch import collect_pdfs, default_workers, run_batch, run_report
-from .run import DocumentReport, Limits, Options, parse_pages
+from ..errors import SesakuError
+from ..reading.document import READERS
+from .run import DocumentReport, Limits, Options, parse_pages, read_text
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING = 0, 1, 2
 
@@ -80,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument(
         "--max-memory-mb", type=float, default=Limits.max_memory_mb, help="memory one document may use (0: no limit)"
     )
+    tx = sub.add_parser("text", help="print each page's text as sesaku reads it (pages separated by a form feed)")
+    tx.add_argument("path", type=Path, metavar="FILE", help="a PDF")
+    tx.add_argument("--pages", help="pages to print, e.g. 1-3,7 (default: all)")
+    tx.add_argument("--password", help="password of an encrypted PDF")
+    tx.add_argument("--reader", default="auto", choices=READERS, help="force a reader (default: as extract does)")
     pk = sub.add_parser("package", help="bundle extracted CSVs with metadata for an open-data portal")
     pk.add_argument("--from", dest="source", type=Path, default=Path("extracted"), help="extracted folder")
     pk.add_argument("--out", type=Path, default=Path("dist"), help="bundle folder")
@@ -167,6 +174,37 @@ def extract(args: argparse.Namespace) -> int:
     return EXIT_OK if not failed else EXIT_SOME_FAILED
 
 
+def text(args: argparse.Namespace) -> int:
+    """Print the visible text of each selected page; pages end with a form feed, like pdftotext."""
+    try:
+        parse_pages(args.pages, 1)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    out = sys.stdout
+    try:
+        for _, lines in read_text(args.path, args.pages, args.password, args.reader):
+            out.write("".join(line + "\n" for line in lines) + "\f")
+            out.flush()
+    except SesakuError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    except BrokenPipeError:  # `... | head`: the reader has all it wants
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at interpreter exit
+        return EXIT_OK
+    except MemoryError:
+        print(f"error: {args.path}: ran out of memory", file=sys.stderr)
+        return EXIT_NOTHING
+    except Exception as exc:  # a bug: one line, never a traceback
+        detail = " ".join(str(exc).split())[:200]
+        print(f"error: {args.path}: internal error {type(exc).__name__}: {detail} (please report this with the PDF)",
+              file=sys.stderr)
+        return EXIT_NOTHING
+    return EXIT_OK
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
     try:
@@ -175,6 +213,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_OK if exc.code == 0 else EXIT_NOTHING
     if args.command == "extract":
         return extract(args)
+    if args.command == "text":
+        return text(args)
     if args.command == "package":
         from ..publishing.package import package_command
 

@@ -17,7 +17,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
@@ -26,6 +26,7 @@ from ..errors import BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoTe
 from ..models import Document, SourceRef
 from ..publishing.records import document_to_records
 from ..reading.document import DocumentReader
+from ..reading.text import page_text
 from ..reading.guards import Limits, check_file, file_sha256, memory_limit, parser_warnings, time_limit
 from ..settings import DEFAULT, Settings
 from ..understanding.accounting import account
@@ -111,6 +112,34 @@ def extract_document(
             notes.append(f"... and {len(unique) - 5} more repair message(s)")
         document = dataclasses.replace(document, warnings=tuple(notes) + document.warnings)
     return document
+
+
+def read_text(
+    path: Path, pages: Optional[str] = None, password: Optional[str] = None, reader: str = "auto",
+    limits: Limits = Limits(), settings: Settings = DEFAULT, warnings: Optional[list[str]] = None,
+) -> Iterator[tuple[int, list[str]]]:
+    """(page number, text lines) of each selected page, as sesaku reads it.
+
+    Raises a SesakuError for bad input, like ``extract_document``.
+    """
+    path = Path(path)
+    check_file(path, limits)
+    notes = warnings if warnings is not None else []
+    with parser_warnings(notes):
+        try:
+            with DocumentReader(path, password, limits, settings) as doc:
+                try:
+                    wanted = parse_pages(pages, doc.page_count)
+                except ValueError as exc:
+                    raise BadOption(path, str(exc)) from None
+                if not wanted:
+                    raise NoPagesSelected(path, f"--pages {pages} selects none of its {doc.page_count} page(s)")
+                for number in wanted:
+                    with time_limit(limits.seconds_per_page, path, number):
+                        view = doc.read_page(number, notes, reader=reader)
+                    yield number, page_text(view.chars, settings)
+        except _DAMAGE as exc:
+            raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
 
 
 def _extract(path: Path, sha: str, options: Options, progress: Optional[ProgressFn]) -> Document:

@@ -138,8 +138,8 @@ def _join_chars(chars: Sequence[dict], settings: Settings) -> str:
     return "".join(out)
 
 
-def chars_to_lines(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[Line]:
-    """Group visible glyphs into lines by geometry, top to bottom, left to right."""
+def group_lines(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[list[dict]]:
+    """Glyphs grouped into lines by their vertical centre, top to bottom, each sorted by x."""
     ordered = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
     groups: list[list[dict]] = []
     centre = None
@@ -151,9 +151,15 @@ def chars_to_lines(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[
         else:
             groups.append([ch])
             centre = mid
-    lines = []
     for group in groups:
         group.sort(key=lambda c: c["x0"])
+    return groups
+
+
+def chars_to_lines(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[Line]:
+    """Group visible glyphs into lines by geometry, top to bottom, left to right."""
+    lines = []
+    for group in group_lines(chars, settings):
         sizes = [c.get("size") or 0.0 for c in group]
         # The font of the Japanese glyphs tells a bold name from its
         # description; Latin runs are often set in another font entirely.
