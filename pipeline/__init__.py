@@ -11,4 +11,14 @@ fails on any import against the flow.
 
 from .version import __version__
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "read_pdf"]
+
+
+def __getattr__(name: str):
+    # Lazy: ``python -m pipeline --version`` and the worker processes need
+    # not import pandas, pdfplumber and fugashi just to load the package.
+    if name == "read_pdf":
+        from .orchestration.api import read_pdf
+
+        return read_pdf
+    raise AttributeError(f"module 'pipeline' has no attribute {name!r}")

@@ -21,19 +21,37 @@ from typing import Callable, Iterable, Optional, Sequence
 
 from ..version import __version__
 from .cache import Result, cache_store, from_cache
+from .docids import assign_doc_ids
 from .run import DocumentReport, Options, ProgressFn, extract_to_records
 
 
+def _is_hidden(path: Path, top: Path) -> bool:
+    # .cache, .git, .staging-…: sesaku's and other tools' own folders.
+    return any(part.startswith(".") for part in path.relative_to(top).parts[:-1])
+
+
 def collect_pdfs(paths: Iterable[str]) -> list[Path]:
-    """PDF files named directly or found in folders (sorted, no duplicates)."""
+    """PDF files named directly or found in folders and their subfolders.
+
+    Sorted per folder, no duplicates (the same file reached twice counts
+    once); hidden folders are skipped.  Files of one stem in different
+    folders get distinct doc_ids (``docids``).
+    """
     found: dict[Path, None] = {}
+    seen: set[Path] = set()
     for p in map(Path, paths):
         if p.is_dir():
-            for child in sorted(p.iterdir()):
-                if child.is_file() and child.suffix.lower() == ".pdf":
-                    found.setdefault(child, None)
+            for child in sorted(p.rglob("*")):
+                if child.suffix.lower() == ".pdf" and child.is_file() and not _is_hidden(child, p):
+                    real = child.resolve()
+                    if real not in seen:
+                        seen.add(real)
+                        found.setdefault(child, None)
         else:
-            found.setdefault(p, None)
+            real = p.resolve()
+            if real not in seen:
+                seen.add(real)
+                found.setdefault(p, None)
     return list(found)
 
 
@@ -44,42 +62,34 @@ def default_workers() -> int:
 # ---------------------------------------------------------------- running
 
 
-def _duplicate(pdf: Path, owner: Path) -> DocumentReport:
-    # doc_id is the file stem; two files with one stem would mix their rows.
-    return DocumentReport(
-        path=str(pdf), doc_id=pdf.stem, status="failed", error_kind="duplicate_doc_id",
-        error=f"{pdf}: doc_id {pdf.stem!r} is already taken by {owner}; rename one of the files",
-    )
-
-
-def _lost(pdf: Path, why: str) -> Result:
+def _lost(pdf: Path, doc_id: str, why: str) -> Result:
     """A document whose worker vanished (killed, out of memory, cluster gone)."""
     return (
         DocumentReport(
-            path=str(pdf), doc_id=pdf.stem, status="failed", error_kind="internal",
+            path=str(pdf), doc_id=doc_id, status="failed", error_kind="internal",
             error=f"{pdf}: {why} (the other documents are not affected; run it alone to see more)",
         ),
         None,
     )
 
 
-def _run_serial(pdfs, todo, options, progress_for) -> Iterable[tuple[int, Result]]:
+def _run_serial(pdfs, ids, todo, options, progress_for) -> Iterable[tuple[int, Result]]:
     for i in todo:
         pdf = pdfs[i]
-        yield i, extract_to_records(str(pdf), options, progress_for(pdf) if progress_for else None)
+        yield i, extract_to_records(str(pdf), options, progress_for(pdf) if progress_for else None, ids[i])
 
 
-def _run_processes(pdfs, todo, options, workers) -> Iterable[tuple[int, Result]]:
+def _run_processes(pdfs, ids, todo, options, workers) -> Iterable[tuple[int, Result]]:
     with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-        futures = {i: pool.submit(extract_to_records, str(pdfs[i]), options) for i in todo}
+        futures = {i: pool.submit(extract_to_records, str(pdfs[i]), options, None, ids[i]) for i in todo}
         for i, future in futures.items():
             try:
                 yield i, future.result()
             except Exception as exc:  # BrokenProcessPool: a worker died (OOM killer, crash)
-                yield i, _lost(pdfs[i], f"the worker process died ({type(exc).__name__})")
+                yield i, _lost(pdfs[i], ids[i], f"the worker process died ({type(exc).__name__})")
 
 
-def _run_dask(pdfs, todo, options, address: str) -> Iterable[tuple[int, Result]]:
+def _run_dask(pdfs, ids, todo, options, address: str) -> Iterable[tuple[int, Result]]:
     """The same per-document task on an existing Dask distributed scheduler.
 
     Workers open the PDFs themselves, so they must see the files at the
@@ -95,12 +105,12 @@ def _run_dask(pdfs, todo, options, address: str) -> Iterable[tuple[int, Result]]
         for i in todo:
             absolute = str(pdfs[i].resolve())
             # pure=False: a file may change between runs under the same path.
-            futures[i] = (absolute, client.submit(extract_to_records, absolute, options, pure=False))
+            futures[i] = (absolute, client.submit(extract_to_records, absolute, options, None, ids[i], pure=False))
         for i, (absolute, future) in futures.items():
             try:
                 report, records = future.result()
             except Exception as exc:
-                yield i, _lost(pdfs[i], f"the Dask task failed ({type(exc).__name__}: {exc})")
+                yield i, _lost(pdfs[i], ids[i], f"the Dask task failed ({type(exc).__name__}: {exc})")
                 continue
             given = str(pdfs[i])
             report.path = given
@@ -127,17 +137,13 @@ def run_batch(
     ``on_done`` is called once per document, in input order.
     """
     pdfs = [Path(p) for p in pdfs]
+    ids = assign_doc_ids(pdfs)
     results: dict[int, Result] = {}
     keys: dict[int, str] = {}
-    first_with_id: dict[str, Path] = {}
     todo: list[int] = []
     for i, pdf in enumerate(pdfs):
-        owner = first_with_id.setdefault(pdf.stem, pdf)
-        if owner is not pdf:
-            results[i] = (_duplicate(pdf, owner), None)
-            continue
         if cache_dir is not None:
-            key, hit = from_cache(pdf, options, Path(cache_dir))
+            key, hit = from_cache(pdf, options, Path(cache_dir), ids[i])
             if key is not None:
                 keys[i] = key
             if hit is not None:
@@ -146,11 +152,11 @@ def run_batch(
         todo.append(i)
 
     if dask_address:
-        fresh = _run_dask(pdfs, todo, options, dask_address)
+        fresh = _run_dask(pdfs, ids, todo, options, dask_address)
     elif workers <= 1 or len(todo) <= 1:
-        fresh = _run_serial(pdfs, todo, options, progress_for)
+        fresh = _run_serial(pdfs, ids, todo, options, progress_for)
     else:
-        fresh = _run_processes(pdfs, todo, options, workers)
+        fresh = _run_processes(pdfs, ids, todo, options, workers)
 
     reported = 0
 

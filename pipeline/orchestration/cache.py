@@ -110,15 +110,16 @@ def cache_store(cache_dir: Path, doc_id: str, key: str, report: DocumentReport, 
                 stale.unlink()
 
 
-def from_cache(pdf: Path, options: Options, cache_dir: Path) -> tuple[Optional[str], Optional[Result]]:
+def from_cache(pdf: Path, options: Options, cache_dir: Path, doc_id: Optional[str] = None) -> tuple[Optional[str], Optional[Result]]:
     """(key, cached result or None); key is None when the file cannot be hashed."""
     started = time.perf_counter()
     try:
         sha = file_sha256(pdf)
     except OSError:
         return None, None  # extract_to_records reports the unreadable file
-    key = cache_key(sha, pdf.stem, options)
-    hit = cache_load(cache_dir, pdf.stem, key)
+    doc_id = doc_id or pdf.stem
+    key = cache_key(sha, doc_id, options)
+    hit = cache_load(cache_dir, doc_id, key)
     if hit is None:
         return key, None
     report, records = hit

@@ -16,6 +16,8 @@ from ..publishing.atomic import write_text_atomic
 from ..publishing.datapackage import datapackage_json
 from ..publishing.emit import CSV_ENCODINGS, CsvEncodingError, merge_rows, to_json, write_tables
 from ..understanding.table.engines import ENGINES, PREFER
+from ..understanding.legend import text_to_configured_legend
+from .manifest import source_of
 from .batch import collect_pdfs, default_workers, run_batch, run_report
 from ..errors import SesakuError
 from ..reading.document import READERS
@@ -76,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--force", action="store_true", help="re-extract unchanged PDFs too (default: reuse the cache)")
     ex.add_argument("--csv-encoding", default="utf-8-sig", choices=CSV_ENCODINGS)
     ex.add_argument("--csv-headers", default="en", choices=("en", "ja"))
+    ex.add_argument(
+        "--rating-legend", type=Path, metavar="FILE",
+        help="達成状況区分 labels (one 'VALUE：LABEL' line each) for documents that print no legend",
+    )
     ex.add_argument("--max-mb", type=float, default=Limits.max_bytes / 1024 / 1024, help="largest PDF accepted")
     ex.add_argument("--max-pages", type=int, default=Limits.max_pages, help="most pages accepted")
     ex.add_argument("--seconds-per-page", type=float, default=Limits.seconds_per_page, help="time limit per page")
@@ -104,11 +110,20 @@ def extract(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NOTHING
+    legend: tuple = ()
+    if args.rating_legend is not None:
+        try:
+            legend = text_to_configured_legend(args.rating_legend.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            print(f"error: --rating-legend {args.rating_legend}: {why}", file=sys.stderr)
+            return EXIT_NOTHING
     pdfs = collect_pdfs(args.paths)
     if not pdfs:
         print(f"error: no PDF found in {', '.join(args.paths)}", file=sys.stderr)
         return EXIT_NOTHING
     options = Options(
+        rating_legend=legend,
         engine=args.engine,
         prefer=args.prefer,
         pages=args.pages,
@@ -150,6 +165,12 @@ def extract(args: argparse.Namespace) -> int:
         print(f"nothing extracted: {len(reports)} document(s) failed ({_kinds(reports)}); "
               f"previous tables in {args.out} left unchanged; see {run_json}", file=sys.stderr)
         return EXIT_NOTHING
+    manifests: dict = {}
+    for r in ok:
+        source = source_of(Path(r.path), r.sha256, manifests)
+        if source is not None:
+            for row in records[r.doc_id].get("documents", ()):
+                row["source_url"], row["source_note"] = source.url, source.note
     ordered = [records[doc_id] for doc_id in sorted(records)]
     report["outputs"] = "written"
     try:

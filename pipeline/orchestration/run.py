@@ -80,6 +80,9 @@ class Options:
     password: Optional[str] = None
     limits: Limits = Limits()
     settings: Settings = DEFAULT
+    # (value, label) pairs replacing the default 達成状況区分 legend where
+    # the document prints none (--rating-legend FILE).
+    rating_legend: tuple[tuple[int, str], ...] = ()
 
 
 def extract_document(
@@ -92,8 +95,13 @@ def extract_document(
     limits: Limits = Limits(),
     settings: Settings = DEFAULT,
     progress: Optional[ProgressFn] = None,
+    doc_id: Optional[str] = None,
 ) -> Document:
-    """The whole pipeline for one PDF.  Raises a SesakuError for bad input."""
+    """The whole pipeline for one PDF.  Raises a SesakuError for bad input.
+
+    ``doc_id`` defaults to the file stem (a batch assigns unique ones,
+    ``orchestration.docids``).
+    """
     path = Path(path)
     check_file(path, limits)
     sha = file_sha256(path)
@@ -102,7 +110,7 @@ def extract_document(
     damage: list[str] = []
     with parser_warnings(damage):
         try:
-            document = _extract(path, sha, options, progress)
+            document = _extract(path, sha, options, progress, doc_id or path.stem)
         except _DAMAGE as exc:
             raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
     if damage:
@@ -142,7 +150,7 @@ def read_text(
             raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
 
 
-def _extract(path: Path, sha: str, options: Options, progress: Optional[ProgressFn]) -> Document:
+def _extract(path: Path, sha: str, options: Options, progress: Optional[ProgressFn], doc_id: str) -> Document:
     limits = options.limits
     with DocumentReader(path, options.password, limits, options.settings) as reader:
         page_count = reader.page_count
@@ -188,7 +196,7 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
     with time_limit(limits.seconds_per_page * len(wanted), path, what="assembling the table"):
         plan, narrative, warnings = understanding.finish(notes)
     return Document(
-        doc_id=path.stem,
+        doc_id=doc_id,
         source=SourceRef(path.name, sha),
         page_count=page_count,
         plan=plan,
@@ -219,17 +227,19 @@ class DocumentReport:
     cached: bool = False  # taken from the cache of an earlier run (same bytes, code, options)
 
 
-def extract_to_records(path: str, options: Options, progress: Optional[ProgressFn] = None) -> tuple[DocumentReport, Optional[dict]]:
+def extract_to_records(
+    path: str, options: Options, progress: Optional[ProgressFn] = None, doc_id: Optional[str] = None,
+) -> tuple[DocumentReport, Optional[dict]]:
     """Extract one document into table rows, never raising: failures become a report."""
     started = time.perf_counter()
-    report = DocumentReport(path=str(path), doc_id=Path(path).stem)
+    report = DocumentReport(path=str(path), doc_id=doc_id or Path(path).stem)
     try:
         doc = extract_document(
             path, engine=options.engine, prefer=options.prefer, pages=options.pages, password=options.password,
-            limits=options.limits, settings=options.settings, progress=progress,
+            limits=options.limits, settings=options.settings, progress=progress, doc_id=report.doc_id,
         )
         accounting = account(doc)
-        records = document_to_records(doc, accounting)
+        records = document_to_records(doc, accounting, configured_legend=options.rating_legend or None)
         report.sha256 = doc.source.sha256
         report.pages = doc.page_count
         report.rows = {name: len(rows) for name, rows in records.items()}

@@ -62,8 +62,11 @@ def _field(field: Field, headers: str) -> dict[str, Any]:
     if field.type == "boolean":
         out["trueValues"] = TRUE_VALUES
         out["falseValues"] = FALSE_VALUES
+    if field.codes:
+        out.setdefault("constraints", {})["enum"] = [value for value, _ in field.codes]
+        out["x-code-labels-ja"] = dict(field.codes)
     if field.required:
-        out["constraints"] = {"required": True}
+        out.setdefault("constraints", {})["required"] = True
         if field.type == "string":
             # A required text can be empty (a ruled cell with nothing in it);
             # it is never null, so an empty CSV cell here is the empty string.

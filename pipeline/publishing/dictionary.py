@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ..vocabulary import DEFAULT_RATING_LEGEND
 from .schema import TABLES, Field, TableSchema
 
 DEFAULT_PATH = Path("docs/DATA_DICTIONARY.md")
@@ -61,6 +62,13 @@ def table_to_markdown(table: TableSchema) -> str:
         *(_field_row(f) for f in table.fields),
         "",
     ]
+    for f in table.fields:
+        if f.codes:
+            lines += [
+                f"Codes of `{f.name}` ({f.title_ja}): "
+                + "; ".join(f"`{value}` = {label}" for value, label in f.codes) + ".",
+                "",
+            ]
     return "\n".join(lines)
 
 
@@ -72,8 +80,11 @@ def tables_to_markdown() -> str:
         "<!-- Generated from pipeline/publishing/schema.py by `python -m pipeline.publishing.dictionary`; do not edit by hand. -->",
         "",
         "Every table is written as `<table>.parquet` and `<table>.csv` (and described in "
-        "`datapackage.json`). Every row carries `doc_id` (the PDF's file stem); keys join within "
-        "one `doc_id`. Empty CSV cells are nulls, except in required text columns, where an empty "
+        "`datapackage.json`). Every row carries `doc_id` (the PDF's file stem; files of one batch "
+        "that share a stem are prefixed with the parent folder names that tell them apart, "
+        "`2023-report`, `2024-report`); keys join within one `doc_id`, and `documents` says "
+        "which file each `doc_id` is. Coded columns hold short English codes in every output; "
+        "their Japanese labels are listed under each table. Empty CSV cells are nulls, except in required text columns, where an empty "
         "cell is the empty string.",
         "",
         "Tables: " + ", ".join(f"`{t.name}` ({t.title_ja})" for t in TABLES.values()) + ".",
@@ -83,7 +94,22 @@ def tables_to_markdown() -> str:
         *(f"| {name} | {_cell(text)} |" for name, text in TYPES.items()),
         "",
     ]
-    return "\n".join(head + [table_to_markdown(t) for t in TABLES.values()])
+    legend = [
+        "## Rating labels / 達成状況区分の凡例",
+        "",
+        "`rating_label` is read from the legend the PDF prints under 達成状況区分 when it prints one "
+        "(`rating_label_source` = `document`), else from the file given with `--rating-legend` "
+        "(`configured`, one `VALUE：LABEL` line per value), else from this default — **an assumption "
+        "about the report family, not a fact read from the document** (`default`):",
+        "",
+        "| rating | label (assumed) |",
+        "|---|---|",
+        *(f"| {value} | {label} |" for value, label in DEFAULT_RATING_LEGEND),
+        "",
+        "A trailing `*` (`3*`) is kept in `rating` and does not change the label.",
+        "",
+    ]
+    return "\n".join(head + legend + [table_to_markdown(t) for t in TABLES.values()])
 
 
 def main(argv: list[str] | None = None) -> int:

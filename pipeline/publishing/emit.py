@@ -20,8 +20,10 @@ import pyarrow.parquet as pq
 
 from .atomic import commit, staged_folder
 from .schema import TABLES, TableSchema, arrow_schema, pandas_dtypes
+from .workbook import write_workbook
 
 CSV_ENCODINGS = ("utf-8-sig", "cp932", "utf-8")
+WORKBOOK = "sesaku.xlsx"
 
 
 class CsvEncodingError(ValueError):
@@ -80,6 +82,7 @@ def write_tables(
     extra_files: Mapping[str, str] | None = None,
     csv_encoding: str = "utf-8-sig",
     csv_headers: str = "en",
+    workbook: bool = True,
 ) -> list[Path]:
     """Write every table as Parquet and CSV into out_dir, atomically.
 
@@ -93,11 +96,15 @@ def write_tables(
         raise ValueError(f"unknown CSV encoding {csv_encoding!r}; choose one of {', '.join(CSV_ENCODINGS)}")
     with staged_folder(out_dir) as staging:
         written = []
+        frames = {}
         for name, table in TABLES.items():
-            frame = rows_to_frame(table, tables.get(name, ()))
+            frame = frames[name] = rows_to_frame(table, tables.get(name, ()))
             write_parquet(table, frame, staging / f"{name}.parquet")
             write_csv(table, frame, staging / f"{name}.csv", csv_encoding, csv_headers)
             written += [f"{name}.parquet", f"{name}.csv"]
+        if workbook:
+            write_workbook(frames, staging / WORKBOOK, csv_headers)
+            written.append(WORKBOOK)
         for file_name, content in (extra_files or {}).items():
             (staging / file_name).write_text(content, encoding="utf-8")
             written.append(file_name)

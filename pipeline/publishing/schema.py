@@ -21,6 +21,9 @@ class Field:
     description: str  # English
     description_ja: str
     required: bool = False
+    # A coded text field's values with their Japanese labels, in order;
+    # the data package's enum, the dictionary's code list.
+    codes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -294,6 +297,35 @@ for _name, _schema in list(TABLES.items()):
         TABLES[_name] = dataclasses.replace(
             _schema, foreign_keys=((("doc_id",), "documents", ("doc_id",)),) + _schema.foreign_keys
         )
+
+# Coded values stay short English identifiers in every output (stable for
+# code that filters on them); their Japanese labels are published here,
+# in the data dictionary and the data package, for --csv-headers ja users.
+_LEGEND_SOURCES = (("document", "文書に記載の凡例"), ("configured", "指定の凡例(--rating-legend)"),
+                   ("default", "sesakuの既定の凡例(仮定)"))
+CODES: dict[str, tuple[tuple[str, str], ...]] = {
+    "rating_label_source": _LEGEND_SOURCES,
+    "rating_legend_source": _LEGEND_SOURCES,
+    "block": (("outcomes", "実施結果"), ("changes", "環境等の変化・課題等"), ("revised_targets", "変更後の目標")),
+    "action": (("add", "追加"), ("remove", "削除"), ("move", "移動(年度変更)"), ("replace", "置換"),
+               ("note", "記述(年度なし)")),
+    "section": (("results", "主な実施結果"), ("next_steps", "課題と取組")),
+    "source": (("measures", "施策"), ("current_items", "現状"), ("targets", "目標"), ("results", "実施結果"),
+               ("narrative", "本文")),
+    "part": (("description", "施策の説明"), ("current", "現状"), ("target", "目標"), ("outcomes", "実施結果"),
+             ("changes", "環境等の変化・課題等"), ("revised_targets", "変更後の目標"), ("results", "主な実施結果"),
+             ("next_steps", "課題と取組")),
+    "agreement": (("both", "両エンジン一致"), ("pdfplumber_only", "pdfplumberのみ"), ("camelot_only", "camelotのみ"),
+                  ("differ", "不一致")),
+    "role": (("header", "見出し"), ("program", "プログラム"), ("measure", "施策名"), ("current", "現状"),
+             ("target", "目標"), ("period", "期間"), ("rating", "達成状況区分"), ("result", "実施結果"),
+             ("empty", "空欄"), ("other", "その他")),
+}
+for _name, _schema in list(TABLES.items()):
+    TABLES[_name] = dataclasses.replace(_schema, fields=tuple(
+        dataclasses.replace(f, codes=CODES[f.name]) if f.name in CODES and f.type == "string" else f
+        for f in _schema.fields
+    ))
 
 _ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
 _PANDAS = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}

@@ -42,3 +42,25 @@ def lines_to_legend(lines: Iterable[str]) -> tuple[tuple[int, str], ...]:
         if len(entries) >= MIN_LEGEND_ENTRIES:
             return tuple(entries)
     return ()
+
+
+def text_to_configured_legend(text: str) -> tuple[tuple[int, str], ...]:
+    """A legend a user writes in a file, one ``VALUE：LABEL`` line each.
+
+    The same entry forms as a printed legend (``1：…``, ``(2) …``, ``③ …``);
+    blank lines and ``#`` comments are skipped.  Raises ValueError naming
+    the first line that is not an entry, or when a value repeats.
+    """
+    entries: dict[int, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        entry = _entry(line)
+        if entry is None:
+            raise ValueError(f"line {number} is not 'VALUE：LABEL' (e.g. '1：目標を達成'): {line.strip()[:40]!r}")
+        if entry[0] in entries:
+            raise ValueError(f"line {number} gives rating {entry[0]} a second label")
+        entries[entry[0]] = entry[1]
+    if not entries:
+        raise ValueError("holds no 'VALUE：LABEL' line")
+    return tuple(sorted(entries.items()))

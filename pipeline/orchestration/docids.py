@@ -1,0 +1,54 @@
+"""doc_id: the name every row of a document carries, unique within a batch.
+
+A doc_id is the file stem (``report.pdf`` → ``report``), which is what a
+user recognises in a spreadsheet.  Reports of one city are often filed as
+``2023/report.pdf`` and ``2024/report.pdf``; the stem alone would mix their
+rows, so files that share a stem are told apart by the fewest parent
+folder names that make them different, joined with ``-`` from the outside
+in (``2023-report``, ``2024-report``).  Files with a unique stem keep the
+bare stem, so adding a folder to a batch never renames the others unless
+their stems collide.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+SEPARATOR = "-"
+
+
+def _parents(path: Path) -> list[str]:
+    # Innermost first; the absolute path so that "a/report.pdf" given from
+    # inside "2023" still has "2023" to tell it apart.
+    return [p.name for p in path.resolve().parents if p.name]
+
+
+def _with_parents(path: Path, depth: int) -> str:
+    names = list(reversed(_parents(path)[:depth]))
+    return SEPARATOR.join([*names, path.stem])
+
+
+def assign_doc_ids(paths: Sequence[Path]) -> list[str]:
+    """One doc_id per path, in order; equal stems get parent folder prefixes."""
+    paths = [Path(p) for p in paths]
+    ids = [p.stem for p in paths]
+    groups: dict[str, list[int]] = {}
+    for i, doc_id in enumerate(ids):
+        groups.setdefault(doc_id, []).append(i)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        deepest = max(len(_parents(paths[i])) for i in members)
+        for depth in range(1, deepest + 1):
+            named = [_with_parents(paths[i], depth) for i in members]
+            if len(set(named)) == len(named):
+                break
+        # Same folders all the way up means the same file named twice
+        # (collect_pdfs keeps one) or names differing only in suffix case
+        # (a.pdf, a.PDF): number them in input order.
+        if len(set(named)) < len(named):
+            named = [f"{paths[i].stem}{SEPARATOR}{n}" for n, i in enumerate(members, 1)]
+        for i, doc_id in zip(members, named):
+            ids[i] = doc_id
+    return ids
