@@ -359,3 +359,6 @@ def test_notebook_runs_on_the_extraction_with_japanese_plots(extracted, monkeypa
     assert sum("image/png" in o.get("data", {}) for o in outputs) == 2
     tables = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
     assert "2011年度以降" in tables and "川崎の特徴を活かした産業の活性化" in tables
+    assert "当初" in tables and "変更後" in tables and "目標をほぼ達成" in tables
+    # The notebook's read_pdf cell reads raw_pdfs/plan6.pdf and finds the extraction's rows.
+    assert "plan6.pdf: 72 measure-year rows; same as extracted/: True" in streams
