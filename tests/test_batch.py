@@ -41,7 +41,9 @@ def _comparable(run: dict) -> dict:
         for d in run["documents"]
     ]
     summary = {k: v for k, v in run["summary"].items() if k != "cached"}
-    return {**run, "documents": docs, "summary": summary}
+    dataset = [{k: v for k, v in e.items() if k in ("doc_id", "sha256")} for e in run["dataset"]]
+    history = [{k: v for k, v in h.items() if k not in ("run", "cached")} for h in run["history"]]
+    return {**run, "documents": docs, "summary": summary, "dataset": dataset, "history": history, "run": None}
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import contextlib
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import Callable, Iterable, Mapping, Optional, Sequence
 
 from ..version import __version__
 from .cache import Result, cache_store, from_cache
@@ -128,16 +128,19 @@ def run_batch(
     progress_for: Optional[Callable[[Path], ProgressFn]] = None,
     dask_address: Optional[str] = None,
     cache_dir: Optional[Path] = None,
+    taken: Optional[Mapping[str, str]] = None,
 ) -> tuple[list[DocumentReport], dict[str, dict]]:
     """Extract many documents; reports in input order and records per doc_id.
 
     ``workers`` > 1 runs documents in that many processes, ``dask_address``
     sends them to a Dask scheduler instead; ``cache_dir`` reuses the records
-    of unchanged documents and keeps those of newly extracted ones.
+    of unchanged documents and keeps those of newly extracted ones;
+    ``taken`` (doc_id → PDF path) names the documents already in the
+    output folder, so that a new file never takes another's doc_id.
     ``on_done`` is called once per document, in input order.
     """
     pdfs = [Path(p) for p in pdfs]
-    ids = assign_doc_ids(pdfs)
+    ids = assign_doc_ids(pdfs, taken)
     results: dict[int, Result] = {}
     keys: dict[int, str] = {}
     todo: list[int] = []

@@ -8,22 +8,27 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional, Sequence
 
 from ..version import __version__
-from ..publishing.atomic import write_text_atomic
+from ..publishing.atomic import FolderNotWritable, check_writable_folder, write_text_atomic
 from ..publishing.datapackage import datapackage_json
-from ..publishing.emit import CSV_ENCODINGS, CsvEncodingError, merge_rows, to_json, write_tables
+from ..publishing.emit import CSV_ENCODINGS, OutputMismatch, to_json, write_tables
 from ..understanding.table.engines import ENGINES, PREFER
 from ..understanding.legend import text_to_configured_legend
 from .manifest import source_of
+from .dataset import Dataset, dataset_report, load_dataset, merge_into
+from .progress import overall_progress
 from .batch import collect_pdfs, default_workers, run_batch, run_report
 from ..errors import SesakuError
 from ..reading.document import READERS
 from .run import DocumentReport, Limits, Options, parse_pages, read_text
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING = 0, 1, 2
+# 128 + SIGINT, what a shell reports for a command stopped with Ctrl-C.
+EXIT_INTERRUPTED = 130
 
 
 def _progress(stream, name: str):
@@ -76,8 +81,20 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--workers", type=int, default=None, help="parallel documents (default: CPU count)")
     ex.add_argument("--dask", metavar="ADDRESS", help="send documents to this Dask scheduler (e.g. tcp://127.0.0.1:8786)")
     ex.add_argument("--force", action="store_true", help="re-extract unchanged PDFs too (default: reuse the cache)")
-    ex.add_argument("--csv-encoding", default="utf-8-sig", choices=CSV_ENCODINGS)
-    ex.add_argument("--csv-headers", default="en", choices=("en", "ja"))
+    ex.add_argument(
+        "--replace-all", action="store_true",
+        help="replace everything in --out with this run's documents (default: add or replace them by doc_id, keep the others)",
+    )
+    ex.add_argument(
+        "--csv-encoding", default="utf-8-sig", choices=CSV_ENCODINGS,
+        help="encoding of the CSVs: utf-8-sig (Excel opens it), cp932 (Shift_JIS for older tools), utf-8",
+    )
+    ex.add_argument(
+        "--csv-substitute", action="store_true",
+        help="write characters the CSV encoding lacks as their NFKC form or 〓 (listed in _run.json); "
+        "default: such a CSV is not written",
+    )
+    ex.add_argument("--csv-headers", default="en", choices=("en", "ja"), help="column titles of CSVs and workbook")
     ex.add_argument(
         "--rating-legend", type=Path, metavar="FILE",
         help="達成状況区分 labels (one 'VALUE：LABEL' line each) for documents that print no legend",
@@ -104,25 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def extract(args: argparse.Namespace) -> int:
-    try:
-        parse_pages(args.pages, 1)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_NOTHING
-    legend: tuple = ()
-    if args.rating_legend is not None:
-        try:
-            legend = text_to_configured_legend(args.rating_legend.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            print(f"error: --rating-legend {args.rating_legend}: {why}", file=sys.stderr)
-            return EXIT_NOTHING
-    pdfs = collect_pdfs(args.paths)
-    if not pdfs:
-        print(f"error: no PDF found in {', '.join(args.paths)}", file=sys.stderr)
-        return EXIT_NOTHING
-    options = Options(
+def _kinds(failed: Sequence[DocumentReport]) -> str:
+    counts: dict[str, int] = {}
+    for r in failed:
+        counts[r.error_kind or "error"] = counts.get(r.error_kind or "error", 0) + 1
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+
+
+def _options(args: argparse.Namespace, legend: tuple) -> Options:
+    return Options(
         rating_legend=legend,
         engine=args.engine,
         prefer=args.prefer,
@@ -133,21 +140,66 @@ def extract(args: argparse.Namespace) -> int:
             max_memory_mb=args.max_memory_mb,
         ),
     )
+
+
+def _read_legend(path: Optional[Path]) -> tuple:
+    if path is None:
+        return ()
+    try:
+        return text_to_configured_legend(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"--rating-legend {path}: {why}") from None
+
+
+class UsageError(Exception):
+    """A command line that cannot work, found before any document is read."""
+
+
+def extract(args: argparse.Namespace) -> int:
+    try:
+        return _extract(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    except KeyboardInterrupt:
+        # Outputs are staged and moved only when complete: nothing of this
+        # run is in place, the previous tables are as they were.
+        print(f"interrupted: nothing written; the tables in {args.out} are as before this run", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _extract(args: argparse.Namespace) -> int:
+    started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        parse_pages(args.pages, 1)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    legend = _read_legend(args.rating_legend)
+    try:
+        check_writable_folder(args.out)
+    except FolderNotWritable as exc:
+        raise UsageError(f"--out: {exc}") from None
+    try:
+        previous = Dataset() if args.replace_all else load_dataset(args.out)
+    except OutputMismatch as exc:
+        raise UsageError(f"{exc}; extract into a new folder, or pass --replace-all to start {args.out} afresh") from None
+    pdfs = collect_pdfs(args.paths)
+    if not pdfs:
+        raise UsageError(f"no PDF found in {', '.join(args.paths)}")
+    options = _options(args, legend)
     workers = args.workers or min(default_workers(), len(pdfs))
-    reports, records = run_batch(
-        pdfs,
-        options,
-        workers=workers,
-        dask_address=args.dask,
-        cache_dir=None if args.force else args.out / ".cache",
-        on_done=lambda r: print(_summary_line(r), file=sys.stderr),
-        progress_for=lambda p: _progress(sys.stderr, p.name),
-    )
-    def _kinds(failed: Sequence[DocumentReport]) -> str:
-        counts: dict[str, int] = {}
-        for r in failed:
-            counts[r.error_kind or "error"] = counts.get(r.error_kind or "error", 0) + 1
-        return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+    with overall_progress(sys.stderr, len(pdfs)) as progress:
+        reports, records = run_batch(
+            pdfs,
+            options,
+            workers=workers,
+            dask_address=args.dask,
+            cache_dir=None if args.force else args.out / ".cache",
+            on_done=lambda r: progress.done(r, _summary_line(r)),
+            progress_for=None if progress.active else (lambda p: _progress(sys.stderr, p.name)),
+            taken=previous.owners,
+        )
 
     ok = [r for r in reports if r.status == "ok"]
     for r in ok:
@@ -157,13 +209,16 @@ def extract(args: argparse.Namespace) -> int:
         if lost:
             print(f"warning {r.path}: {lost} character(s) inside the table went to no field; see leftovers.csv", file=sys.stderr)
     report = run_report(reports, args.engine)
+    report["run"] = started
     run_json = args.out / "_run.json"
+    failed = [r for r in reports if r.status != "ok"]
     if not ok:
         # Every run leaves its report; the previous tables stay as they were.
         report["outputs"] = "unchanged: nothing was extracted"
+        report["dataset"], report["history"] = dataset_report(previous, reports, report, [], started)
         write_text_atomic(run_json, to_json(report))
         print(f"nothing extracted: {len(reports)} document(s) failed ({_kinds(reports)}); "
-              f"previous tables in {args.out} left unchanged; see {run_json}", file=sys.stderr)
+              f"the tables in {args.out} are unchanged; see {run_json}", file=sys.stderr)
         return EXIT_NOTHING
     manifests: dict = {}
     for r in ok:
@@ -171,28 +226,35 @@ def extract(args: argparse.Namespace) -> int:
         if source is not None:
             for row in records[r.doc_id].get("documents", ()):
                 row["source_url"], row["source_note"] = source.url, source.note
-    ordered = [records[doc_id] for doc_id in sorted(records)]
+    fresh = {r.doc_id: records[r.doc_id] for r in ok}
+    tables = merge_into(previous, fresh)
+    report["dataset"], report["history"] = dataset_report(previous, reports, report, list(fresh), started)
     report["outputs"] = "written"
-    try:
-        write_tables(
-            merge_rows(ordered),
-            args.out,
-            extra_files={
-                "_run.json": to_json(report),
-                "datapackage.json": datapackage_json(args.csv_encoding, args.csv_headers),
-            },
-            csv_encoding=args.csv_encoding,
-            csv_headers=args.csv_headers,
-        )
-    except CsvEncodingError as exc:
-        report["outputs"] = f"unchanged: {exc}"
-        write_text_atomic(run_json, to_json(report))
-        print(f"error: {exc}; no table written to {args.out}", file=sys.stderr)
-        return EXIT_NOTHING
-    failed = [r for r in reports if r.status != "ok"]
-    print(f"{len(ok)} of {len(reports)} document(s) extracted into {args.out}"
+
+    written = write_tables(
+        tables,
+        args.out,
+        extra_files={
+            "_run.json": lambda skipped: to_json(report | {"csv_not_written": sorted(skipped)}),
+            "datapackage.json": lambda skipped: datapackage_json(args.csv_encoding, args.csv_headers, skipped),
+        },
+        csv_encoding=args.csv_encoding,
+        csv_headers=args.csv_headers,
+        csv_errors="substitute" if args.csv_substitute else "skip",
+    )
+    for name, why in written.csv_skipped.items():
+        print(f"error: {why}; {name}.csv not written (its Parquet and sheet are), "
+              f"or pass --csv-substitute", file=sys.stderr)
+    if written.substitutions:
+        report["csv_substitutions"] = list(written.substitutions)
+        write_text_atomic(run_json, to_json(report | {"csv_not_written": sorted(written.csv_skipped)}))
+        print(f"warning: {len(written.substitutions)} character(s) not in {args.csv_encoding} written as "
+              f"substitutes in the CSVs; listed in {run_json}", file=sys.stderr)
+    in_folder = len(report["dataset"])
+    print(f"{len(ok)} of {len(reports)} document(s) extracted into {args.out} "
+          f"(it holds {in_folder} document(s))"
           + (f"; {len(failed)} failed ({_kinds(failed)}; see {run_json})" if failed else ""), file=sys.stderr)
-    return EXIT_OK if not failed else EXIT_SOME_FAILED
+    return EXIT_OK if not failed and not written.csv_skipped else EXIT_SOME_FAILED
 
 
 def text(args: argparse.Namespace) -> int:

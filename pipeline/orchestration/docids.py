@@ -13,7 +13,7 @@ their stems collide.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Sequence
+from typing import Mapping, Optional, Sequence
 
 SEPARATOR = "-"
 
@@ -29,9 +29,37 @@ def _with_parents(path: Path, depth: int) -> str:
     return SEPARATOR.join([*names, path.stem])
 
 
-def assign_doc_ids(paths: Sequence[Path]) -> list[str]:
-    """One doc_id per path, in order; equal stems get parent folder prefixes."""
-    paths = [Path(p) for p in paths]
+def assign_doc_ids(paths: Sequence[Path], taken: Optional[Mapping[str, str]] = None) -> list[str]:
+    """One doc_id per path, in order; equal stems get parent folder prefixes.
+
+    ``taken`` maps the doc_ids already in the output folder to the absolute
+    path of the PDF each came from: the same file keeps its doc_id (and is
+    replaced), another file with that stem is told apart like one in the
+    same batch, and the document already there keeps its doc_id.
+    """
+    given = [Path(p) for p in paths]
+    resolved = [str(p.resolve()) for p in given]
+    held = {doc_id: owner for doc_id, owner in (taken or {}).items() if owner}
+    # A file already in the folder keeps its doc_id: ids never change
+    # under a user's feet between runs.
+    kept = {owner: doc_id for doc_id, owner in held.items()}
+    ids: list[Optional[str]] = [kept.get(r) for r in resolved]
+    new = [i for i, doc_id in enumerate(ids) if doc_id is None]
+    stems = {given[i].stem for i in new}
+    others = [Path(owner) for owner in held.values() if owner not in resolved and Path(owner).stem in stems]
+    proposed = _assign([given[i] for i in new] + others)
+    used = {doc_id for doc_id in ids if doc_id} | set(held)
+    for i, doc_id in zip(new, proposed):
+        candidate, n = doc_id, 1
+        while candidate in used:
+            n += 1
+            candidate = f"{doc_id}{SEPARATOR}{n}"
+        ids[i] = candidate
+        used.add(candidate)
+    return [doc_id or "" for doc_id in ids]
+
+
+def _assign(paths: Sequence[Path]) -> list[str]:
     ids = [p.stem for p in paths]
     groups: dict[str, list[int]] = {}
     for i, doc_id in enumerate(ids):

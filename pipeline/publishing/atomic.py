@@ -28,6 +28,30 @@ COMPLETE_MARKER = ".complete"
 
 
 
+class FolderNotWritable(OSError):
+    """An output folder that cannot be created or written; the message says why."""
+
+
+def check_writable_folder(out_dir: Path) -> Path:
+    """Create ``out_dir`` if needed and prove a file can be written there.
+
+    Called before any work, so a read-only or mistyped output path costs a
+    second, not the whole batch.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise FolderNotWritable(f"{out_dir} is a file, not a folder; choose another output folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-probe-", dir=out_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise FolderNotWritable(f"cannot write into {out_dir}: {why}") from None
+    return out_dir
+
+
 @contextlib.contextmanager
 def staged_folder(out_dir: Path) -> Iterator[Path]:
     """A fresh staging folder inside ``out_dir``, removed afterwards whatever happens."""

@@ -28,7 +28,7 @@ Choices:
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from .schema import TABLES, Field, TableSchema
 
@@ -127,6 +127,29 @@ def datapackage(csv_encoding: str = "utf-8-sig", csv_headers: str = "en") -> dic
     }
 
 
-def datapackage_json(csv_encoding: str = "utf-8-sig", csv_headers: str = "en") -> str:
-    """``datapackage.json`` for CSVs written with these ``--csv-encoding``/``--csv-headers``."""
-    return json.dumps(datapackage(csv_encoding, csv_headers), ensure_ascii=False, indent=2) + "\n"
+def without_tables(package: dict[str, Any], omitted: Iterable[str]) -> dict[str, Any]:
+    """The package without the resources whose CSV was not written, nor keys pointing at them."""
+    omitted = set(omitted)
+    if not omitted:
+        return package
+    resources = []
+    for res in package["resources"]:
+        if res["name"] in omitted:
+            continue
+        res = json.loads(json.dumps(res))
+        keys = [k for k in res["schema"].get("foreignKeys", []) if k["reference"]["resource"] not in omitted]
+        if keys:
+            res["schema"]["foreignKeys"] = keys
+        else:
+            res["schema"].pop("foreignKeys", None)
+        resources.append(res)
+    return {**package, "resources": resources}
+
+
+def datapackage_json(csv_encoding: str = "utf-8-sig", csv_headers: str = "en", omitted: Iterable[str] = ()) -> str:
+    """``datapackage.json`` for CSVs written with these ``--csv-encoding``/``--csv-headers``.
+
+    ``omitted``: tables whose CSV could not be written in that encoding.
+    """
+    package = without_tables(datapackage(csv_encoding, csv_headers), omitted)
+    return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
