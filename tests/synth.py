@@ -33,7 +33,7 @@ __all__ = [
     "DrawnCell", "DrawnPage", "Drawing", "build_table_pdf",
     "make_not_a_pdf", "make_empty", "make_truncated", "make_encrypted", "make_scanned",
     "make_prose_only", "make_cid_without_unicode", "make_text_pages", "SAMPLE_PROSE",
-    "flush_sentence", "make_plain_prose",
+    "flush_sentence", "make_plain_prose", "BROWSER_PROSE", "BROWSER_PROSE_WIDTH",
 ]
 
 # ----------------------------------------------------------------------------- plan grids
@@ -655,3 +655,24 @@ def make_plain_prose(path, paragraphs, *, font="HeiseiMin-W3", size=10.5, width_
         c.showPage()
     c.save()
     return pages
+
+
+# One prose page that the reportlab and the browser copy both print
+# (tests/fixtures/make_browser_prose.py); every bullet but the last of each
+# heading ends flush at the margin of a ``BROWSER_PROSE_WIDTH``-glyph column.
+BROWSER_PROSE_WIDTH = 40
+BROWSER_PROSE = [
+    "1計画名【達成状況区分3】",
+    "【主な実施結果】",
+    "港湾物流機能の強化",
+    flush_sentence("・港湾物流拠点については、", 2, BROWSER_PROSE_WIDTH),
+    "港湾物流機能の充実",
+    flush_sentence("・京浜港共同ビジョンを策定し、", 3, BROWSER_PROSE_WIDTH),
+    "・千鳥町再整備事業の調整会議を開催しました。",
+    "環境・エネルギー・ライフサイエンス分野の先端産業の創出と集積に向けた先端産業創出支援制度と関連する施策の一体的な活用",
+    flush_sentence("・先端産業創出支援制度を活用して、", 2, BROWSER_PROSE_WIDTH),
+    "(1)起業・創業環境の整備",
+    "・次の二点を行いました。①セミナーを開催しました。②相談会を実施しました。",
+    "【課題と第3期実行計画における取組】",
+    "・次の取組を進めます。",
+]

@@ -179,3 +179,43 @@ def test_noun_phrases():
     assert is_noun_phrase("「川崎国際環境技術展」の開催")
     assert not is_noun_phrase("検討を行いました。")
     assert not is_noun_phrase("連携課題の検討を行い")
+
+
+# ------------------------------------------------------------ producers
+
+
+def _reading(narrative):
+    programs = [(p.no, p.name, p.rating) for p in narrative.programs]
+    items = [(it.program_no, it.section, it.heading, it.item_no, it.text) for it in narrative.items]
+    return programs, items
+
+
+def test_a_browser_printed_page_reads_as_the_same_page_drawn_by_reportlab(tmp_path):
+    """tests/fixtures/browser-prose.pdf is BROWSER_PROSE printed by headless
+    chromium (make_browser_prose.py: one font, size and indent throughout,
+    the font from a pip wheel); here reportlab draws the same paragraphs."""
+    from conftest import FIXTURES
+    from synth import BROWSER_PROSE, BROWSER_PROSE_WIDTH
+
+    path = tmp_path / "reportlab.pdf"
+    make_plain_prose(path, BROWSER_PROSE, width_em=BROWSER_PROSE_WIDTH)
+    drawn = pages_to_narrative(page_views(path))
+    printed = pages_to_narrative(page_views(FIXTURES / "browser-prose.pdf"))
+    assert _reading(printed) == _reading(drawn)
+    headings = [h for h, _ in _results(printed)]
+    assert headings == [p for p in BROWSER_PROSE if not p.startswith(("・", "【", "1計画名"))]
+    bullets = [b for _, bs in _results(printed) for b in bs]
+    assert bullets == [p[1:] for p in BROWSER_PROSE[:BROWSER_PROSE.index("【課題と第3期実行計画における取組】")]
+                       if p.startswith("・")]
+    assert printed.warnings == drawn.warnings == ()
+
+
+def test_a_sentence_cut_by_a_glyph_is_kept_whole_with_a_warning(tmp_path):
+    # 「協議・調整」 broken at the dot, with no hanging indent to tell: the
+    # line above is full and ended no sentence, so the sentence goes on.
+    first = "・関係機関との連携を強化するため、地域の企業や大学、国の研究機関や県の部局と協議"
+    assert len(first) == WIDTH and not first.endswith("。")
+    narrative = _read(tmp_path, [PROGRAM, RESULTS, "港湾物流機能の強化", first + "・調整を行いました。", NEXT, "・次です。"])
+    assert _results(narrative) == [("港湾物流機能の強化", [first[1:] + "・調整を行いました。"])]
+    (warning,) = narrative.warnings
+    assert "page 1 line 5" in warning and "cut the sentence" in warning

@@ -193,6 +193,10 @@ def cues_to_reading(c: LineCues, w: CueWeights = WEIGHTS) -> Reading:
     # heading that the line's own glyph closes.
     if kind != "continuation" and c.above_wraps and sentence_paragraph and not c.lone_glyph_above:
         kind, override = "continuation", "a break here would cut the sentence above"
+    elif kind == "continuation" and c.glyph and not c.hanging and not c.lone_glyph_above:
+        # Scores kept the sentence whole against a glyph that no indent
+        # explains (「協議・調整」 broken at the dot looks like a new bullet).
+        override = "the glyph at the line head would cut the sentence above"
     return Reading(kind, tuple((k, round(v, 2)) for k, v in scores), fired(c), override)
 
 
