@@ -89,7 +89,7 @@ def test_a_glyph_alone_on_its_line_is_one_bullet(tmp_path):
 def test_circled_sub_points_stay_in_their_bullet(tmp_path):
     # ② opens a wrapped line mid-sentence, and ①/② open lines of their own.
     first = ("・次の二点を行いました。①市内の中小企業を対象とした経営セミナーを開催し地域の商店街と連携して")[:WIDTH]
-    assert not first.endswith("。")
+    assert len(first) == WIDTH and not first.endswith("。")
     inline = first + "②相談会を実施しました。"
     own_lines = "・次の二点を行いました。\n①セミナーを開催しました。\n②相談会を実施しました。"
     narrative = _read(tmp_path, [PROGRAM, RESULTS, "起業・創業環境の整備", inline, own_lines,

@@ -15,9 +15,10 @@ adds evidence to one of three readings and the best-scored reading wins:
 Break evidence (the line above closed its paragraph) counts for both
 ``heading`` and ``bullet``.  When the cues disagree, the reading that keeps
 every sentence whole wins: a break after a full line that ended no
-sentence would cut it, and a continuation that would end a bullet on a
-noun phrase after its last sentence would leave a fragment; either
-override is reported as a warning with the page and line.
+sentence would cut it (a rule over the scores, reported as a warning with
+the page and line, as is a bullet glyph the scores read into the sentence
+above), and a continuation that would end a bullet on a noun phrase after
+its last sentence would leave a fragment (a weight against continuing).
 """
 
 from __future__ import annotations
