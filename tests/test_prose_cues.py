@@ -219,3 +219,15 @@ def test_a_sentence_cut_by_a_glyph_is_kept_whole_with_a_warning(tmp_path):
     assert _results(narrative) == [("港湾物流機能の強化", [first[1:] + "・調整を行いました。"])]
     (warning,) = narrative.warnings
     assert "page 1 line 5" in warning and "cut the sentence" in warning
+
+
+def test_prose_warnings_survive_merging_plan_sections():
+    """Document.warnings (the run report) takes the narrative's warnings from
+    merge_sections; with several sections none may be dropped."""
+    from pipeline.models import Narrative, Plan
+    from pipeline.understanding.sections import merge_sections
+
+    plan = Plan(None, None, (), ())
+    parts = [(plan, Narrative((), (), ("prose page 1 line 4: a",))), (plan, Narrative((), (), ("prose page 3 line 2: b",)))]
+    assert merge_sections(parts)[1].warnings == ("prose page 1 line 4: a", "prose page 3 line 2: b")
+    assert merge_sections(parts[:1])[1].warnings == ("prose page 1 line 4: a",)
