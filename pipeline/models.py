@@ -350,6 +350,8 @@ class NarrativeProgram:
 class Narrative:
     programs: tuple[NarrativeProgram, ...]
     items: tuple[NarrativeItem, ...]
+    # Lines whose reading the cues disagreed on, with page and line, for the run report.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

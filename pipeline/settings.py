@@ -102,6 +102,17 @@ class Settings:
     # paragraph: a wrapped line ending in 。 stops within 1.6pt of the edge
     # (the spreadsheet fixture's slack), a paragraph end leaves >= 10.6pt.
     paragraph_end_em: float = 0.5
+    # A line set this share larger or smaller than the line above is in
+    # another size: fixture sizes are 10.5 and 12pt (a 12% step), while one
+    # size read off different glyphs varies by well under 1%.
+    size_change_share: float = 0.08
+    # A step from the line above this share over the line pitch is a
+    # paragraph's space before: the fixtures' paragraph steps are 1.25
+    # (quirks), 1.29 (word processor) and 1.35-1.8 (spreadsheet) pitches.
+    paragraph_gap_share: float = 0.15
+    # A step this share under the pitch is a heading's own wrap, set closer
+    # than body lines (word-processor fixture: 10.5pt steps at a 13.65pt pitch).
+    tight_gap_share: float = 0.15
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

@@ -72,6 +72,27 @@ PROGRAM_HEADING = re.compile(
     r"^([0-9０-９]{1,2})(?![0-9０-９])\s*(.+?)\s*(?:【\s*達成状況区分\s*[:：]?\s*([^】]*?)\s*】)?$"
 )
 HAS_RATING_BLOCK = re.compile(r"【\s*達成状況区分")
+
+# Marks that open a sub-heading in other cities' reports as often as a
+# bullet: the line's shape (a noun phrase above bullets, or a sentence)
+# tells which.  ・ and ● only ever open items.
+HEADING_MARKS = "■◆◇□○◯〇"
+
+# How real reports number their sub-headings: 1 / (1) / ① / ア / (ア) /
+# ■ ◆ ○ / 【…】.  Layout spaces are gone by the time a line is read, so a
+# bare number or katakana is only a hint (「4大学…」 and 「ア育成…」 are
+# wrapped lines); the stage weighs it against the sentence around it.
+HEADING_NUMBER = re.compile(
+    r"^(?:"
+    r"[0-9０-９]{1,2}(?![0-9０-９,，.．%％])"  # 1 / 1. / 1、
+    r"|[(（][0-9０-９]{1,2}[)）]"  # (1)
+    r"|[\u2460-\u2473]"  # ①..⑳
+    r"|[ア-ン](?![ァ-ヶー])"  # ア then no more katakana
+    r"|[(（][ア-ン][)）]"  # (ア)
+    r"|[" + HEADING_MARKS + r"]"
+    r"|【[^】]+】$"
+    r")"
+)
 PLAN_TITLE = re.compile(r"^プラン\s*(\d+)\s*(.*)$")
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "DrawnCell", "DrawnPage", "Drawing", "build_table_pdf",
     "make_not_a_pdf", "make_empty", "make_truncated", "make_encrypted", "make_scanned",
     "make_prose_only", "make_cid_without_unicode", "make_text_pages", "SAMPLE_PROSE",
+    "flush_sentence", "make_plain_prose", "BROWSER_PROSE", "BROWSER_PROSE_WIDTH",
 ]
 
 # ----------------------------------------------------------------------------- plan grids
@@ -612,3 +613,66 @@ def make_cid_without_unicode(path):
     buf = io.BytesIO()
     writer.write(buf)
     Path(path).write_bytes(buf.getvalue())
+
+
+# ----------------------------------------------------------------------------- cue-less prose pages
+
+
+def flush_sentence(head: str, lines: int, width_em: int, tail: str = "を行いました。") -> str:
+    """A sentence of full-width glyphs exactly ``lines`` lines of ``width_em``
+    glyphs long, so its last line ends flush at the right margin."""
+    filler = "関係機関と連携して事業の推進体制を強化するとともに地域の企業と協議"
+    need = lines * width_em - len(head) - len(tail)
+    if need < 0:
+        raise ValueError("head and tail are longer than the sentence")
+    body = (filler * (need // len(filler) + 1))[:need]
+    return head + body + tail
+
+
+def make_plain_prose(path, paragraphs, *, font="HeiseiMin-W3", size=10.5, width_em=40, x0=60.0,
+                     pitch=1.5, lines_per_page=None, page_numbers=True):
+    """Prose pages with no typographic cue at all: every paragraph (program
+    heading, block title, sub-heading, bullet) in one non-embedded CID font,
+    one size, at one indent, at one line pitch, with no space between
+    paragraphs.  Paragraphs wrap per glyph at ``width_em`` full-width glyphs;
+    a "\\n" inside one forces a line break (a glyph alone on its line).
+
+    Returns the lines drawn, per page.
+    """
+    font = _font(font)
+    W, H = A4
+    lines = [ln for para in paragraphs for ln in _wrap(para, width_em * size, font, size)]
+    per_page = lines_per_page or int((H - 144) // (size * pitch))
+    pages = [lines[i:i + per_page] for i in range(0, len(lines), per_page)] or [[]]
+    c = rl_canvas.Canvas(str(path), pagesize=A4)
+    for number, page in enumerate(pages, 1):
+        c.setFont(font, size)
+        for i, text in enumerate(page):
+            c.drawString(x0, H - 72 - size - i * size * pitch, text)
+        if page_numbers:
+            c.setFont(font, 9)
+            c.drawCentredString(W / 2, 30, f"- {number} -")
+        c.showPage()
+    c.save()
+    return pages
+
+
+# One prose page that the reportlab and the browser copy both print
+# (tests/fixtures/make_browser_prose.py); every bullet but the last of each
+# heading ends flush at the margin of a ``BROWSER_PROSE_WIDTH``-glyph column.
+BROWSER_PROSE_WIDTH = 40
+BROWSER_PROSE = [
+    "1計画名【達成状況区分3】",
+    "【主な実施結果】",
+    "港湾物流機能の強化",
+    flush_sentence("・港湾物流拠点については、", 2, BROWSER_PROSE_WIDTH),
+    "港湾物流機能の充実",
+    flush_sentence("・京浜港共同ビジョンを策定し、", 3, BROWSER_PROSE_WIDTH),
+    "・千鳥町再整備事業の調整会議を開催しました。",
+    "環境・エネルギー・ライフサイエンス分野の先端産業の創出と集積に向けた先端産業創出支援制度と関連する施策の一体的な活用",
+    flush_sentence("・先端産業創出支援制度を活用して、", 2, BROWSER_PROSE_WIDTH),
+    "(1)起業・創業環境の整備",
+    "・次の二点を行いました。①セミナーを開催しました。②相談会を実施しました。",
+    "【課題と第3期実行計画における取組】",
+    "・次の取組を進めます。",
+]

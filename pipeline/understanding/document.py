@@ -54,7 +54,7 @@ class DocumentUnderstanding:
     def finish(self, reading_notes: Sequence[str] = ()) -> tuple[Plan, Narrative, list[str]]:
         """The plan, the narrative and the document's warnings (what the table
         and the prose say about themselves, then ``reading_notes``, then notes
-        on the sections).  Raises NoPlanTable."""
+        on the sections; the prose's are lines whose reading the cues disagreed on).  Raises NoPlanTable."""
         if not self.grids:
             raise NoPlanTable(self.path, "no 施策計画 table found (no ruled table with the header 施策計画名 / 現状 / 目標)")
         notes = list(reading_notes)
@@ -73,7 +73,8 @@ class DocumentUnderstanding:
             notes.append(f"{len(parts)} plan sections (prose then tables) read; programs and measures are numbered through the document")
         plan, narrative = attach_quantities(plan, narrative)
         plan, revision_notes = plan_with_changes(dataclasses.replace(plan, rating_legend=self.rating_legend))
-        return plan, narrative, list(plan.warnings) + rating_mismatches(plan, narrative) + revision_notes + notes
+        warnings = list(plan.warnings) + list(narrative.warnings) + rating_mismatches(plan, narrative)
+        return plan, narrative, warnings + revision_notes + notes
 
 
 def rating_mismatches(plan: Plan, narrative: Narrative) -> list[str]:

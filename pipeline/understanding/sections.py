@@ -90,4 +90,5 @@ def merge_sections(parts: Sequence[tuple[Plan, Narrative]]) -> tuple[Plan, Narra
         columns += [c for c in plan.columns if c not in columns]
     first = parts[0][0]
     merged = Plan(first.plan_no, first.plan_name, tuple(columns), tuple(programs), tuple(warnings), tuple(roles))
-    return merged, Narrative(tuple(prose_programs), tuple(items))
+    notes = tuple(w for _, narrative in parts for w in narrative.warnings)
+    return merged, Narrative(tuple(prose_programs), tuple(items), notes)

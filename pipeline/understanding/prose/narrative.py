@@ -10,19 +10,24 @@ The prose before the 施策計画 tables reads::
     【課題と第3期実行計画における取組】        (block header)
       ・bullet
 
-Everything is decided from geometry and typography, never from the
-document's wording beyond the block-header keywords: running headers and
-page numbers are lines in the page margins that repeat on most pages; a
-wrapped line continues its paragraph unless the line above ended a
-sentence short of the right edge or the typeface changes; a paragraph
-without a bullet is a sub-heading unless it hangs under the bullet above
-(a writer that dropped the bullet glyph).
+Running headers and page numbers are lines in the page margins that
+repeat on most pages.  Whether a body line opens a sub-heading, opens a
+bullet or continues the paragraph above is one scored decision over every
+cue a reader uses (``cues.py``): typography where the writer gave any,
+the space above, where the line above ended and whether it ended a
+sentence, whether the line is a noun phrase followed by bullets, heading
+numbering.  When the cues disagree the reading that keeps every sentence
+whole wins and the narrative carries a warning naming the page and line.
+A paragraph without a bullet is a sub-heading unless it hangs under the
+bullet above, or reads as an item and is a sentence (a writer that
+dropped the bullet glyph).
 """
 
 from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
@@ -32,10 +37,20 @@ from normalizers.width import to_halfwidth_ascii
 
 from ...models import Line, Narrative, NarrativeItem, NarrativeProgram, PageView
 from ...settings import DEFAULT, Settings
-from ...vocabulary import BLOCK_TITLE, BULLETS, HAS_RATING_BLOCK, PLAN_TITLE, PROGRAM_HEADING, prose_block
+from ...vocabulary import BLOCK_TITLE, CIRCLED, HAS_RATING_BLOCK, HEADING_MARKS, PLAN_TITLE, PROGRAM_HEADING, prose_block
+from .cues import (
+    LineCues,
+    Reading,
+    cues_to_reading,
+    ends_sentence,
+    is_heavy,
+    is_noun_phrase,
+    leading_circled,
+    opens_with_glyph,
+    starts_numbered,
+)
 
 _PAGE_NUMBER = re.compile(r"^[-－–—‐(（]?\s*\d+\s*[-－–—‐)）]?$|^\d+\s*/\s*\d+$")
-_SENTENCE_END = re.compile(r"[。．！？!?][」』）)]*$")
 
 
 # ---------------------------------------------------------------- margins
@@ -137,6 +152,8 @@ class Layout:
     right_edge: float  # where full lines end
     body_size: float
     settings: Settings = DEFAULT
+    pitch: float = 0.0  # top-to-top distance of a paragraph's lines at body size; 0 if unknown
+    body_font: str = ""  # the face most lines are set in
 
 
 @dataclass
@@ -144,6 +161,9 @@ class Paragraph:
     kind: str  # "program" | "block" | "bullet" | "plain"
     page: int
     lines: list[Line] = field(default_factory=list)
+    # What the cues read the first line as: "heading", "bullet" (an item,
+    # with or without its glyph) or None (after a program or block title).
+    reading: Optional[str] = None
 
     @property
     def x0(self) -> float:
@@ -161,7 +181,23 @@ def content_to_layout(content: Sequence[tuple[int, Line]], settings: Settings = 
     # is the text's right edge; the maximum would be a line that hangs
     # punctuation into the margin (ぶら下げ, +1em in the word-processor fixture).
     edge = x1s[(3 * len(x1s)) // 4] if x1s else 0.0
-    return Layout(right_edge=edge, body_size=statistics.median(sizes) if sizes else 10.5, settings=settings)
+    body = statistics.median(sizes) if sizes else 10.5
+    # Most neighbours are two wrapped lines of one paragraph, so the median
+    # step between neighbours on a page is the line pitch; steps over 2.5em
+    # jump over a block or a figure and say nothing about it.
+    steps = [
+        b.top - a.top
+        for (pa, a), (pb, b) in zip(content, content[1:])
+        if pa == pb and 0 < b.top - a.top < 2.5 * (a.size or body)
+    ]
+    fonts = Counter(line.font for _, line in content if line.font)
+    return Layout(
+        right_edge=edge,
+        body_size=body,
+        settings=settings,
+        pitch=statistics.median(steps) if steps else 0.0,
+        body_font=fonts.most_common(1)[0][0] if fonts else "",
+    )
 
 
 def is_hanging(line: Line, under: Paragraph, layout: Layout) -> bool:
@@ -174,64 +210,156 @@ def is_hanging(line: Line, under: Paragraph, layout: Layout) -> bool:
     return line.x0 > under.x0 + layout.settings.hanging_indent_em * (under.lines[0].size or layout.body_size)
 
 
-def ends_paragraph(prev: Line, line: Line, layout: Layout) -> bool:
-    """The line above closed its paragraph, so ``line`` opens a new one.
+def is_full(line: Line, layout: Layout) -> bool:
+    """The line reaches the right edge, so it may have wrapped.
 
-    A sentence ending short of the right edge closes it; a short line
-    without a full stop is a wrap forced by an unbreakable word
-    (the spreadsheet fixture: 「…強化に努」+「め、NPO…」).  A change of typeface (bold
-    sub-heading after a body line) closes it wherever the line ended.
+    Half an em: in the fixtures a wrapped line ending in 。 stops within
+    1.6pt of the edge (the spreadsheet fixture's word-wrap slack), while a
+    paragraph ending in 。 leaves room for at least one more glyph (>= 10.6pt).
     """
-    size = prev.size or layout.body_size
-    # Half an em: in the fixtures a wrapped line ending in 。 stops within
-    # 1.6pt of the edge (the spreadsheet fixture's word-wrap slack), while a paragraph
-    # ending in 。 leaves room for at least one more glyph (>= 10.6pt).
-    short = prev.x1 < layout.right_edge - layout.settings.paragraph_end_em * size
-    if short and _SENTENCE_END.search(prev.text):
-        return True
-    return bool(line.font and prev.font and line.font != prev.font)
+    size = line.size or layout.body_size
+    return line.x1 >= layout.right_edge - layout.settings.paragraph_end_em * size
 
 
-def starts_bullet(line: Line, open_para: Optional[Paragraph], layout: Layout) -> bool:
-    """A bullet glyph opens an item unless it is a 「・」 wrapped to the head of
-    a hanging continuation line (協議・調整 broken at the dot)."""
-    if line.text[:1] not in BULLETS:
-        return False
-    if open_para and open_para.kind == "bullet" and is_hanging(line, open_para, layout):
-        return ends_paragraph(open_para.lines[-1], line, layout)
-    return True
-
-
-def line_to_kind(
-    line: Line, open_para: Optional[Paragraph], layout: Layout
-) -> Optional[str]:
-    """The kind of paragraph ``line`` opens, or None if it continues ``open_para``."""
+def opens_paragraph_by_title(line: Line, layout: Layout) -> Optional[str]:
     if line_to_program(line, layout.body_size, layout.settings):
         return "program"
     if text_to_block(line.text):
         return "block"
-    if starts_bullet(line, open_para, layout):
-        return "bullet"
-    if open_para is None or open_para.kind in ("program", "block"):
-        return "plain"
-    if ends_paragraph(open_para.lines[-1], line, layout):
-        return "plain"
     return None
 
 
+def _run_end(lines: Sequence[tuple[int, Line]], i: int, layout: Layout) -> int:
+    """Index of the last line of the wrap that starts at ``i``: lines that are
+    full and end no sentence carry on, up to three lines (a heading's length)."""
+    j = i
+    while j - i < 2 and j + 1 < len(lines):
+        line, below = lines[j][1], lines[j + 1][1]
+        if not is_full(line, layout) or ends_sentence(line.text):
+            break
+        if opens_with_glyph(below.text) or opens_paragraph_by_title(below, layout):
+            break
+        j += 1
+    return j
+
+
+def line_to_cues(
+    lines: Sequence[tuple[int, Line]], i: int, open_para: Paragraph, layout: Layout
+) -> LineCues:
+    """What a reader sees about line ``i`` against the paragraph above (whose
+    last line is line ``i - 1``) and the lines below."""
+    settings = layout.settings
+    page, line = lines[i]
+    above_page, above = lines[i - 1]
+    text = line.text.strip()
+    glyph = opens_with_glyph(text)
+    size = above.size or layout.body_size
+    j = _run_end(lines, i, layout)
+    run = lines_to_joined([ln for _, ln in lines[i : j + 1]])
+    body = run[1:] if glyph else run
+    below = lines[j + 1][1] if j + 1 < len(lines) else None
+    below_glyph = opens_with_glyph(below.text.strip()) if below else None
+    open_sentences = any(ends_sentence(ln.text) for ln in open_para.lines)
+    open_is_heading = open_para.kind == "plain" and not open_sentences
+    plain_glyph = glyph is not None and glyph not in HEADING_MARKS
+    above_full, above_stop = is_full(above, layout), ends_sentence(above.text)
+    step = line.top - above.top if page == above_page else None
+    pitch = layout.pitch * size / layout.body_size if layout.pitch else 0.0
+    circled = leading_circled(text)
+    open_text = lines_to_joined(open_para.lines)
+    return LineCues(
+        glyph=glyph,
+        numbered=starts_numbered(text),
+        lone_glyph_above=len(above.text.strip()) == 1 and opens_with_glyph(above.text.strip()) is not None,
+        # A bullet glyph under a full heading line opens the heading's first
+        # bullet: headings never wrap onto a glyph.
+        above_wraps=above_full and not above_stop and not (open_is_heading and plain_glyph),
+        above_stop_short=above_stop and not above_full,
+        above_stop_flush=above_stop and above_full,
+        above_short_open=not above_full and not above_stop,
+        open_kind=open_para.kind,
+        open_is_heading=open_is_heading,
+        typeface_change=bool(line.font and above.font and line.font != above.font),
+        heavier=is_heavy(line.font) and line.font != layout.body_font and not is_heavy(layout.body_font),
+        size_change=abs(line.size - above.size) > settings.size_change_share * max(line.size, above.size),
+        wide_gap=bool(pitch and step is not None and step > pitch * (1 + settings.paragraph_gap_share)),
+        tight_gap=bool(pitch and step is not None and 0 < step < pitch * (1 - settings.tight_gap_share)),
+        hanging=is_hanging(line, open_para, layout),
+        outdented=line.x0 < above.x0 - settings.hanging_indent_em * size,
+        noun_phrase=is_noun_phrase(body),
+        run_stop=ends_sentence(lines[j][1].text),
+        has_comma=("、" in body or "，" in body),
+        bullet_below=below_glyph is not None and below_glyph not in HEADING_MARKS and below_glyph != glyph,
+        subpoint=bool(circled) and (
+            (circled > 1 and CIRCLED[circled - 2] in open_text) or (circled == 1 and ends_sentence(lines[j][1].text))
+        ),
+    )
+
+
+def reading_to_note(page: int, line_no: int, line: Line, reading: Reading) -> str:
+    scores = ", ".join(f"{k} {v:g}" for k, v in reading.scores)
+    return (
+        f"prose page {page} line {line_no}: read {line.text[:30]!r} as {reading.kind}: {reading.override} "
+        f"(scores {scores}; cues {', '.join(reading.cues)})"
+    )
+
+
+def line_to_kind(
+    lines: Sequence[tuple[int, Line]], i: int, open_para: Optional[Paragraph], layout: Layout
+) -> tuple[Optional[str], Optional[Reading]]:
+    """The kind of paragraph line ``i`` opens (None if it continues
+    ``open_para``) and the cue reading that decided it."""
+    line = lines[i][1]
+    titled = opens_paragraph_by_title(line, layout)
+    if titled:
+        return titled, None
+    glyph = opens_with_glyph(line.text.strip())
+    if open_para is None or open_para.kind in ("program", "block"):
+        # A title closes its own paragraph: the line opens one whatever it is.
+        if glyph is None:
+            return "plain", None
+        if glyph in HEADING_MARKS and open_para is not None and _reads_as_heading(lines, i, open_para, layout):
+            return "plain", None
+        return "bullet", None
+    reading = cues_to_reading(line_to_cues(lines, i, open_para, layout))
+    if reading.kind == "continuation":
+        return None, reading
+    if reading.kind == "heading" and (glyph is None or glyph in HEADING_MARKS):
+        return "plain", reading
+    return ("bullet" if glyph else "plain"), reading
+
+
+def _reads_as_heading(
+    lines: Sequence[tuple[int, Line]], i: int, title: Paragraph, layout: Layout
+) -> bool:
+    """A heading mark (■ ◆ ○) right under a block title: a heading when the
+    cues rank that reading over a bullet's (it names the bullets below)."""
+    scores = dict(cues_to_reading(line_to_cues(lines, i, title, layout)).scores)
+    return scores["heading"] > scores["bullet"]
+
+
 def content_to_paragraphs(
-    content: Sequence[tuple[int, Line]], layout: Layout
+    content: Sequence[tuple[int, Line]], layout: Layout, notes: Optional[list] = None
 ) -> list[Paragraph]:
+    """Lines to paragraphs; ``notes`` (if given) collects a warning for every
+    line where the sentence rule overrode the cues."""
+    lines = [(page, line) for page, line in content if line.text.strip()]
+    # Warnings count a page's body lines from 1, running headers left out.
+    line_no: dict[int, int] = {}
+    numbers = []
+    for page, _ in lines:
+        line_no[page] = line_no.get(page, 0) + 1
+        numbers.append(line_no[page])
     paragraphs: list[Paragraph] = []
-    for page, line in content:
-        if not line.text.strip():
-            continue
+    for i, (page, line) in enumerate(lines):
         open_para = paragraphs[-1] if paragraphs else None
-        kind = line_to_kind(line, open_para, layout)
+        kind, reading = line_to_kind(lines, i, open_para, layout)
+        if reading is not None and reading.override and notes is not None:
+            notes.append(reading_to_note(page, numbers[i], line, reading))
         if kind is None:
             open_para.lines.append(line)
         else:
-            paragraphs.append(Paragraph(kind, page, [line]))
+            paragraphs.append(Paragraph(kind, page, [line], reading.kind if reading else None))
     return paragraphs
 
 
@@ -251,7 +379,9 @@ def lines_to_joined(lines: Sequence[Line]) -> str:
 
 def paragraph_to_text(para: Paragraph) -> str:
     text = lines_to_joined(para.lines)
-    if para.kind == "bullet":
+    # A bullet's glyph and a heading's decorative mark (■ ◆ ○) are layout,
+    # not words; numbers like (1) or ア stay, a reader quotes them.
+    if para.kind == "bullet" or (para.kind == "plain" and text[:1] in HEADING_MARKS):
         text = text[1:]
     return clean_text(text)
 
@@ -289,6 +419,9 @@ def is_unbulleted_item(para: Paragraph, state: _State, layout: Layout) -> bool:
     typeface (the quirks fixture drops the glyph of 「このほか、…」)."""
     if state.section == "next_steps":
         return True
+    # Read as an item printed without its glyph, and a sentence: headings never are.
+    if para.reading == "bullet" and ends_sentence(para.lines[-1].text):
+        return True
     bullet = state.last_bullet
     return bool(bullet and para.font == bullet.font and is_hanging(para.lines[0], bullet, layout))
 
@@ -308,7 +441,9 @@ def paragraph_to_item(para: Paragraph, state: _State) -> NarrativeItem:
     )
 
 
-def paragraphs_to_narrative(paragraphs: Sequence[Paragraph], layout: Layout) -> Narrative:
+def paragraphs_to_narrative(
+    paragraphs: Sequence[Paragraph], layout: Layout, warnings: Sequence[str] = ()
+) -> Narrative:
     programs: list[NarrativeProgram] = []
     items: list[NarrativeItem] = []
     state = _State()
@@ -329,11 +464,13 @@ def paragraphs_to_narrative(paragraphs: Sequence[Paragraph], layout: Layout) -> 
             items.append(paragraph_to_item(para, state))
         else:
             state.heading, state.last_bullet = paragraph_to_text(para), None
-    return Narrative(programs=tuple(programs), items=tuple(items))
+    return Narrative(programs=tuple(programs), items=tuple(items), warnings=tuple(warnings))
 
 
 def pages_to_narrative(pages: Sequence[PageView], settings: Settings = DEFAULT) -> Narrative:
     """The narrative of the prose pages (the caller passes only those)."""
     content = pages_to_content(pages, settings)
     layout = content_to_layout(content, settings)
-    return paragraphs_to_narrative(content_to_paragraphs(content, layout), layout)
+    notes: list[str] = []
+    paragraphs = content_to_paragraphs(content, layout, notes)
+    return paragraphs_to_narrative(paragraphs, layout, notes)
