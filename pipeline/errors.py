@@ -24,6 +24,12 @@ class NotAPdf(SesakuError):
     kind = "not_a_pdf"
 
 
+class MissingFile(SesakuError):
+    """A path that names no file (mistyped, moved, or removed during the batch)."""
+
+    kind = "not_found"
+
+
 class EmptyFile(SesakuError):
     kind = "empty"
 
@@ -64,6 +70,6 @@ class BadOption(SesakuError):
 
 # Every kind a failed document can report; "internal" (a bug) is not among them.
 KINDS = frozenset(
-    cls.kind for cls in (NotAPdf, EmptyFile, CorruptPdf, EncryptedPdf, NoTextLayer, UnmappedFont,
+    cls.kind for cls in (NotAPdf, MissingFile, EmptyFile, CorruptPdf, EncryptedPdf, NoTextLayer, UnmappedFont,
                          NoPlanTable, LimitExceeded, NoPagesSelected, BadOption)
 )

@@ -66,4 +66,4 @@ def test_bad_page_range_is_reported(tmp_path, capsys):
     status = main(["extract", str(FIXTURES / "plan6.pdf"), "--out", str(tmp_path / "o"), "--pages", "x-y"])
     err = capsys.readouterr().err
     assert status == 2
-    assert err.strip() == "error: --pages 'x-y': use page numbers and ranges such as 1-3,7"
+    assert err.strip() == "error: --pages 'x-y': use page numbers and ranges such as 1-3,7 or 5-end, or all"

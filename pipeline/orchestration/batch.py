@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional, Sequence
@@ -79,14 +80,31 @@ def _run_serial(pdfs, ids, todo, options, progress_for) -> Iterable[tuple[int, R
         yield i, extract_to_records(str(pdf), options, progress_for(pdf) if progress_for else None, ids[i])
 
 
+def _ignore_interrupt() -> None:
+    # Ctrl-C reaches the whole process group; the parent alone decides what
+    # it means (stop, keep the previous outputs), so the workers ignore it
+    # instead of each printing a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_processes(pdfs, ids, todo, options, workers) -> Iterable[tuple[int, Result]]:
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_ignore_interrupt)
+    try:
         futures = {i: pool.submit(extract_to_records, str(pdfs[i]), options, None, ids[i]) for i in todo}
         for i, future in futures.items():
             try:
                 yield i, future.result()
             except Exception as exc:  # BrokenProcessPool: a worker died (OOM killer, crash)
                 yield i, _lost(pdfs[i], ids[i], f"the worker process died ({type(exc).__name__})")
+    except BaseException:
+        # Interrupted (or the consumer gave up): stop the workers now rather
+        # than waiting for every queued document to finish.
+        for process in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(Exception):
+                process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _run_dask(pdfs, ids, todo, options, address: str) -> Iterable[tuple[int, Result]]:
@@ -99,8 +117,13 @@ def _run_dask(pdfs, ids, todo, options, address: str) -> Iterable[tuple[int, Res
     try:
         from distributed import Client
     except ImportError:
-        raise RuntimeError("--dask needs the 'distributed' package: pip install 'sesaku[dask]'") from None
-    with Client(address, set_as_default=False) as client:
+        raise BatchError("--dask needs the 'distributed' package: pip install 'sesaku[dask]'") from None
+    try:
+        client = _quietly(lambda: Client(address, set_as_default=False, timeout=DASK_CONNECT_SECONDS))
+    except Exception as exc:  # OSError, TimeoutError, ValueError for a malformed address
+        why = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise BatchError(f"--dask {address}: no Dask scheduler answered within {DASK_CONNECT_SECONDS} s ({why})") from None
+    with client:
         futures = {}
         for i in todo:
             absolute = str(pdfs[i].resolve())
@@ -117,6 +140,31 @@ def _run_dask(pdfs, ids, todo, options, address: str) -> Iterable[tuple[int, Res
             if report.error:
                 report.error = report.error.replace(absolute, given)
             yield i, (report, records)
+
+
+class BatchError(Exception):
+    """The batch cannot run at all (no Dask scheduler, a missing extra); one line for the user."""
+
+
+# A scheduler on the same network answers in well under a second; five
+# seconds covers a busy one without leaving a mistyped address hanging
+# for distributed's default of 30.
+DASK_CONNECT_SECONDS = 5
+
+
+def _quietly(make):
+    """Call ``make`` with distributed's connection-retry log lines silenced."""
+    import logging
+
+    loggers = [logging.getLogger(name) for name in ("distributed", "distributed.client", "distributed.comm")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.CRITICAL)
+    try:
+        return make()
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
 
 
 def run_batch(

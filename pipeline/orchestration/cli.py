@@ -21,7 +21,7 @@ from ..understanding.legend import text_to_configured_legend
 from .manifest import source_of
 from .dataset import Dataset, dataset_report, load_dataset, merge_into
 from .progress import overall_progress
-from .batch import collect_pdfs, default_workers, run_batch, run_report
+from .batch import BatchError, collect_pdfs, default_workers, run_batch, run_report
 from ..errors import SesakuError
 from ..reading.document import READERS
 from .run import DocumentReport, Limits, Options, parse_pages, read_text
@@ -65,11 +65,53 @@ def _summary_line(report: DocumentReport) -> str:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (the problem and where to look)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_NOTHING, f"error: {self.prog}: {message} (see {self.prog} --help)\n")
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """Shows each option's default unless its help already says it."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, argparse.SUPPRESS) or not action.option_strings:
+            return text
+        return f"{text} (default: %(default)s)"
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.split("\n")[0])
+    parser = _Parser(
+        prog="python -m pipeline", formatter_class=_HelpFormatter,
+        description="sesaku: 施策計画 tables of Japanese plan-evaluation PDFs to CSV, Parquet and Excel.",
+        epilog="Exit status: 0 all extracted, 1 some failed, 2 nothing usable or a usage error, 130 interrupted.",
+    )
     parser.add_argument("--version", action="version", version=f"sesaku {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("extract", help="extract PDFs (files or folders) into tables")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    ex = sub.add_parser("extract", formatter_class=_HelpFormatter, help="extract PDFs (files or folders) into tables")
     ex.add_argument("paths", nargs="+", metavar="PATH", help="a PDF or a folder of PDFs")
     ex.add_argument("--out", required=True, type=Path, help="output folder")
     ex.add_argument("--pages", help="pages to read, e.g. 1-3,7 (default: all)")
@@ -78,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument(
         "--prefer", default=PREFER[0], choices=PREFER, help="with --engine both: whose cell is kept where the engines differ"
     )
-    ex.add_argument("--workers", type=int, default=None, help="parallel documents (default: CPU count)")
+    ex.add_argument("--workers", type=_positive_int, default=None, help="documents extracted in parallel (default: the CPU count)")
     ex.add_argument("--dask", metavar="ADDRESS", help="send documents to this Dask scheduler (e.g. tcp://127.0.0.1:8786)")
     ex.add_argument("--force", action="store_true", help="re-extract unchanged PDFs too (default: reuse the cache)")
     ex.add_argument(
@@ -99,22 +141,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--rating-legend", type=Path, metavar="FILE",
         help="達成状況区分 labels (one 'VALUE：LABEL' line each) for documents that print no legend",
     )
-    ex.add_argument("--max-mb", type=float, default=Limits.max_bytes / 1024 / 1024, help="largest PDF accepted")
-    ex.add_argument("--max-pages", type=int, default=Limits.max_pages, help="most pages accepted")
-    ex.add_argument("--seconds-per-page", type=float, default=Limits.seconds_per_page, help="time limit per page")
+    ex.add_argument("--max-mb", type=_positive_float, default=Limits.max_bytes / 1024 / 1024, help="largest PDF accepted, in MB")
+    ex.add_argument("--max-pages", type=_positive_int, default=Limits.max_pages, help="most pages a PDF may have")
+    ex.add_argument("--seconds-per-page", type=_positive_float, default=Limits.seconds_per_page, help="time limit per page, in seconds")
     ex.add_argument(
-        "--max-memory-mb", type=float, default=Limits.max_memory_mb, help="memory one document may use (0: no limit)"
+        "--max-memory-mb", type=_non_negative_float, default=Limits.max_memory_mb, help="memory one document may use (0: no limit)"
     )
-    tx = sub.add_parser("text", help="print each page's text as sesaku reads it (pages separated by a form feed)")
+    tx = sub.add_parser("text", formatter_class=_HelpFormatter, help="print each page's text as sesaku reads it (pages separated by a form feed)")
     tx.add_argument("path", type=Path, metavar="FILE", help="a PDF")
     tx.add_argument("--pages", help="pages to print, e.g. 1-3,7 (default: all)")
     tx.add_argument("--password", help="password of an encrypted PDF")
     tx.add_argument("--reader", default="auto", choices=READERS, help="force a reader (default: as extract does)")
-    pk = sub.add_parser("package", help="bundle extracted CSVs with metadata for an open-data portal")
+    pk = sub.add_parser("package", formatter_class=_HelpFormatter, help="bundle extracted CSVs with metadata for an open-data portal")
     pk.add_argument("--from", dest="source", type=Path, default=Path("extracted"), help="extracted folder")
     pk.add_argument("--out", type=Path, default=Path("dist"), help="bundle folder")
     pk.add_argument("--config", type=Path, default=None, help="publisher/licence config (default: sesaku-portal.toml)")
-    au = sub.add_parser("audit", help="HTML report showing on each page what was extracted")
+    au = sub.add_parser("audit", formatter_class=_HelpFormatter, help="HTML report showing on each page what was extracted")
     au.add_argument("path", type=Path, metavar="DOC_OR_EXTRACTED_DIR")
     au.add_argument("--out", type=Path, default=Path("audit"), help="report folder")
     au.add_argument("--pdf-dir", type=Path, action="append", default=[], help="where to find the PDFs (default: raw_pdfs/)")
@@ -159,7 +201,7 @@ class UsageError(Exception):
 def extract(args: argparse.Namespace) -> int:
     try:
         return _extract(args)
-    except UsageError as exc:
+    except (UsageError, BatchError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NOTHING
     except KeyboardInterrupt:
@@ -176,6 +218,9 @@ def _extract(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     legend = _read_legend(args.rating_legend)
+    pdfs = collect_pdfs(args.paths)
+    if not pdfs:
+        raise UsageError(f"no PDF found in {', '.join(args.paths)}")
     try:
         check_writable_folder(args.out)
     except FolderNotWritable as exc:
@@ -184,9 +229,6 @@ def _extract(args: argparse.Namespace) -> int:
         previous = Dataset() if args.replace_all else load_dataset(args.out)
     except OutputMismatch as exc:
         raise UsageError(f"{exc}; extract into a new folder, or pass --replace-all to start {args.out} afresh") from None
-    pdfs = collect_pdfs(args.paths)
-    if not pdfs:
-        raise UsageError(f"no PDF found in {', '.join(args.paths)}")
     options = _options(args, legend)
     workers = args.workers or min(default_workers(), len(pdfs))
     with overall_progress(sys.stderr, len(pdfs)) as progress:

@@ -9,6 +9,7 @@ a terminal (a log, CI, a pipe) there is no bar, only the lines.
 from __future__ import annotations
 
 import contextlib
+import shutil
 import time
 from typing import Iterator, TextIO
 
@@ -25,7 +26,12 @@ class OverallProgress:
         if self.active:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="doc", desc="documents", file=stream, dynamic_ncols=True,
+            # shutil reads COLUMNS/LINES and falls back to 80×24 where the
+            # terminal reports no size (a fresh pseudo-terminal, some CI
+            # consoles say 0×0, and tqdm then draws nothing at all).
+            size = shutil.get_terminal_size((80, 24))
+            self.bar = tqdm(total=total, unit="doc", desc="documents", file=stream,
+                            ncols=size.columns or 80, nrows=size.lines or 24,
                             bar_format="{desc} {n_fmt}/{total_fmt} |{bar}| {elapsed}<{remaining}{postfix}")
             self.bar.refresh()
 

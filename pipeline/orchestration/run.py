@@ -52,21 +52,47 @@ def page_ranges(pages: list[int]) -> str:
     return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
+_LAST_PAGE = ("end", "last")
+
+
 def parse_pages(value: Optional[str], page_count: int) -> list[int]:
-    """``--pages 1-3,7`` to page numbers (1-based)."""
-    if not value:
+    """``--pages 1-3,7`` to page numbers (1-based).
+
+    ``all``; ``end`` (or ``last``) for the last page, also in ranges
+    (``5-end``); an open range (``5-``, ``-3``) runs to the last / from the
+    first page.  Pages past the end are ignored here; the caller says so
+    when none is left.
+    """
+    if not value or value.strip().lower() == "all":
         return list(range(1, page_count + 1))
+    usage = f"--pages {value!r}: use page numbers and ranges such as 1-3,7 or 5-end, or all"
+
+    def number(text: str, default: int) -> int:
+        text = text.strip().lower()
+        if not text:
+            return default
+        if text in _LAST_PAGE:
+            return page_count
+        n = int(text)
+        if n < 1:
+            raise ValueError
+        return n
+
     pages: set[int] = set()
     for part in value.split(","):
         part = part.strip()
         try:
             if "-" in part:
                 lo, hi = part.split("-", 1)
-                pages.update(range(int(lo), int(hi or page_count) + 1))
+                first, last = number(lo, 1), number(hi, page_count)
+                explicit = hi.strip().isdigit() and lo.strip().isdigit()
+                if explicit and first > last:
+                    raise ValueError(f"--pages {value!r}: the range {part} runs backwards")
+                pages.update(range(first, last + 1))
             elif part:
-                pages.add(int(part))
-        except ValueError:
-            raise ValueError(f"--pages {value!r}: use page numbers and ranges such as 1-3,7") from None
+                pages.add(number(part, 1))
+        except ValueError as exc:
+            raise ValueError(str(exc) if str(exc).startswith("--pages") else usage) from None
     return sorted(p for p in pages if 1 <= p <= page_count)
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from ..errors import EmptyFile, LimitExceeded, NotAPdf
+from ..errors import EmptyFile, LimitExceeded, MissingFile, NotAPdf
 
 try:  # POSIX only; elsewhere the memory limit is the per-page check alone
     import resource
@@ -52,10 +52,16 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _mb(size: float) -> str:
+    # Enough digits that a 0.1 MB limit and a 0.4 MB file do not both read "0 MB".
+    mb = size / 1024 / 1024
+    return f"{mb:.0f}" if mb >= 10 else f"{mb:.2g}"
+
+
 def check_file(path: Path, limits: Limits) -> None:
     """Cheap checks before any parsing: exists, not empty, a PDF, not absurd."""
     if not path.exists():
-        raise NotAPdf(path, "file not found; check the path")
+        raise MissingFile(path, "no such file; check the path")
     if not path.is_file():
         raise NotAPdf(path, "not a file; give a PDF or a folder of PDFs")
     size = path.stat().st_size
@@ -63,7 +69,7 @@ def check_file(path: Path, limits: Limits) -> None:
         raise EmptyFile(path, "the file is empty (0 bytes); download it again")
     if size > limits.max_bytes:
         raise LimitExceeded(
-            path, f"file is {size / 1024 / 1024:.0f} MB, over the {limits.max_bytes / 1024 / 1024:.0f} MB limit; raise --max-mb to allow it"
+            path, f"file is {_mb(size)} MB, over the {_mb(limits.max_bytes)} MB limit; raise --max-mb to allow it"
         )
     with open(path, "rb") as fh:
         head = fh.read(1024)
