@@ -176,3 +176,44 @@ def test_csv_substitute_writes_nfkc_and_lists_every_substitution(tmp_path, capsy
     # The Parquet keeps the text as printed.
     import pandas as pd
     assert pd.read_parquet(out / "narrative.parquet")["text"].str.contains("CO₂").any()
+
+
+# audit
+
+
+def test_audit_opens_encrypted_pdfs_with_password(tmp_path, capsys):
+    locked = tmp_path / "in" / "locked.pdf"
+    locked.parent.mkdir()
+    synth.make_encrypted(locked, password="secret")
+    out = tmp_path / "audit"
+    assert main(["audit", str(locked), "--out", str(out), "--password", "secret"]) == 0
+    assert (out / "locked" / "index.html").is_file() and list((out / "locked").glob("page-*.png"))
+
+
+def test_failed_audit_leaves_no_folder_and_keeps_an_earlier_report(tmp_path, capsys):
+    bad = tmp_path / "bad.pdf"
+    synth.make_not_a_pdf(bad)
+    out = tmp_path / "audit"
+    assert main(["audit", str(bad), "--out", str(out)]) == 2
+    assert not out.exists()
+    assert "Traceback" not in capsys.readouterr().err
+    out.mkdir()
+    (out / "index.html").write_text("earlier")
+    assert main(["audit", str(bad), "--out", str(out)]) == 2
+    assert (out / "index.html").read_text() == "earlier"
+
+
+def test_audit_into_a_file_is_one_line(small, tmp_path, capsys):
+    taken = tmp_path / "taken"
+    taken.write_text("x")
+    assert main(["audit", str(small), "--out", str(taken)]) == 2
+    assert _one_line(capsys.readouterr().err) == f"error: --out: {taken} is a file, not a folder; choose another output folder"
+
+
+def test_audit_covers_every_document_the_folder_holds(tmp_path, capsys):
+    out = tmp_path / "X"
+    a, b = _small(tmp_path / "a.pdf", "施策エー"), _small(tmp_path / "b.pdf", "施策ビー")
+    assert main(["extract", str(a), "--out", str(out), "--workers", "1"]) == 0
+    assert main(["extract", str(b), "--out", str(out), "--workers", "1"]) == 0
+    assert main(["audit", str(out), "--out", str(tmp_path / "audit"), "--pdf-dir", str(tmp_path)]) == 0
+    assert (tmp_path / "audit" / "a" / "index.html").is_file() and (tmp_path / "audit" / "b" / "index.html").is_file()

@@ -19,12 +19,12 @@ class PageImage:
     view_box: tuple[float, float, float, float]  # in pdfplumber coordinates (pt)
 
 
-def render_pages(pdf: Path, out_dir: Path, scale: float) -> list[PageImage]:
+def render_pages(pdf: Path, out_dir: Path, scale: float, password: str | None = None) -> list[PageImage]:
     import pypdfium2 as pdfium
     from PIL import Image
 
     images = []
-    document = pdfium.PdfDocument(str(pdf))
+    document = pdfium.PdfDocument(str(pdf), password=password)
     try:
         for index in range(len(document)):
             page = document[index]

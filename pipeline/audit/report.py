@@ -8,10 +8,14 @@ and their links from the keys in the ``cells`` table.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from typing import Sequence
 
+from ..publishing.atomic import STAGING_PREFIX, replace_folder
 from .html import CSS, HtmlReport, _e
 from .load import AuditError, find_pdf, load_run, load_tables
 from .model import Model
@@ -21,7 +25,8 @@ __all__ = ["AuditError", "build_report", "build_document_report"]
 
 
 def build_document_report(extracted: Path, run: dict, run_doc: dict, tables: dict[str, list[dict]], missing: list[str],
-                          out_dir: Path, pdf_dirs: Sequence[Path], scale: float = DEFAULT_SCALE) -> Path:
+                          out_dir: Path, pdf_dirs: Sequence[Path], scale: float = DEFAULT_SCALE,
+                          password: str | None = None) -> Path:
     """``out_dir/<doc_id>/index.html`` for one document; returns its path."""
     pdf = find_pdf(run_doc, extracted, pdf_dirs)
     doc_dir = out_dir / run_doc["doc_id"]
@@ -29,7 +34,7 @@ def build_document_report(extracted: Path, run: dict, run_doc: dict, tables: dic
     for old in doc_dir.glob("page-*.png"):  # a shorter document must not keep stale pages
         old.unlink()
     try:
-        images = render_pages(pdf, doc_dir, scale)
+        images = render_pages(pdf, doc_dir, scale, password)
     except Exception as exc:  # pdfium's errors name no file
         raise AuditError(f"{run_doc['doc_id']}: cannot render {pdf}: {exc}") from exc
     model = Model(run_doc["doc_id"], tables)
@@ -38,20 +43,52 @@ def build_document_report(extracted: Path, run: dict, run_doc: dict, tables: dic
     return index
 
 
+def documents_of(run: dict, tables: dict[str, list[dict]]) -> list[dict]:
+    """This run's documents, then every other document the folder holds
+    (an output folder is a dataset that earlier runs added to)."""
+    docs = list(run.get("documents", []))
+    seen = {d.get("doc_id") for d in docs if d.get("status") == "ok"}
+    for entry in run.get("dataset", []):
+        if entry.get("doc_id") in seen or not entry.get("path"):
+            continue
+        rows = {name: sum(r["doc_id"] == entry["doc_id"] for r in table_rows) for name, table_rows in tables.items()}
+        docs = [d for d in docs if d.get("doc_id") != entry["doc_id"]]
+        docs.append({**entry, "status": "ok", "rows": rows, "warnings": []})
+    return docs
+
+
 def build_report(extracted: Path, out_dir: Path, pdf_dirs: Sequence[Path] = (), scale: float = DEFAULT_SCALE,
-                 stderr=None) -> tuple[list[Path], list[str]]:
-    """Reports for every extracted document: (index files written, errors)."""
+                 stderr=None, password: str | None = None) -> tuple[list[Path], list[str]]:
+    """Reports for every extracted document: (index files written, errors).
+
+    Built in a staging folder beside ``out_dir`` and swapped in whole when
+    at least one document's report was written; otherwise ``out_dir`` is
+    left as it was (no empty folder for a failed audit).
+    """
     stderr = stderr or sys.stderr
     run = load_run(extracted)
     tables, missing = load_tables(extracted)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-audit-", dir=out_dir.parent))
+    try:
+        written, errors = _build(extracted, run, tables, missing, staging, pdf_dirs, scale, stderr, password)
+        if written:
+            replace_folder(staging, out_dir)
+            written = [out_dir / p.relative_to(staging) for p in written]
+        return written, errors
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _build(extracted, run, tables, missing, out_dir, pdf_dirs, scale, stderr, password):
     written, errors, listing = [], [], []
-    for doc in run.get("documents", []):
+    for doc in documents_of(run, tables):
         if doc.get("status") != "ok":
             listing.append(f'<li>{_e(doc.get("doc_id"))}: not extracted — {_e(doc.get("error"))}</li>')
             continue
         try:
-            index = build_document_report(extracted, run, doc, tables, missing, out_dir, pdf_dirs, scale)
+            index = build_document_report(extracted, run, doc, tables, missing, out_dir, pdf_dirs, scale, password)
         except AuditError as exc:
             errors.append(str(exc))
             print(f"error: {exc}", file=stderr)

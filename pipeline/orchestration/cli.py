@@ -160,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("path", type=Path, metavar="DOC_OR_EXTRACTED_DIR")
     au.add_argument("--out", type=Path, default=Path("audit"), help="report folder")
     au.add_argument("--pdf-dir", type=Path, action="append", default=[], help="where to find the PDFs (default: raw_pdfs/)")
+    au.add_argument("--password", help="password of encrypted PDFs")
     return parser
 
 
@@ -360,9 +361,17 @@ def audit(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"error: {path} not found", file=sys.stderr)
         return EXIT_NOTHING
+    if args.out.exists() and not args.out.is_dir():
+        print(f"error: --out: {args.out} is a file, not a folder; choose another output folder", file=sys.stderr)
+        return EXIT_NOTHING
+    try:
+        check_writable_folder(args.out.parent if str(args.out.parent) else Path("."))
+    except FolderNotWritable as exc:
+        print(f"error: --out: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
     try:
         if path.is_dir() and (path / "_run.json").is_file():
-            written, errors = build_report(path, args.out, pdf_dirs)
+            written, errors = build_report(path, args.out, pdf_dirs, password=args.password)
         else:
             pdfs = [path] if path.is_file() else sorted(path.glob("*.pdf"))
             if not pdfs:
@@ -370,11 +379,13 @@ def audit(args: argparse.Namespace) -> int:
                 return EXIT_NOTHING
             with tempfile.TemporaryDirectory(prefix="sesaku-audit-") as tmp:
                 extracted = Path(tmp) / "extracted"
-                code = main(["extract", str(path), "--out", str(extracted), "--force"])
+                code = main(["extract", str(path), "--out", str(extracted), "--force",
+                             *(["--password", args.password] if args.password else [])])
                 if not (extracted / "_run.json").is_file():
                     print(f"error: nothing extracted from {path} (exit {code}); no report written", file=sys.stderr)
                     return EXIT_NOTHING
-                written, errors = build_report(extracted, args.out, [*(p.parent for p in pdfs), *pdf_dirs])
+                written, errors = build_report(extracted, args.out, [*(p.parent for p in pdfs), *pdf_dirs],
+                                               password=args.password)
     except AuditError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NOTHING
