@@ -10,10 +10,19 @@ holding:
 * ``datapackage.json`` (Frictionless), ``DATA_DICTIONARY.md``;
 * ``ckan_package.json``: a CKAN ``package_create`` body with DCAT-style
   extras (``temporal_start``/``temporal_end``, ``publisher_*``,
-  ``contact_*``) and one resource per CSV.
+  ``contact_*``), ``owner_org``, 出典 (``attribution``, ``source``) and one
+  uploaded resource per CSV.  ``license_id`` is always an id of CKAN's
+  default licence register (config spellings such as ``CC-BY-4.0`` or
+  ``政府標準利用規約`` are mapped; anything else is refused), since a portal
+  shows an unknown id as "License not specified".  A period ending
+  「…年度以降」 gets no ``temporal_end`` (``temporal_open_ended`` instead):
+  the documents give no end date.
+* ``datapackage.json`` is extract's plus ``licenses``, ``sources`` (the
+  PDFs and their MANIFEST notes/URLs), ``contributors``, ``version`` and
+  ``created``.
 
-Publisher, licence and contact come from ``sesaku-portal.toml`` (or
-``--config``), never from code.  ``last_modified`` is the time of the
+Publisher, organization, licence and contact come from ``sesaku-portal.toml``
+(or ``--config``), never from code.  ``last_modified`` is the time of the
 extraction (``_run.json``'s mtime) or ``SOURCE_DATE_EPOCH`` when set, and
 zip entries carry that same time, so packaging the same extraction again
 gives byte-identical files.  Exit status 0, or 2 with one line on stderr.
@@ -306,7 +315,7 @@ def sources(extraction: Extraction) -> list[dict[str, str]]:
     out = []
     for row in extraction.frames["documents"].astype(object).to_dict("records"):
         title = _text(row.get("title")) or _text(row.get("file_name")) or _text(row.get("doc_id"))
-        source = {"title": title, "file_name": _text(row.get("file_name"))}
+        source = {"title": title, "file_name": _text(row.get("file_name")), "author": _text(row.get("author"))}
         if _is_url(row.get("source_url")):
             source["path"] = row["source_url"]
         if _text(row.get("source_note")):
@@ -321,7 +330,8 @@ def attribution(config: Mapping, extraction: Extraction, lic: Licence) -> str:
     parts = []
     for source in sources(extraction):
         where = source.get("path") or source.get("note") or source["file_name"]
-        parts.append(f"「{source['title']}」" + (f"({where})" if where and where != source["title"] else ""))
+        # The PDF's author is the rights holder CC BY names first (e.g. 〇〇市「…」).
+        parts.append(f"{source['author']}「{source['title']}」" + (f"({where})" if where and where != source["title"] else ""))
     publisher = _text(config["publisher"]["name"])
     text = "出典: " + "、".join(parts) + "を加工して作成" if parts else "出典: 収録文書なし"
     if publisher:
@@ -441,7 +451,7 @@ def portal_datapackage(config: Mapping, extraction: Extraction, name: str) -> di
         licence_entry = {"name": lic.spdx, **licence_entry}
     source_entries = []
     for source in sources(extraction):
-        entry = {"title": source["title"] + (f"({source['note']})" if "note" in source else "")}
+        entry = {"title": f"{source['author']}「{source['title']}」" + (f"({source['note']})" if "note" in source else "")}
         if "path" in source:
             entry["path"] = source["path"]
         source_entries.append(entry)
