@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 import frictionless
+import pandas as pd
 import pytest
 
 from pipeline.orchestration.cli import main as cli_main
@@ -142,9 +143,7 @@ def test_ckan_package_passes_ckans_create_rules(extracted, tmp_path, capsys):
     assert extras["license_terms"] == "クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)"
     assert extras["license_terms_url"].startswith("https://creativecommons.org/licenses/by/4.0/")
     # 出典: who made the data, the source document and the licence, as CC BY asks.
-    documents = (extracted / "documents.csv").read_text(encoding="utf-8-sig")
-    title = next(iter(__import__("pandas").read_parquet(extracted / "documents.parquet")["title"]))
-    assert title in documents
+    title = pd.read_parquet(extracted / "documents.parquet")["title"].iloc[0]
     for text in (extras["attribution"], body["notes"]):
         assert f"「{title}」" in text and "試験市 総務局" in text and "CC BY 4.0" in text and "加工して作成" in text
     # The period ends 「…年度以降」: open, said so, no made-up end date.
@@ -202,7 +201,6 @@ def test_datapackage_has_licence_sources_and_contributors(extracted, tmp_path):
 
 
 def test_a_source_url_from_the_manifest_reaches_both_files(extracted, tmp_path):
-    import pandas as pd
     from pipeline.publishing.package import attribution, licence as lic_of, portal_datapackage, read_extraction
     extraction = read_extraction(extracted)
     docs = extraction.frames["documents"].copy()
@@ -239,6 +237,12 @@ def test_unknown_licence_and_bad_organization_are_one_line_errors(extracted, tmp
         assert cli_main(["package", "--from", str(extracted), "--out", str(tmp_path / "d"), "--config", str(config)]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and message in err, err
+
+
+def test_english_descriptions_when_language_is_not_ja(extracted, tmp_path):
+    folder = bundle(extracted, tmp_path, "cc-by", **{'language = "ja"': 'language = "en"'})
+    body = json.loads((folder / "ckan_package.json").read_text(encoding="utf-8"))
+    assert all("is uploaded with this dataset" in r["description"] for r in body["resources"])
 
 
 def test_missing_organization_warns(extracted, tmp_path, capsys):
