@@ -265,6 +265,7 @@ language = "ja"
 [publisher]
 name = "テスト市 総務局"
 url = "https://example.jp/"
+organization = "test-city"
 [contact]
 name = "テスト市 情報管理課"
 email = "opendata@example.jp"
@@ -292,11 +293,13 @@ def test_package_writes_a_valid_deterministic_bundle(extracted, tmp_path, capsys
 
     ckan = json.loads((folder / "ckan_package.json").read_text(encoding="utf-8"))
     assert ckan["name"] == "test-plan-results" and ckan["title"] == "テスト施策評価データ"
-    assert ckan["license_id"] == "CC-BY-4.0"
+    assert ckan["license_id"] == "cc-by" and ckan["owner_org"] == "test-city"
     assert (ckan["author"], ckan["maintainer_email"]) == ("テスト市 総務局", "opendata@example.jp")
     assert [t["name"] for t in ckan["tags"]] == ["施策評価", "テスト"]
     extras = {e["key"]: e["value"] for e in ckan["extras"]}
-    assert (extras["temporal_start"], extras["temporal_end"], extras["対象期間"]) == ("2008-04-01", "2012-03-31", "2008年度〜2011年度以降")
+    # 2011年度以降 has no end: no temporal_end, an explicit marker instead.
+    assert (extras["temporal_start"], extras["対象期間"], extras["temporal_open_ended"]) == ("2008-04-01", "2008年度〜2011年度以降", "true")
+    assert "temporal_end" not in extras and "temporal_end" in ckan["notes"]
     assert "対象期間: 2008年度〜2011年度以降" in ckan["notes"] and "plan6.pdf(11ページ" in ckan["notes"]
     assert [r["url"] for r in ckan["resources"]] == [f"{n}.csv" for n in TABLES]
     targets = ckan["resources"][list(TABLES).index("targets")]
@@ -317,7 +320,7 @@ def test_package_defaults_and_errors(extracted, tmp_path, capsys):
     assert cli_main(["package", "--from", str(extracted), "--out", str(tmp_path / "dist")]) == 0
     err = capsys.readouterr().err
     assert (tmp_path / "dist" / "sesaku-plan6.zip").is_file()
-    assert "warning: no [publisher] name" in err
+    assert "warning: no [publisher] name" in err and "warning: no [publisher] organization" in err
 
     assert cli_main(["package", "--from", str(tmp_path / "empty"), "--out", str(tmp_path / "d2")]) == 2
     err = capsys.readouterr().err

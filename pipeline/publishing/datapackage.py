@@ -153,3 +153,32 @@ def datapackage_json(csv_encoding: str = "utf-8-sig", csv_headers: str = "en", o
     """
     package = without_tables(datapackage(csv_encoding, csv_headers), omitted)
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+
+
+# Portal metadata.  extract's package stays a pure function of the CSV
+# options (see above); ``python -m pipeline package`` knows the publisher,
+# licence and source documents and adds them with this.
+PORTAL_KEYS = ("title", "description", "version", "created", "keywords", "licenses", "sources", "contributors")
+
+
+def with_portal_metadata(package: dict[str, Any], **metadata: Any) -> dict[str, Any]:
+    """``package`` with the Data Package's descriptive properties set
+    (licenses [{name, path, title}], sources [{title, path}], contributors
+    [{title, path, email, role}], version, created); empty values are left out,
+    since the spec forbids empty licences and sources entries."""
+    unknown = set(metadata) - set(PORTAL_KEYS)
+    if unknown:
+        raise ValueError(f"not a data package property sesaku sets: {', '.join(sorted(unknown))}")
+    out = dict(package)
+    for key in PORTAL_KEYS:
+        value = metadata.get(key)
+        if value:
+            out[key] = value
+    # Descriptive properties first, resources last, as a reader scans it.
+    resources = out.pop("resources")
+    out["resources"] = resources
+    return out
+
+
+def package_json(package: dict[str, Any]) -> str:
+    return json.dumps(package, ensure_ascii=False, indent=2) + "\n"

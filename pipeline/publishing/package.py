@@ -10,10 +10,19 @@ holding:
 * ``datapackage.json`` (Frictionless), ``DATA_DICTIONARY.md``;
 * ``ckan_package.json``: a CKAN ``package_create`` body with DCAT-style
   extras (``temporal_start``/``temporal_end``, ``publisher_*``,
-  ``contact_*``) and one resource per CSV.
+  ``contact_*``), ``owner_org``, 出典 (``attribution``, ``source``) and one
+  uploaded resource per CSV.  ``license_id`` is always an id of CKAN's
+  default licence register (config spellings such as ``CC-BY-4.0`` or
+  ``政府標準利用規約`` are mapped; anything else is refused), since a portal
+  shows an unknown id as "License not specified".  A period ending
+  「…年度以降」 gets no ``temporal_end`` (``temporal_open_ended`` instead):
+  the documents give no end date.
+* ``datapackage.json`` is extract's plus ``licenses``, ``sources`` (the
+  PDFs and their MANIFEST notes/URLs), ``contributors``, ``version`` and
+  ``created``.
 
-Publisher, licence and contact come from ``sesaku-portal.toml`` (or
-``--config``), never from code.  ``last_modified`` is the time of the
+Publisher, organization, licence and contact come from ``sesaku-portal.toml``
+(or ``--config``), never from code.  ``last_modified`` is the time of the
 extraction (``_run.json``'s mtime) or ``SOURCE_DATE_EPOCH`` when set, and
 zip entries carry that same time, so packaging the same extraction again
 gives byte-identical files.  Exit status 0, or 2 with one line on stderr.
@@ -44,7 +53,7 @@ except ModuleNotFoundError:  # Python 3.10
 
 from ..version import __version__
 from .atomic import replace_folder, write_bytes_atomic
-from .datapackage import datapackage_json
+from .datapackage import datapackage, package_json, with_portal_metadata
 from .dictionary import tables_to_markdown
 from .emit import write_csv
 from .schema import TABLES, arrow_schema, pandas_dtypes
@@ -60,7 +69,70 @@ CONFIG_KEYS: dict[str, dict[str, type]] = {
     "contact": {"name": str, "email": str},
     "license": {"id": str, "title": str, "url": str},
 }
+# Keys added after configs were already in use: a config written before them
+# still loads, with these defaults.
+OPTIONAL_KEYS: dict[str, dict[str, str]] = {
+    "publisher": {"organization": ""},
+    "dataset": {"version": "1.0.0"},
+}
 CSV_ENCODING = "utf-8-sig"
+
+# CKAN's default licence register (ckan/model/license.py in CKAN 2.12, the
+# License* classes LicenseRegister falls back to; the ids are the same since
+# CKAN 2.0): a portal without a custom
+# licences_group_url knows only these ids, and shows "License not specified"
+# for any other.  id -> (title, url) as CKAN has them.
+CKAN_DEFAULT_LICENSES: dict[str, tuple[str, str]] = {
+    "notspecified": ("License not specified", ""),
+    "odc-pddl": ("Open Data Commons Public Domain Dedication and License (PDDL)", "http://www.opendefinition.org/licenses/odc-pddl"),
+    "odc-odbl": ("Open Data Commons Open Database License (ODbL)", "http://www.opendefinition.org/licenses/odc-odbl"),
+    "odc-by": ("Open Data Commons Attribution License", "http://www.opendefinition.org/licenses/odc-by"),
+    "cc-zero": ("Creative Commons CCZero", "http://www.opendefinition.org/licenses/cc-zero"),
+    "cc-by": ("Creative Commons Attribution", "http://www.opendefinition.org/licenses/cc-by"),
+    "cc-by-sa": ("Creative Commons Attribution Share-Alike", "http://www.opendefinition.org/licenses/cc-by-sa"),
+    "gfdl": ("GNU Free Documentation License", "http://www.opendefinition.org/licenses/gfdl"),
+    "other-open": ("Other (Open)", ""),
+    "other-pd": ("Other (Public Domain)", ""),
+    "other-at": ("Other (Attribution)", ""),
+    "uk-ogl": ("UK Open Government Licence (OGL)", "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+    "cc-nc": ("Creative Commons Non-Commercial (Any)", "http://creativecommons.org/licenses/by-nc/2.0/"),
+    "other-nc": ("Other (Non-Commercial)", ""),
+    "other-closed": ("Other (Not Open)", ""),
+}
+
+
+@dataclass(frozen=True)
+class Licence:
+    ckan_id: str  # one of CKAN_DEFAULT_LICENSES
+    title: str
+    url: str
+    spdx: str = ""  # the Open Definition / SPDX id Frictionless expects, when there is one
+    attribution: bool = True  # the licence requires 出典 (attribution)
+
+
+_CC_BY = Licence("cc-by", "クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)",
+                 "https://creativecommons.org/licenses/by/4.0/deed.ja", "CC-BY-4.0")
+# 政府標準利用規約(第2.0版) declares itself compatible with CC BY 4.0 (content under
+# it may be used under CC BY 4.0), so CKAN's cc-by is the honest register id
+# and keeps the dataset under the open-licence facet; the title names the terms.
+_GOV_JP = Licence("cc-by", "政府標準利用規約(第2.0版)(CC BY 4.0 互換)",
+                  "https://www.kantei.go.jp/jp/singi/it2/densi/kettei/gl2_betten_1.pdf", "CC-BY-4.0")
+_CC_BY_SA = Licence("cc-by-sa", "クリエイティブ・コモンズ 表示-継承 4.0 国際 (CC BY-SA 4.0)",
+                    "https://creativecommons.org/licenses/by-sa/4.0/deed.ja", "CC-BY-SA-4.0")
+_CC0 = Licence("cc-zero", "CC0 1.0 全世界 パブリック・ドメイン提供",
+               "https://creativecommons.org/publicdomain/zero/1.0/deed.ja", "CC0-1.0", attribution=False)
+# Config spellings (compared case-insensitively, spaces and brackets ignored) ->
+# the licence.  Any CKAN default id is accepted as well, with CKAN's title.
+LICENCE_ALIASES: dict[str, Licence] = {
+    "cc-by": _CC_BY, "cc-by-4.0": _CC_BY, "ccby4.0": _CC_BY, "ccby": _CC_BY,
+    "cc-by-sa": _CC_BY_SA, "cc-by-sa-4.0": _CC_BY_SA, "ccbysa4.0": _CC_BY_SA,
+    "cc-zero": _CC0, "cc0": _CC0, "cc0-1.0": _CC0,
+    "政府標準利用規約": _GOV_JP, "政府標準利用規約第2.0版": _GOV_JP, "政府標準利用規約2.0": _GOV_JP,
+    "odc-by": Licence("odc-by", *CKAN_DEFAULT_LICENSES["odc-by"], "ODC-By-1.0"),
+    "odc-odbl": Licence("odc-odbl", *CKAN_DEFAULT_LICENSES["odc-odbl"], "ODbL-1.0"),
+    "odc-pddl": Licence("odc-pddl", *CKAN_DEFAULT_LICENSES["odc-pddl"], "PDDL-1.0", attribution=False),
+}
+_NO_ATTRIBUTION = {"notspecified", "cc-zero", "odc-pddl", "other-pd", "other-closed"}
 
 
 class PackageError(Exception):
@@ -94,6 +166,12 @@ def load_config(path: Optional[Path] = None) -> dict:
         config = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise PackageError(f"config {path} is not valid TOML: {exc}") from None
+    for section, keys in OPTIONAL_KEYS.items():
+        if isinstance(config.get(section), dict):
+            for key, default in keys.items():
+                config[section].setdefault(key, default)
+                if not isinstance(config[section][key], str):
+                    raise PackageError(f"config {path}: [{section}] {key} must be a str")
     for section, keys in CONFIG_KEYS.items():
         table = config.get(section)
         if not isinstance(table, dict):
@@ -114,7 +192,39 @@ def load_config(path: Optional[Path] = None) -> dict:
         raise PackageError(f"config {path}: [dataset] title is empty")
     if not config["license"]["id"].strip():
         raise PackageError(f"config {path}: [license] id is empty")
+    organization = config["publisher"]["organization"]
+    # CKAN organization names follow the same rule as dataset names.
+    if organization and not SLUG.match(organization):
+        raise PackageError(
+            f"config {path}: [publisher] organization {organization!r} must be the CKAN organization's"
+            " name (URL slug): 2-100 lowercase ASCII letters, digits, - or _"
+        )
+    licence(config, path)  # an unknown licence fails before anything is read
     return config
+
+
+def _licence_key(value: str) -> str:
+    return re.sub(r"[\s()\uff08\uff09「」]+", "", value).casefold()
+
+
+def licence(config: Mapping, path: Any = "") -> Licence:
+    """The licence the config names, as CKAN's default register knows it.
+
+    The configured title and URL win over the table's (they may name the
+    exact version); an id CKAN would not recognise is refused, since CKAN
+    would silently show the dataset as "License not specified"."""
+    section = config["license"]
+    key = _licence_key(section["id"])
+    found = LICENCE_ALIASES.get(key)
+    if found is None and key in CKAN_DEFAULT_LICENSES:
+        found = Licence(key, *CKAN_DEFAULT_LICENSES[key], attribution=key not in _NO_ATTRIBUTION)
+    if found is None:
+        known = ", ".join(sorted(set(LICENCE_ALIASES) | set(CKAN_DEFAULT_LICENSES)))
+        raise PackageError(
+            f"config {path}: [license] id {section['id']!r} is not in CKAN's default licence register; use one of {known}"
+        )
+    return Licence(found.ckan_id, section["title"].strip() or found.title, section["url"].strip() or found.url,
+                   found.spdx, found.attribution)
 
 
 # Input
@@ -155,16 +265,23 @@ def documents(run: Mapping) -> list[dict]:
     return [d for d in run.get("documents", []) if d.get("status") == "ok"]
 
 
-def fiscal_period(targets: pd.DataFrame) -> Optional[dict[str, Any]]:
-    """対象期間 from the fiscal years of the targets (a fiscal year runs April to March)."""
+def fiscal_period(targets: pd.DataFrame, docs: Optional[pd.DataFrame] = None) -> Optional[dict[str, Any]]:
+    """対象期間 from the fiscal years of the targets (a fiscal year runs April to March).
+
+    A period whose last column is 「…年度以降」 has no end: ``end`` is None
+    then, so no portal shows a closing date the documents never gave."""
     years = targets["fiscal_year"].dropna()
     if years.empty:
         return None
     first, last = int(years.min()), int(years.max())
     open_ended = bool(targets.loc[targets["fiscal_year"] == last, "and_after"].fillna(False).any())
+    if docs is not None and not docs.empty:
+        # The documents table reads the 以降 from the year header itself.
+        ends_here = docs["last_year"].astype("Int64") == last
+        open_ended = open_ended or bool(docs.loc[ends_here.fillna(False), "open_ended"].fillna(False).any())
     label = f"{first}年度" + ("" if first == last and not open_ended else f"〜{last}年度") + ("以降" if open_ended else "")
     return {"first": first, "last": last, "open_ended": open_ended, "label": label,
-            "start": f"{first}-04-01", "end": f"{last + 1}-03-31"}
+            "start": f"{first}-04-01", "end": None if open_ended else f"{last + 1}-03-31"}
 
 
 def dataset_name(config: Mapping, run: Mapping) -> str:
@@ -185,22 +302,85 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _notes(config: Mapping, run: Mapping, period: Optional[dict]) -> str:
+def _is_url(value: Any) -> bool:
+    return isinstance(value, str) and re.match(r"^https?://\S+$", value) is not None
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def sources(extraction: Extraction) -> list[dict[str, str]]:
+    """One source per PDF: its title (or file name), where it was published and the MANIFEST's note."""
+    out = []
+    for row in extraction.frames["documents"].astype(object).to_dict("records"):
+        title = _text(row.get("title")) or _text(row.get("file_name")) or _text(row.get("doc_id"))
+        source = {"title": title, "file_name": _text(row.get("file_name")), "author": _text(row.get("author"))}
+        if _is_url(row.get("source_url")):
+            source["path"] = row["source_url"]
+        if _text(row.get("source_note")):
+            source["note"] = _text(row["source_note"])
+        out.append(source)
+    return out
+
+
+def attribution(config: Mapping, extraction: Extraction, lic: Licence) -> str:
+    """出典 as CC BY asks for it: the source works, where they are, the licence,
+    that the data was derived from them, and who made the data."""
+    parts = []
+    for source in sources(extraction):
+        where = source.get("path") or source.get("note") or source["file_name"]
+        # The PDF's author is the rights holder CC BY names first (e.g. 〇〇市「…」).
+        parts.append(f"{source['author']}「{source['title']}」" + (f"({where})" if where and where != source["title"] else ""))
+    publisher = _text(config["publisher"]["name"])
+    text = "出典: " + "、".join(parts) + "を加工して作成" if parts else "出典: 収録文書なし"
+    if publisher:
+        text += f"(データ作成: {publisher})"
+    text += f"。利用条件: {lic.title}"
+    if lic.url:
+        text += f"({lic.url})"
+    return text + "。"
+
+
+def _period_note(period: dict) -> str:
+    if period["open_ended"]:
+        return (f"対象期間: {period['label']}(目標の年度。最後の年度が「以降」で終わりが定まらないため、"
+                f"終了日(temporal_end)は設けていません。開始日 {period['start']})")
+    return f"対象期間: {period['label']}(目標の年度。{period['start']}〜{period['end']})"
+
+
+def _notes(config: Mapping, extraction: Extraction, period: Optional[dict], lic: Licence) -> str:
+    run = extraction.run
     lines = [config["dataset"]["notes"].strip(), ""]
     if period:
-        lines.append(f"対象期間: {period['label']}(目標の年度)")
+        lines.append(_period_note(period))
     docs = documents(run)
     lines.append(f"収録文書: {len(docs)}件")
     lines += [f"- {d['doc_id']}.pdf({d.get('pages', '?')}ページ, SHA-256 {d.get('sha256', '')[:16]}…)" for d in docs]
+    if lic.attribution:
+        lines += ["", attribution(config, extraction, lic)]
+    else:
+        lines += ["", f"利用条件: {lic.title}" + (f"({lic.url})" if lic.url else "")]
     lines.append(f"作成: sesaku {run.get('sesaku_version', __version__)}")
     return "\n".join(lines).strip() + "\n"
 
 
+def _resource_description(table, rows: int, path: Path, language: str) -> str:
+    if language == "ja":
+        columns = "、".join(f.title_ja for f in table.fields)
+        return (f"{table.title_ja}の表({rows}行)。列: {columns}。"
+                f"CSV(UTF-8、BOM付き、1行目は英語の列名)。ファイル {path.name} はこのデータセットと一緒にアップロードされています。"
+                "列の型と説明は datapackage.json と DATA_DICTIONARY.md を参照してください。")
+    return (f"{table.title_ja}: {table.description} ({rows} rows). CSV, UTF-8 with BOM, English headers. "
+            f"The file {path.name} is uploaded with this dataset; datapackage.json and DATA_DICTIONARY.md describe the columns.")
+
+
 def ckan_package(config: Mapping, extraction: Extraction, name: str, csv_paths: Mapping[str, Path]) -> dict:
     """A CKAN package_create body; extras use the ckanext-dcat key names."""
-    period = fiscal_period(extraction.frames["targets"])
+    period = fiscal_period(extraction.frames["targets"], extraction.frames["documents"])
     modified = extraction.modified.strftime("%Y-%m-%dT%H:%M:%S")
-    dataset, publisher, contact, licence = (config[k] for k in ("dataset", "publisher", "contact", "license"))
+    dataset, publisher, contact = (config[k] for k in ("dataset", "publisher", "contact"))
+    lic = licence(config)
     extras = [
         ("publisher_name", publisher["name"]),
         ("publisher_url", publisher["url"]),
@@ -209,7 +389,22 @@ def ckan_package(config: Mapping, extraction: Extraction, name: str, csv_paths: 
         ("language", dataset["language"]),
     ]
     if period:
-        extras += [("temporal_start", period["start"]), ("temporal_end", period["end"]), ("対象期間", period["label"])]
+        extras.append(("temporal_start", period["start"]))
+        if period["end"]:
+            extras.append(("temporal_end", period["end"]))
+        extras.append(("対象期間", period["label"]))
+        if period["open_ended"]:
+            # Explicit, so a reader of the extras does not take the missing end for an omission.
+            extras.append(("temporal_open_ended", "true"))
+    urls = [s["path"] for s in sources(extraction) if "path" in s]
+    extras += [
+        # package_create drops a root license_title/license_url (CKAN shows its
+        # register's), so the exact terms travel as extras.
+        ("license_terms", lic.title),
+        ("license_terms_url", lic.url),
+        ("attribution", attribution(config, extraction, lic) if lic.attribution else ""),
+        ("source", " ".join(urls)),
+    ]
     extras.append(("generator", f"sesaku {__version__}"))
     resources = []
     for table_name, table in TABLES.items():
@@ -217,8 +412,10 @@ def ckan_package(config: Mapping, extraction: Extraction, name: str, csv_paths: 
         rows = len(extraction.frames[table_name])
         resources.append({
             "name": f"{table.title_ja}({path.name})",
-            "description": f"{table.title_ja}: {table.description}({rows}行)。列の説明は datapackage.json を参照。",
+            "description": _resource_description(table, rows, path, dataset["language"]),
+            # CKAN stores an uploaded file's url as its bare file name.
             "url": path.name,
+            "url_type": "upload",
             "format": "CSV",
             "mimetype": "text/csv",
             "encoding": CSV_ENCODING,
@@ -226,21 +423,62 @@ def ckan_package(config: Mapping, extraction: Extraction, name: str, csv_paths: 
             "hash": f"sha256:{_sha256(path)}",
             "last_modified": modified,
         })
-    return {
+    body = {
         "name": name,
         "title": dataset["title"],
-        "notes": _notes(config, extraction.run, period),
-        "license_id": licence["id"],
-        "license_title": licence["title"],
-        "license_url": licence["url"],
+        "notes": _notes(config, extraction, period, lic),
+        "license_id": lic.ckan_id,
         "author": publisher["name"],
         "url": publisher["url"],
         "maintainer": contact["name"],
         "maintainer_email": contact["email"],
+        "version": dataset["version"],
         "tags": [{"name": tag} for tag in dataset["tags"]],
         "extras": [{"key": k, "value": v} for k, v in extras if v],
         "resources": resources,
     }
+    if publisher["organization"]:
+        body["owner_org"] = publisher["organization"]
+    return body
+
+
+def portal_datapackage(config: Mapping, extraction: Extraction, name: str) -> dict:
+    """The bundle's datapackage.json: extract's one plus licence, sources and who made it."""
+    lic = licence(config)
+    publisher, contact = config["publisher"], config["contact"]
+    licence_entry = {"path": lic.url, "title": lic.title} if lic.url else {"title": lic.title}
+    if lic.spdx:
+        licence_entry = {"name": lic.spdx, **licence_entry}
+    source_entries = []
+    for source in sources(extraction):
+        entry = {"title": f"{source['author']}「{source['title']}」" + (f"({source['note']})" if "note" in source else "")}
+        if "path" in source:
+            entry["path"] = source["path"]
+        source_entries.append(entry)
+    contributors = []
+    if _text(publisher["name"]):
+        contributors.append({"title": publisher["name"], "role": "publisher",
+                             **({"path": publisher["url"]} if _is_url(publisher["url"]) else {})})
+    if _text(contact["name"]) or _text(contact["email"]):
+        contributors.append({"title": contact["name"] or contact["email"], "role": "maintainer",
+                             **({"email": contact["email"]} if _text(contact["email"]) else {})})
+    period = fiscal_period(extraction.frames["targets"], extraction.frames["documents"])
+    description = config["dataset"]["notes"].strip()
+    if period:
+        description += "\n" + _period_note(period)
+    if lic.attribution:
+        description += "\n" + attribution(config, extraction, lic)
+    return with_portal_metadata(
+        datapackage(CSV_ENCODING, "en"),
+        title=config["dataset"]["title"],
+        description=description,
+        version=config["dataset"]["version"],
+        created=extraction.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        licenses=[licence_entry],
+        sources=source_entries,
+        contributors=contributors,
+        keywords=list(config["dataset"]["tags"]),
+    )
 
 
 # Output
@@ -272,7 +510,7 @@ def build_bundle(source: Path, out: Path, config_path: Optional[Path] = None) ->
         for table_name, table in TABLES.items():
             csv_paths[table_name] = folder / f"{table_name}.csv"
             write_csv(table, extraction.frames[table_name], csv_paths[table_name], CSV_ENCODING, "en")
-        (folder / "datapackage.json").write_text(datapackage_json(CSV_ENCODING, "en"), encoding="utf-8")
+        (folder / "datapackage.json").write_text(package_json(portal_datapackage(config, extraction, name)), encoding="utf-8")
         (folder / "DATA_DICTIONARY.md").write_text(tables_to_markdown(), encoding="utf-8")
         metadata = ckan_package(config, extraction, name, csv_paths)
         (folder / "ckan_package.json").write_text(
@@ -301,5 +539,9 @@ def package_command(args) -> int:
     for key, what in (("author", "[publisher] name"), ("maintainer_email", "[contact] email")):
         if not metadata[key]:
             print(f"warning: no {what} in the portal config; the portal will show none", file=sys.stderr)
+    if not metadata.get("owner_org"):
+        print("warning: no [publisher] organization in the portal config; CKAN's package_create needs"
+              " owner_org (the organization's URL name) unless the portal allows datasets without one",
+              file=sys.stderr)
     print(f"packaged {len(metadata['resources'])} tables into {folder}/ and {zip_path}", file=sys.stderr)
     return EXIT_OK
