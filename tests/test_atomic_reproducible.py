@@ -123,7 +123,7 @@ def test_killed_while_moving_outputs_is_completed_by_recover(inputs, tmp_path, c
         "    real(a, b)\n"
         "os.replace = replace\n"
         "from pipeline.orchestration.cli import main\n"
-        f"sys.exit(main(['extract', {str(small_only)!r}, '--out', {str(out)!r}, '--workers', '1']))\n"
+        f"sys.exit(main(['extract', {str(small_only)!r}, '--out', {str(out)!r}, '--workers', '1', '--replace-all']))\n"
     )
     proc.communicate(timeout=120)
     assert proc.returncode == -signal.SIGKILL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 from pathlib import Path
 
 RAW = Path(__file__).resolve().parent.parent / "raw_pdfs"
@@ -18,9 +19,13 @@ def manifest() -> dict[str, str]:
     return entries
 
 
-def test_every_raw_pdf_is_listed_with_its_sha256():
+def test_every_listed_raw_pdf_is_there_unchanged():
     listed = manifest()
     on_disk = {p.name for p in RAW.iterdir() if p.suffix.lower() == ".pdf"}
-    assert on_disk == set(listed)
+    assert set(listed) <= on_disk, f"listed but missing: {sorted(set(listed) - on_disk)}"
+    # A user's own PDF dropped into raw_pdfs/ is not a broken checkout: it
+    # is named, so that it can be listed with its source, but never fails.
+    for name in sorted(on_disk - set(listed)):
+        warnings.warn(f"raw_pdfs/{name} is not in raw_pdfs/MANIFEST; add 'name<TAB>sha256<TAB>source' for it")
     for name, sha in listed.items():
         assert hashlib.sha256((RAW / name).read_bytes()).hexdigest() == sha, f"{name} changed: raw_pdfs/ is immutable"
