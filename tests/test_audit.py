@@ -378,6 +378,12 @@ def test_clicking_a_row_highlights_its_region_in_chromium(extracted, report, bro
     tools.send("Page.enable")
     tools.send("Page.navigate", url=(report / "plan6" / "index.html").as_uri())
     tools.wait_for("document.readyState === 'complete' && !!window.sesakuAudit")
+    # Japanese labels are drawn with the report's own font, not a system one
+    # (a machine without CJK fonts would show boxes).
+    tools.wait_for("document.fonts.status === 'loaded'")
+    fonts = tools.js("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
+    assert any("sesaku-ipaexg" in f for f in fonts), fonts
+    assert tools.js("document.fonts.check('13px \"sesaku-ipaexg\"', '達成状況区分')") is True
     # Measure 2's targets: one cell merged over 2008-2010 on page 5.
     targets = rows(extracted, "targets")
     i = next(i for i, t in enumerate(targets) if t["measure_no"] == 2 and t["fiscal_year"] == 2009)
@@ -411,3 +417,12 @@ def test_clicking_a_row_highlights_its_region_in_chromium(extracted, report, bro
     expected = [f"targets-{i}" for i, t in enumerate(targets) if t["measure_no"] == 1 and t["fiscal_year"] == 2011]
     assert lit == expected and expected
     assert tools.js(f"document.getElementById('{cell}').classList.contains('hl')") is True
+
+
+def test_report_ships_its_japanese_font(report):
+    font = report / "_fonts" / "ipaexg.ttf"
+    assert font.is_file() and font.read_bytes()[:4] == b"\x00\x01\x00\x00"  # a TrueType font
+    for page, prefix in ((report / "index.html", ""), (report / "plan6" / "index.html", "../")):
+        html_text = page.read_text(encoding="utf-8")
+        assert f'src: url("{prefix}_fonts/ipaexg.ttf")' in html_text
+        assert 'font-family: "sesaku-ipaexg", system-ui' in html_text

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import Optional
 
 from ..publishing.schema import TABLES
+from ..reading.fonts import FONT_FILE
 from .model import BLOCK_LABELS, ROLES, SECTION_LABELS, Model, Row
 from .pages import PageImage
 
@@ -22,6 +23,17 @@ def _static(name: str) -> str:
 
 
 CSS = _static("audit.css")
+# The report ships its Japanese font (IPAexGothic, from matplotlib-fontja,
+# the one the reader also uses): a machine without CJK fonts would show
+# every label and value as boxes.  One copy per report folder, in FONT_DIR.
+FONT_DIR = "_fonts"
+FONT_FAMILY = "sesaku-ipaexg"
+
+
+def font_face(prefix: str) -> str:
+    """The @font-face rule for a page ``prefix`` away from the report folder ("" or "../")."""
+    return (f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{prefix}{FONT_DIR}/{FONT_FILE}") format("truetype"); '
+            "font-display: block; }\n")
 JS = _static("audit.js")
 
 
@@ -320,7 +332,7 @@ class HtmlReport:
         return (
             '<!doctype html>\n<html lang="ja"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>sesaku audit — {_e(m.doc_id)}</title>'
-            f"<style>{CSS}</style></head><body>\n{self._summary(with_content, empty)}\n<main>\n"
+            f"<style>{font_face('../')}{CSS}</style></head><body>\n{self._summary(with_content, empty)}\n<main>\n"
             + "\n".join(sections)
             + f'\n</main><div id="status"></div><script>{JS}</script></body></html>\n'
         )

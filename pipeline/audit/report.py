@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Sequence
 
 from ..publishing.atomic import STAGING_PREFIX, replace_folder
-from .html import CSS, HtmlReport, _e
+from ..reading.fonts import private_font_file
+from .html import CSS, FONT_DIR, HtmlReport, _e, font_face
 from .load import AuditError, find_pdf, load_run, load_tables
 from .model import Model
 from .pages import DEFAULT_SCALE, render_pages
@@ -81,8 +82,17 @@ def build_report(extracted: Path, out_dir: Path, pdf_dirs: Sequence[Path] = (), 
         shutil.rmtree(staging, ignore_errors=True)
 
 
+def _ship_font(out_dir: Path) -> None:
+    font = private_font_file()
+    if font is None:  # matplotlib-fontja is a dependency; a broken install costs the font, not the report
+        return
+    (out_dir / FONT_DIR).mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(font, out_dir / FONT_DIR / font.name)
+
+
 def _build(extracted, run, tables, missing, out_dir, pdf_dirs, scale, stderr, password):
     written, errors, listing = [], [], []
+    _ship_font(out_dir)
     for doc in documents_of(run, tables):
         if doc.get("status") != "ok":
             listing.append(f'<li>{_e(doc.get("doc_id"))}: not extracted — {_e(doc.get("error"))}</li>')
@@ -101,7 +111,7 @@ def _build(extracted, run, tables, missing, out_dir, pdf_dirs, scale, stderr, pa
                        f'{len(doc.get("warnings") or [])} warning(s), {rows.get("leftovers", 0)} leftover(s)</li>')
     (out_dir / "index.html").write_text(
         '<!doctype html>\n<html lang="ja"><head><meta charset="utf-8"><title>sesaku audit</title>'
-        f"<style>{CSS}</style></head><body><header class=\"summary\"><h1>sesaku audit</h1><ul>{''.join(listing)}</ul>"
+        f"<style>{font_face('')}{CSS}</style></head><body><header class=\"summary\"><h1>sesaku audit</h1><ul>{''.join(listing)}</ul>"
         "</header></body></html>\n",
         encoding="utf-8",
     )
