@@ -192,3 +192,40 @@ def test_coded_columns_publish_their_japanese_labels():
     assert action["x-code-labels-ja"]["remove"] == "削除"
     dictionary = (ROOT / "docs" / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
     assert "`remove` = 削除" in dictionary and "an assumption" in dictionary
+
+
+def test_rows_breaking_the_schema_fail_their_document_not_the_writing(tmp_path, monkeypatch, capsys):
+    from pipeline.orchestration import run
+    from pipeline.publishing import records
+
+    good = _small(tmp_path / "in" / "good.pdf")
+    bad = _small(tmp_path / "in" / "bad.pdf", name="壊れた施策")
+    real = records.document_to_records
+
+    def broken(doc, *a, **k):
+        out = real(doc, *a, **k)
+        if doc.doc_id == "bad":
+            out["programs"][0]["program"] = None  # as an unreadable program cell once gave
+        return out
+
+    monkeypatch.setattr(run, "document_to_records", broken)
+    out = tmp_path / "out"
+    assert main(["extract", str(tmp_path / "in"), "--out", str(out), "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "bad.pdf: internal error: the extracted rows break the output schema (programs row 1: program is empty)" in err
+    assert set(pd.read_parquet(out / "programs.parquet")["doc_id"]) == {"good"}
+
+
+def test_programs_named_only_in_the_prose_get_a_row_the_narrative_can_join(tmp_path, capsys):
+    import frictionless
+
+    out = tmp_path / "out"
+    # Pages 1-5: all the prose, but only the first table page (programs 1 and 2).
+    assert main(["extract", str(PLAN6), "--out", str(out), "--pages", "1-5", "--workers", "1"]) == 0
+    programs = pd.read_parquet(out / "programs.parquet")
+    assert programs["program_no"].tolist() == [1, 2, 3, 4]
+    prose_only = programs[programs["program_no"] >= 3]
+    assert prose_only["program"].tolist() == ["川崎の特徴を活かした産業の活性化", "環境・福祉・健康・医療分野における産業の振興"]
+    assert prose_only["rating"].isna().all() and prose_only["narrative_rating"].notna().all()
+    report = frictionless.validate(out / "datapackage.json")
+    assert report.valid, [e for t in report.tasks for e in t.errors][:3]

@@ -24,7 +24,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ..errors import BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoTextLayer, SesakuError
 from ..models import Document, SourceRef
-from ..publishing.records import document_to_records
+from ..publishing.records import document_to_records, schema_problems
 from ..reading.document import DocumentReader
 from ..reading.text import page_text
 from ..reading.guards import Limits, check_file, file_sha256, memory_limit, parser_warnings, time_limit
@@ -253,6 +253,10 @@ class DocumentReport:
     cached: bool = False  # taken from the cache of an earlier run (same bytes, code, options)
 
 
+class _RowsBreakSchema(Exception):
+    pass
+
+
 def extract_to_records(
     path: str, options: Options, progress: Optional[ProgressFn] = None, doc_id: Optional[str] = None,
 ) -> tuple[DocumentReport, Optional[dict]]:
@@ -266,6 +270,11 @@ def extract_to_records(
         )
         accounting = account(doc)
         records = document_to_records(doc, accounting, configured_legend=options.rating_legend or None)
+        problems = schema_problems(records)
+        if problems:
+            # A bug to report, found here so that this document fails alone
+            # and writing the batch's tables never does.
+            raise _RowsBreakSchema("; ".join(problems))
         report.sha256 = doc.source.sha256
         report.pages = doc.page_count
         report.rows = {name: len(rows) for name, rows in records.items()}
@@ -275,6 +284,10 @@ def extract_to_records(
     except SesakuError as exc:
         records = None
         report.status, report.error, report.error_kind = "failed", str(exc), exc.kind
+    except _RowsBreakSchema as exc:
+        records = None
+        report.status, report.error_kind = "failed", "internal"
+        report.error = f"{path}: internal error: the extracted rows break the output schema ({exc}); please report this with the PDF"
     except MemoryError:
         records = None
         report.status, report.error_kind = "failed", "limit"

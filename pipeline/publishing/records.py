@@ -15,6 +15,7 @@ from ..models import CellRole, Document, Measure, Plan, Program, Quantity
 from ..understanding.accounting import Accounting, account
 from ..understanding.revisions import targets_by_year
 from ..vocabulary import DEFAULT_RATING_LEGEND
+from .schema import TABLES
 
 Legend = tuple[tuple[int, str], ...]
 
@@ -231,7 +232,9 @@ def document_to_records(doc: Document, accounting: Accounting | None = None,
         out["programs"].append(
             {
                 "doc_id": d, "plan_no": p.plan_no, "plan_name": p.plan_name,
-                "program_no": p.no, "program": p.name,
+                # A table whose program cell was unreadable (an OCR'd scan)
+                # still has the name the prose heading gives.
+                "program_no": p.no, "program": p.name if p.name else (n.name if n else None),
                 "rating": p.rating.value if p.rating else None,
                 "rating_revised": p.rating.revised if p.rating else None,
                 "rating_raw": p.rating.raw if p.rating else None,
@@ -240,6 +243,19 @@ def document_to_records(doc: Document, accounting: Accounting | None = None,
                 "page": p.page,
             }
         )
+    # A program the prose names but no table holds (a table page lost to a
+    # scan, a section cut short) still gets its row: the narrative's rows
+    # point at it, and its name and rating are what the prose printed.
+    in_tables = {p.no for p in doc.plan.programs}
+    for n in doc.narrative.programs:
+        if n.no not in in_tables:
+            out["programs"].append(
+                {"doc_id": d, "plan_no": None, "plan_name": None, "program_no": n.no, "program": n.name,
+                 "rating": None, "rating_revised": None, "rating_raw": None,
+                 "narrative_rating": n.rating.value if n.rating else None,
+                 "narrative_rating_revised": n.rating.revised if n.rating else None, "page": n.page}
+            )
+    out["programs"].sort(key=lambda row: row["program_no"])
     # Narrative quantities come first: the prose precedes the tables.
     heading_nos: dict[tuple[int, str], dict[Optional[str], int]] = {}
     for it in doc.narrative.items:
@@ -273,3 +289,22 @@ def document_to_records(doc: Document, accounting: Accounting | None = None,
     for n, q in enumerate(out["quantities"], 1):
         q["quantity_no"] = n
     return out
+
+
+def schema_problems(records: dict[str, list[dict]], limit: int = 3) -> list[str]:
+    """Rows that break the schema the writers enforce (a required value missing).
+
+    Checked where the document is extracted, so that a document whose rows
+    could not be written fails alone, with its name, and writing the batch's
+    tables never does.
+    """
+    problems: list[str] = []
+    for name, table in TABLES.items():
+        required = [f.name for f in table.fields if f.required]
+        for row_no, row in enumerate(records.get(name, ()), 1):
+            for column in required:
+                if row.get(column) is None:
+                    problems.append(f"{name} row {row_no}: {column} is empty")
+                    if len(problems) >= limit:
+                        return problems
+    return problems
