@@ -7,6 +7,7 @@ on every file of the shared collection when it is present on this machine.
 
 from __future__ import annotations
 
+import os
 import csv
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from pipeline.orchestration.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "tests" / "fixtures" / "real"
-SHARED = [ROOT / "../shared/real", Path("/work/shared/real")]
+SHARED = [ROOT.parent / "shared" / "real"] + ([Path(os.environ["SESAKU_REAL_PDFS"])] if os.environ.get("SESAKU_REAL_PDFS") else [])
 
 
 def manifest(folder: Path) -> dict[str, dict]:

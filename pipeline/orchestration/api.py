@@ -1,7 +1,7 @@
 """The Python API: one PDF's tables as pandas DataFrames, no files written.
 
     from pipeline import read_pdf
-    tables = read_pdf("raw_pdfs/plan6.pdf")
+    tables = read_pdf("report.pdf")
     tables["measure_years"]          # one DataFrame per output table
 
 The frames have exactly the Parquet files' columns and dtypes (pandas
