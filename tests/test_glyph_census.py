@@ -102,3 +102,14 @@ def test_plan6_pages_need_no_second_reading(monkeypatch):
     views = _read(FIXTURES / "plan6.pdf", warnings)
     assert called == [] and warnings == []
     assert all(v.shown_glyphs == len(v.chars) for v in views if v.chars)
+
+
+def test_the_tokeniser_reads_escapes_hex_arrays_and_skips_inline_images():
+    data = (b"BT /F1 12 Tf (a\\(b\\)\\101\\\nc) Tj [<0041 0042> -250 (x)] TJ 3 Tr ET "
+            b"BI /W 1 /H 1 ID \x00Tj(\xff EI q Q")
+    ops = list(census._operations(data))
+    assert [op for op, _ in ops] == [b"Tf", b"Tj", b"TJ", b"Tr", b"q", b"Q"]
+    assert ops[0][1] == ["F1", 12.0]
+    assert ops[1][1] == [b"a(b)Ac"]
+    assert ops[2][1] == [[b"\x00A\x00B", -250.0, b"x"]]
+    assert ops[3][1] == [3.0]
