@@ -65,6 +65,11 @@ class PageView:
     ruled_tables: tuple[RuledTable, ...] = ()
     has_images: bool = False
     origin: tuple[float, float] = (0.0, 0.0)
+    # Glyphs the page's text operators paint (spaces and invisible text left
+    # out), counted from its content streams by reading.census, not by the
+    # reader that made ``chars``: the reference a reader's output is checked
+    # against.  None where the streams could not be counted.
+    shown_glyphs: Optional[int] = None
 
     @property
     def has_text(self) -> bool:

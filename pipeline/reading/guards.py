@@ -14,6 +14,7 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import re
 import signal
 import threading
 from dataclasses import dataclass
@@ -73,8 +74,15 @@ def check_file(path: Path, limits: Limits) -> None:
         )
     with open(path, "rb") as fh:
         head = fh.read(1024)
-    if b"%PDF-" not in head:
+    if b"%PDF-" not in head and not _HEADERLESS_PDF.match(head):
         raise NotAPdf(path, "not a PDF (no %PDF- header); check that the download is the PDF and not an HTML page")
+
+
+# Some writers leave the %PDF- line out altogether (pdf.js bug 1606566): the
+# file opens with comments and then its first indirect object.  pdfminer
+# reads such a file (PDFium does not; the careful reader takes every page).
+# Only that shape passes, so an HTML page or random bytes still do not.
+_HEADERLESS_PDF = re.compile(rb"\s*(?:%[^\r\n]*[\r\n]+\s*)*\d+\s+\d+\s+obj\b")
 
 
 class _Timeout(BaseException):

@@ -95,9 +95,13 @@ def _unmapped(code: int) -> bool:
 
 
 @_serialised
-def page_chars(pdoc, index: int, settings: Settings = DEFAULT) -> Optional[list[dict]]:
+def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional[list] = None) -> Optional[list[dict]]:
     """The page's glyphs, or None when some have no Unicode mapping: then
-    pdfplumber reads the page so the unmapped-font check sees (cid:NN)."""
+    pdfplumber reads the page so the unmapped-font check sees (cid:NN).
+
+    ``painted``, if given, receives the number of those glyphs in a render
+    mode that paints (what ``census`` counts), which the colour alone
+    cannot tell apart from white text."""
     page = pdoc[index]
     to_display = _to_display(page)
     text = page.get_textpage()
@@ -105,6 +109,7 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT) -> Optional[list[
     name = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    hidden = 0
     try:
         for i in range(text.count_chars()):
             if raw.FPDFText_IsGenerated(text.raw, i):
@@ -126,6 +131,7 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT) -> Optional[list[
             at, bt = baseline + settings.descent_em * size - size, baseline + settings.descent_em * size
             if obj and raw.FPDFTextObj_GetTextRenderMode(obj) in _INVISIBLE_MODES:
                 colour = (1.0, 1.0, 1.0)  # reported like white text: not content
+                hidden += 1
             else:
                 colour = _colour(raw.FPDFText_GetFillColor, text.raw, i)
             raw.FPDFText_GetFontInfo(text.raw, i, name, len(name), flags)
@@ -146,6 +152,8 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT) -> Optional[list[
     finally:
         text.close()
         page.close()
+    if painted is not None:
+        painted.append(len(chars) - hidden)
     return chars
 
 
