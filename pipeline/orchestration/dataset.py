@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import Mapping, Sequence
 
 from ..publishing.emit import read_tables
 from .run import DocumentReport
@@ -90,7 +90,3 @@ def dataset_report(previous: Dataset, reports: Sequence[DocumentReport], run: di
             entries[r.doc_id] = dict(entries[r.doc_id], kept_after_failure=started)
     history = (previous.history + [{"run": started, **run["summary"]}])[-HISTORY_LENGTH:]
     return [entries[k] for k in sorted(entries)], history
-
-
-def dataset_owner(previous: Optional[Dataset]) -> dict[str, str]:
-    return previous.owners if previous else {}
