@@ -229,3 +229,16 @@ def test_programs_named_only_in_the_prose_get_a_row_the_narrative_can_join(tmp_p
     assert prose_only["rating"].isna().all() and prose_only["narrative_rating"].notna().all()
     report = frictionless.validate(out / "datapackage.json")
     assert report.valid, [e for t in report.tasks for e in t.errors][:3]
+
+
+@pytest.mark.parametrize("stem, doc_id", [
+    ("000123", "doc-000123"), ("2023-04", "doc-2023-04"), ("1e5", "doc-1e5"), ("３１", "doc-３１"),
+    ("12:30", "doc-12:30"), ("report", "report"), ("2023-report", "2023-report"), ("e", "e"),
+])
+def test_doc_ids_a_spreadsheet_would_read_as_numbers_get_a_prefix(tmp_path, stem, doc_id):
+    assert assign_doc_ids([tmp_path / f"{stem}.pdf"]) == [doc_id]
+
+
+def test_a_parent_folder_that_makes_the_doc_id_a_date_still_gets_the_prefix(tmp_path):
+    paths = [tmp_path / "2023" / "04.pdf", tmp_path / "2024" / "04.pdf"]
+    assert assign_doc_ids(paths) == ["doc-2023-04", "doc-2024-04"]

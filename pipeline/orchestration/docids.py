@@ -8,14 +8,36 @@ folder names that make them different, joined with ``-`` from the outside
 in (``2023-report``, ``2024-report``).  Files with a unique stem keep the
 bare stem, so adding a folder to a batch never renames the others unless
 their stems collide.
+
+A doc_id that a spreadsheet would read as a number or a date (``000123``
+becomes 123 in Excel, ``2023-04`` becomes April 2023, ``1e5`` 100000)
+gets the prefix ``doc-``: the CSVs are opened in Excel by double-click,
+where no quoting keeps a cell text, and a joined key must survive that.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Mapping, Optional, Sequence
 
 SEPARATOR = "-"
+SPREADSHEET_SAFE_PREFIX = "doc-"
+
+# What Excel and LibreOffice turn into a number or date on opening a CSV:
+# digits with signs, separators, exponents, percent, currency, times and
+# date punctuation, in full or half width (Excel reads ０１２ as 12 too).
+_NUMBER_LIKE = re.compile(r"[0-9０-９+\-−.,:/%$¥()\s]*[0-9０-９][0-9０-９+\-−.,:/%$¥()eE\s]*")
+
+
+def spreadsheet_safe(doc_id: str) -> str:
+    """``doc_id`` with ``doc-`` in front when a spreadsheet would make it a number."""
+    return f"{SPREADSHEET_SAFE_PREFIX}{doc_id}" if _NUMBER_LIKE.fullmatch(doc_id) else doc_id
+
+
+def stem_doc_id(path: Path) -> str:
+    """The doc_id of a file on its own: its stem, made spreadsheet-safe."""
+    return spreadsheet_safe(Path(path).stem)
 
 
 def _parents(path: Path) -> list[str]:
@@ -26,7 +48,7 @@ def _parents(path: Path) -> list[str]:
 
 def _with_parents(path: Path, depth: int) -> str:
     names = list(reversed(_parents(path)[:depth]))
-    return SEPARATOR.join([*names, path.stem])
+    return spreadsheet_safe(SEPARATOR.join([*names, path.stem]))
 
 
 def assign_doc_ids(paths: Sequence[Path], taken: Optional[Mapping[str, str]] = None) -> list[str]:
@@ -60,7 +82,7 @@ def assign_doc_ids(paths: Sequence[Path], taken: Optional[Mapping[str, str]] = N
 
 
 def _assign(paths: Sequence[Path]) -> list[str]:
-    ids = [p.stem for p in paths]
+    ids = [stem_doc_id(p) for p in paths]
     groups: dict[str, list[int]] = {}
     for i, doc_id in enumerate(ids):
         groups.setdefault(doc_id, []).append(i)
@@ -76,7 +98,7 @@ def _assign(paths: Sequence[Path]) -> list[str]:
         # (collect_pdfs keeps one) or names differing only in suffix case
         # (a.pdf, a.PDF): number them in input order.
         if len(set(named)) < len(named):
-            named = [f"{paths[i].stem}{SEPARATOR}{n}" for n, i in enumerate(members, 1)]
+            named = [f"{stem_doc_id(paths[i])}{SEPARATOR}{n}" for n, i in enumerate(members, 1)]
         for i, doc_id in zip(members, named):
             ids[i] = doc_id
     return ids

@@ -33,6 +33,7 @@ from ..understanding.accounting import account
 from ..understanding.document import DocumentUnderstanding
 from ..understanding.table.agreement import grids_to_agreement_counts
 from ..understanding.table.engines import EngineSource, check_engine, make_engine
+from .docids import stem_doc_id
 
 ProgressFn = Callable[[int, int], None]
 
@@ -136,7 +137,7 @@ def extract_document(
     damage: list[str] = []
     with parser_warnings(damage):
         try:
-            document = _extract(path, sha, options, progress, doc_id or path.stem)
+            document = _extract(path, sha, options, progress, doc_id or stem_doc_id(path))
         except _DAMAGE as exc:
             raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
     if damage:
@@ -262,7 +263,7 @@ def extract_to_records(
 ) -> tuple[DocumentReport, Optional[dict]]:
     """Extract one document into table rows, never raising: failures become a report."""
     started = time.perf_counter()
-    report = DocumentReport(path=str(path), doc_id=doc_id or Path(path).stem)
+    report = DocumentReport(path=str(path), doc_id=doc_id or stem_doc_id(Path(path)))
     try:
         doc = extract_document(
             path, engine=options.engine, prefer=options.prefer, pages=options.pages, password=options.password,

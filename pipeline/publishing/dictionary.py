@@ -82,7 +82,8 @@ def tables_to_markdown() -> str:
         "Every table is written as `<table>.parquet` and `<table>.csv` (and described in "
         "`datapackage.json`). Every row carries `doc_id` (the PDF's file stem; files of one batch "
         "that share a stem are prefixed with the parent folder names that tell them apart, "
-        "`2023-report`, `2024-report`); keys join within one `doc_id`, and `documents` says "
+        "`2023-report`, `2024-report`; one a spreadsheet would read as a number or a date, `000123`, "
+        "is written `doc-000123`); keys join within one `doc_id`, and `documents` says "
         "which file each `doc_id` is. Coded columns hold short English codes in every output; "
         "their Japanese labels are listed under each table. Empty CSV cells are nulls, except in required text columns, where an empty "
         "cell is the empty string.",
