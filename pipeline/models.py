@@ -340,6 +340,10 @@ class NarrativeItem:
     text: str
     page: int
     bbox: Optional[BBox] = None  # the paragraph's box on ``page``
+    # The sub-heading's box when it is printed on ``page`` (the audit
+    # outlines a heading with its bullets); None under no heading or when
+    # the bullets continue on a later page.
+    heading_bbox: Optional[BBox] = None
     quantities: tuple[Quantity, ...] = ()
 
 

@@ -426,3 +426,37 @@ def test_report_ships_its_japanese_font(report):
         html_text = page.read_text(encoding="utf-8")
         assert f'src: url("{prefix}_fonts/ipaexg.ttf")' in html_text
         assert 'font-family: "sesaku-ipaexg", system-ui' in html_text
+
+
+def _rect(page: Page, el: str) -> tuple[float, float, float, float]:
+    r = page.attrs[el]
+    x, y, w, h = (float(r[k]) for k in ("x", "y", "width", "height"))
+    return x, y, x + w, y + h
+
+
+def test_prose_group_outlines_hold_their_sub_headings_and_cross_none(extracted, page):
+    narrative = rows(extracted, "narrative")
+    headings = {(n["page"], n["heading_x0"], n["heading_top"], n["heading_x1"], n["heading_bottom"])
+                for n in narrative if n["heading_x0"] is not None}
+    # The fixture's results carry sub-headings on the pages of their bullets.
+    assert len(headings) >= 5
+    groups = [el for el in page.attrs if el.startswith(("nheading-", "nprogram-"))]
+    assert groups
+    for i, n in enumerate(narrative):
+        if n["heading_x0"] is None:
+            continue
+        box = (n["heading_x0"], n["heading_top"], n["heading_x1"], n["heading_bottom"])
+        held = [g for g in page.attrs[f"narrative-{i}"].get("data-groups", "").split() or groups
+                if f"narrative-{i}" in page.attrs[g].get("data-rows", "").split()]
+        assert {g.split("-")[0] for g in held} == {"nheading", "nprogram"}
+        for g in held:
+            x0, y0, x1, y1 = _rect(page, g)
+            assert x0 <= box[0] and y0 <= box[1] and box[2] <= x1 and box[3] <= y1, (g, n["heading"])
+    for pg, *box in headings:
+        for g in groups:
+            if page.section[g] != f"page-{pg}":
+                continue
+            x0, y0, x1, y1 = _rect(page, g)
+            inside = x0 <= box[0] and y0 <= box[1] and box[2] <= x1 and box[3] <= y1
+            apart = box[2] <= x0 or x1 <= box[0] or box[3] <= y0 or y1 <= box[1]
+            assert inside or apart, f"{g} runs through a sub-heading on p.{pg}"

@@ -68,8 +68,8 @@ class Row:
     targets: list[str] = field(default_factory=list)
 
 
-def _box(r: dict) -> Optional[BBox]:
-    b = (r.get("x0"), r.get("top"), r.get("x1"), r.get("bottom"))
+def _box(r: dict, prefix: str = "") -> Optional[BBox]:
+    b = tuple(r.get(prefix + k) for k in ("x0", "top", "x1", "bottom"))
     return None if any(v is None for v in b) else tuple(float(v) for v in b)
 
 
@@ -267,7 +267,11 @@ class Model:
         pad = 3.0  # groups sit just outside their bullets so both outlines show
         for groups, role in ((by_program, "nprogram"), (by_heading, "nheading")):
             for k, (key, rows) in enumerate(groups.items()):
-                b = union(_box(r.data) for r in rows)
+                # A sub-heading sits inside its group and its program's, so
+                # that no outline runs through its words (headings are often
+                # set further left than their bullets).
+                boxes = [_box(r.data) for r in rows] + [_box(r.data, "heading_") for r in rows]
+                b = union(box for box in boxes if box is not None)
                 grow = pad * (2 if role == "nprogram" else 1)
                 rid = f"{role}-p{key[0]}-{k}"
                 r0 = rows[0].data

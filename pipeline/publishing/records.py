@@ -267,7 +267,8 @@ def document_to_records(doc: Document, accounting: Accounting | None = None,
         out["narrative"].append(
             {"doc_id": d, "program_no": it.program_no, "program": it.program, "section": it.section,
              "heading_no": heading_no, "heading": it.heading, "item_no": it.item_no, "text": it.text,
-             "page": it.page, **_box(it.bbox)}
+             "page": it.page, **_box(it.bbox),
+             **{f"heading_{k}": v for k, v in _box(it.heading_bbox).items()}}
         )
         out["quantities"].extend(
             _quantity_rows(d, "narrative", it.quantities, it.item_no, it.page, it.section,

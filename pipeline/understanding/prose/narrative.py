@@ -409,6 +409,7 @@ class _State:
     program: Optional[NarrativeProgram] = None
     section: str = "results"
     heading: Optional[str] = None
+    heading_at: Optional[tuple[int, tuple[float, float, float, float]]] = None  # page, box
     last_bullet: Optional[Paragraph] = None
     counts: dict = field(default_factory=dict)
 
@@ -438,6 +439,7 @@ def paragraph_to_item(para: Paragraph, state: _State) -> NarrativeItem:
         text=paragraph_to_text(para),
         page=para.page,
         bbox=paragraph_to_bbox(para),
+        heading_bbox=state.heading_at[1] if state.heading_at and state.heading_at[0] == para.page else None,
     )
 
 
@@ -456,7 +458,7 @@ def paragraphs_to_narrative(
             continue  # plan title and preamble before the first program
         elif para.kind == "block":
             state.section = text_to_block(para.lines[0].text)
-            state.heading, state.last_bullet = None, None
+            state.heading, state.heading_at, state.last_bullet = None, None, None
         elif para.kind == "bullet":
             state.last_bullet = para
             items.append(paragraph_to_item(para, state))
@@ -464,6 +466,7 @@ def paragraphs_to_narrative(
             items.append(paragraph_to_item(para, state))
         else:
             state.heading, state.last_bullet = paragraph_to_text(para), None
+            state.heading_at = (para.page, paragraph_to_bbox(para))
     return Narrative(programs=tuple(programs), items=tuple(items), warnings=tuple(warnings))
 
 
