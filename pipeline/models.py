@@ -70,6 +70,9 @@ class PageView:
     # reader that made ``chars``: the reference a reader's output is checked
     # against.  None where the streams could not be counted.
     shown_glyphs: Optional[int] = None
+    # "vector" for typeset text; "ocr" when the text is the invisible OCR
+    # layer of a scanned page (reading.ocrlayer), which may hold misreadings.
+    text_layer: str = "vector"
 
     @property
     def has_text(self) -> bool:
@@ -377,3 +380,17 @@ class Document:
     # The PDF's Info dictionary as text: Title, Author, Creator, Producer,
     # CreationDate, ModDate (those present).
     metadata: tuple[tuple[str, str], ...] = ()
+    # Pages whose text is an OCR layer over a scan (reading.ocrlayer): what
+    # the OCR recognised, not typeset text.
+    ocr_pages: tuple[int, ...] = ()
+
+
+def page_ranges(pages: list[int]) -> str:
+    """``[1, 2, 3, 7]`` -> ``"1-3,7"``."""
+    runs: list[list[int]] = []
+    for p in pages:
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)

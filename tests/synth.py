@@ -676,3 +676,49 @@ BROWSER_PROSE = [
     "【課題と第3期実行計画における取組】",
     "・次の取組を進めます。",
 ]
+
+
+# ----------------------------------------------------------------------------- OCR'd copies
+
+def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3"):
+    """What ocrmypdf makes of a printed-and-scanned ``source_pdf``: per page
+    one image of the whole page, with the text in render mode 3 over it.
+
+    The recognised text is the source's own glyphs (a perfect OCR), one
+    text object per line at each glyph's position, in a non-embedded font
+    as ocrmypdf's GlyphLessFont is useless to a reader anyway.  Ruling lines
+    exist only in the image.  Returns the glyph text per page, visible only.
+    """
+    import pdfplumber
+    import pypdfium2
+
+    font = _font(font)
+    src = pypdfium2.PdfDocument(str(source_pdf))
+    c = rl_canvas.Canvas(str(path), invariant=1)
+    texts = []
+    with pdfplumber.open(source_pdf) as pdf:
+        numbers = pages or range(1, len(pdf.pages) + 1)
+        for number in numbers:
+            page = pdf.pages[number - 1]
+            W, H = float(page.width), float(page.height)
+            c.setPageSize((W, H))
+            image = src[number - 1].render(scale=dpi / 72).to_pil().convert("L")
+            buf = io.BytesIO()
+            image.save(buf, format="PNG")
+            buf.seek(0)
+            from reportlab.lib.utils import ImageReader
+            c.drawImage(ImageReader(buf), 0, 0, W, H)
+            chars = [ch for ch in page.chars if ch["text"].strip()]
+            text = c.beginText()
+            text.setTextRenderMode(3)
+            for ch in chars:
+                size = float(ch["size"]) or 10
+                text.setFont(font, size)
+                text.setTextOrigin(float(ch["x0"]), H - float(ch["bottom"]) + 0.12 * size)
+                text.textOut(ch["text"])
+            c.drawText(text)
+            c.showPage()
+            texts.append("".join(ch["text"] for ch in chars))
+    c.save()
+    src.close()
+    return texts

@@ -23,7 +23,7 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from ..errors import BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoTextLayer, SesakuError
-from ..models import Document, SourceRef
+from ..models import Document, SourceRef, page_ranges
 from ..publishing.records import document_to_records, schema_problems
 from ..reading.document import DocumentReader
 from ..reading.text import page_text
@@ -40,17 +40,6 @@ ProgressFn = Callable[[int, int], None]
 # Parsers raise these (and only these) on damaged bytes; anything else from
 # a stage is a bug and is reported as one.
 _DAMAGE = (PSException, PdfminerException, MalformedPDFException, zlib.error, RecursionError)
-
-
-def page_ranges(pages: list[int]) -> str:
-    """``[1, 2, 3, 7]`` -> ``"1-3,7"``."""
-    runs: list[list[int]] = []
-    for p in pages:
-        if runs and p == runs[-1][-1] + 1:
-            runs[-1].append(p)
-        else:
-            runs.append([p])
-    return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
 _LAST_PAGE = ("end", "last")
@@ -195,12 +184,15 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
         notes: list[str] = []
         text_pages = 0
         scanned: list[int] = []
+        ocr_pages: list[int] = []
         with memory_limit(limits, path) as check_memory:
             for done, number in enumerate(wanted, 1):
                 with time_limit(limits.seconds_per_page, path, number):
                     view = reader.read_page(number, notes)
                     if view.has_text:
                         text_pages += 1
+                    if view.text_layer == "ocr":
+                        ocr_pages.append(number)
                     elif view.has_images:
                         scanned.append(number)
                     understanding.add_page(view)
@@ -215,6 +207,9 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
             path, f"no 施策計画 table in the text, and pages {page_ranges(scanned)} are images without a text layer "
             "(a scan?); run OCR first, e.g. ocrmypdf -l jpn",
         )
+    if ocr_pages:
+        notes.append(f"pages {page_ranges(ocr_pages)}: the text is the OCR layer of a scan (invisible text over the page image) "
+                     "and table borders were found in the image; OCR misreads characters, so check these pages")
     if scanned:
         notes.append(f"pages {page_ranges(scanned)} are images without a text layer (a scan?) and were skipped; OCR them to include them")
     # Stitching and interpretation are linear in the pages read and far
@@ -231,6 +226,7 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
         grids=tuple(understanding.grids),
         warnings=tuple(warnings),
         metadata=metadata,
+        ocr_pages=tuple(ocr_pages),
     )
 
 

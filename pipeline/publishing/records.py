@@ -11,7 +11,7 @@ from typing import Iterable, Iterator, Optional
 from normalizers.pdfdate import pdf_date
 
 from ..geometry import BBox
-from ..models import CellRole, Document, Measure, Plan, Program, Quantity
+from ..models import CellRole, Document, Measure, Plan, Program, Quantity, page_ranges
 from ..understanding.accounting import Accounting, account
 from ..understanding.revisions import targets_by_year
 from ..vocabulary import DEFAULT_RATING_LEGEND
@@ -204,6 +204,7 @@ def _document_row(doc: Document, legend_source: str) -> dict:
         "rating_legend_source": legend_source,
         # Filled in by the run from the folder's MANIFEST, which a worker does not read.
         "source_url": None, "source_note": None,
+        "ocr_pages": page_ranges(doc.ocr_pages) if doc.ocr_pages else None,
     }
 
 

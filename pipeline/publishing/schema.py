@@ -116,6 +116,7 @@ _table(TableSchema(
         _f("rating_legend_source", "string", "凡例の出典", "document | configured | default: where rating labels come from", "達成状況区分の凡例の出典", True),
         _f("source_url", "string", "出典URL", "Where the PDF was published, from the folder's MANIFEST", "公開元URL(MANIFESTより)"),
         _f("source_note", "string", "出典", "The MANIFEST's note on the PDF", "MANIFESTの記載"),
+        _f("ocr_pages", "string", "OCRページ", "Pages whose text is the OCR layer of a scan (e.g. 1-3,7): recognised, not typeset, text; null if none", "スキャン画像のOCRテキストを読んだページ"),
     ),
     ("doc_id",),
 ))

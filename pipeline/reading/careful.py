@@ -14,11 +14,44 @@ from pathlib import Path
 from typing import Optional
 
 import pdfplumber
+import pdfplumber.page
+from pdfminer.converter import PDFLayoutAnalyzer
+from pdfminer.layout import LTChar
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdftypes import resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import CorruptPdf, EncryptedPdf
+
+
+def _record_render_modes() -> None:
+    """Put the text render mode on pdfminer's glyphs as ``render_mode``.
+
+    pdfminer draws render mode 3 (invisible: the text layer of an OCR'd
+    scan) like any other text and does not report the mode, so without
+    this the careful reader would call text content that PDFium knows is
+    invisible.  The mode lives in the text state, which only
+    ``render_string`` sees; the glyphs it adds are tagged there, and
+    pdfplumber copies the attribute because it is in its attribute list.
+    """
+    original = PDFLayoutAnalyzer.render_string
+    if getattr(original, "_sesaku_render_mode", False):
+        return
+
+    def render_string(self, textstate, seq, ncs, graphicstate):
+        before = len(self.cur_item._objs)
+        original(self, textstate, seq, ncs, graphicstate)
+        mode = textstate.render
+        for item in self.cur_item._objs[before:]:
+            if isinstance(item, LTChar):
+                item.render_mode = mode
+
+    render_string._sesaku_render_mode = True
+    PDFLayoutAnalyzer.render_string = render_string
+    pdfplumber.page.ALL_ATTRS.add("render_mode")
+
+
+_record_render_modes()
 
 
 def open_pdf(path: Path, password: Optional[str]):
@@ -44,6 +77,13 @@ def close_pdf(pdf) -> None:
 
 def page_graphics(page) -> list[dict]:
     return [*page.lines, *page.rects, *page.curves]
+
+
+def page_images(page) -> list[dict]:
+    try:
+        return list(page.images)
+    except Exception:  # a damaged image dictionary: no image to speak of
+        return []
 
 
 def has_images(page) -> bool:

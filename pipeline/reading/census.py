@@ -30,7 +30,8 @@ from pdfminer.cmapdb import CMap, CMapDB, CMapParser, FileUnicodeMap
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psparser import PSLiteral
 
-_INVISIBLE_MODES = {3, 7}
+from .glyphs import INVISIBLE_RENDER_MODES
+
 _MAX_FORM_DEPTH = 8  # nested forms deeper than any real writer makes; guards cycles too
 
 
@@ -151,7 +152,7 @@ class Census:
             elif op == b"Tr" and args:
                 mode = _int(args[-1], mode)
             elif op in _SHOW and args:
-                if font is not None and mode not in _INVISIBLE_MODES:
+                if font is not None and mode not in INVISIBLE_RENDER_MODES:
                     shown = args[-1]
                     parts = shown if isinstance(shown, list) else [shown]
                     total += sum(font.glyphs(p) for p in parts if isinstance(p, bytes))

@@ -19,7 +19,8 @@ from typing import Optional
 from ..errors import CorruptPdf, UnmappedFont
 from ..models import PageView
 from ..settings import DEFAULT, Settings
-from . import careful, census, pdfium
+from . import careful, census, imagerules, ocrlayer, pdfium
+from .rules import rule
 from .glyphs import chars_to_lines
 from .guards import Limits, time_limit
 from .page import page_to_view
@@ -137,22 +138,44 @@ class DocumentReader:
         )
         if reader == "pdfium":
             chars = pdfium.page_chars(self._fast, index, self.settings) or []
-            return page_to_view(chars=chars, graphics=pdfium.page_paths(self._fast, index), **geometry)
+            return self._make_view(page, chars, pdfium.page_paths(self._fast, index), geometry)
         if self._fast is not None and reader == "auto":
             try:
                 if pdfium.usable(self._fast, index) and not careful.has_unmapped_fonts(page):
                     painted: list[int] = []
                     chars = pdfium.page_chars(self._fast, index, self.settings, painted)
                     if chars is not None:
-                        view = page_to_view(chars=chars, graphics=pdfium.page_paths(self._fast, index), **geometry)
+                        view = self._make_view(page, chars, pdfium.page_paths(self._fast, index), geometry)
                         if shown is not None and painted[0] + PDFIUM_SHORTFALL_TOLERANCE < shown:
                             view = self._recheck(page, view, painted[0], shown, geometry, warnings)
                         return view if view.chars else dataclasses.replace(view, has_images=careful.has_images(page))
             except Exception:  # a page PDFium cannot read is read the slow way
                 pass
-        view = page_to_view(chars=page.chars, graphics=careful.page_graphics(page), **geometry)
+        view = self._make_view(page, page.chars, careful.page_graphics(page), geometry)
         return view if view.chars else dataclasses.replace(view, has_images=careful.has_images(page))
 
+    def _make_view(self, page, chars, graphics, geometry: dict) -> PageView:
+        """The view of the glyphs a reader gave; an OCR layer's invisible text counts as
+        text, and the borders in the scan as rules."""
+        chars = list(chars)
+        # Only pages with mostly invisible text pay for finding the images.
+        if ocrlayer.invisible_share(chars) > 0.5 and ocrlayer.is_ocr_layer(
+            chars, careful.page_images(page), geometry["width"], geometry["height"]
+        ):
+            view = page_to_view(chars=ocrlayer.as_content(chars), graphics=graphics,
+                                image_rules=self._image_rules(page, geometry), **geometry)
+            return dataclasses.replace(view, text_layer="ocr")
+        return page_to_view(chars=chars, graphics=graphics, **geometry)
+
+    def _image_rules(self, page, geometry: dict) -> tuple[list[dict], list[dict]]:
+        if self._fast is None or not pdfium.usable(self._fast, page.page_number - 1):
+            return [], []
+        gray = pdfium.render_gray(self._fast, page.page_number - 1, imagerules.DPI)
+        horizontal, vertical = imagerules.image_to_rules(gray, imagerules.DPI)
+        # The rendered page starts at the media box's left edge; pdfplumber's x does not.
+        dx = geometry["origin"][0]
+        shift = lambda r: rule(r["x0"] + dx, r["top"], r["x1"] + dx, r["bottom"])  # noqa: E731
+        return [shift(r) for r in horizontal], [shift(r) for r in vertical]
 
     def _recheck(self, page, fast: PageView, painted: int, shown: int, geometry: dict,
                  warnings: list[str]) -> PageView:
@@ -164,7 +187,7 @@ class DocumentReader:
         only characters pdfminer's view has beyond PDFium's count as lost;
         without any, PDFium's view is kept and nothing is said.
         """
-        slow = page_to_view(chars=page.chars, graphics=careful.page_graphics(page), **geometry)
+        slow = self._make_view(page, page.chars, careful.page_graphics(page), geometry)
         lost = Counter(c["text"] for c in slow.chars) - Counter(c["text"] for c in fast.chars)
         if not lost:
             return fast

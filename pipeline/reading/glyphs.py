@@ -19,6 +19,11 @@ from ..settings import DEFAULT, Settings
 
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
+# Text render modes that paint nothing: 3 is invisible (OCR layers are
+# written so), 7 only adds to the clipping path.  Both readers put the
+# mode on each glyph as ``render_mode``.
+INVISIBLE_RENDER_MODES = frozenset({3, 7})
+
 
 @functools.lru_cache(maxsize=4096)
 def font_family(fontname: str) -> str:
@@ -73,8 +78,8 @@ def _is_white_uncached(color, space=None) -> bool:
 
 
 def is_invisible(char: dict) -> bool:
-    """White text (and text drawn only as an invisible stroke) is not content."""
-    return is_white(char.get("non_stroking_color"), char.get("ncs"))
+    """Text in a render mode that paints nothing, or white text, is not content."""
+    return char.get("render_mode") in INVISIBLE_RENDER_MODES or is_white(char.get("non_stroking_color"), char.get("ncs"))
 
 
 def visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[dict]:

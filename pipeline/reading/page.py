@@ -35,9 +35,11 @@ def page_to_view(
     has_images: bool = False,
     origin: tuple[float, float] = (0.0, 0.0),
     settings: Settings = DEFAULT,
+    image_rules: tuple[list[dict], list[dict]] = ([], []),
 ) -> PageView:
     chars = visible_chars(_without_lookalikes(chars), settings)
     horizontal, vertical = graphics_to_rules(graphics, settings)
+    horizontal, vertical = horizontal + list(image_rules[0]), vertical + list(image_rules[1])
     return PageView(
         number=number,
         width=float(width),

@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from ..settings import DEFAULT, Settings
+from .glyphs import INVISIBLE_RENDER_MODES
 
 
 # PDFium is not thread-safe; Dask workers run documents in threads.
@@ -86,7 +87,6 @@ def _colour(getter, handle, index=None) -> tuple[float, float, float]:
     return (r.value / 255, g.value / 255, b.value / 255)
 
 
-_INVISIBLE_MODES = {3, 7}  # text render modes that paint nothing (7 only clips)
 
 
 def _unmapped(code: int) -> bool:
@@ -129,11 +129,10 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
             raw.FPDFText_GetCharOrigin(text.raw, i, ox, oy)
             _, baseline = to_display(ox.value, oy.value)
             at, bt = baseline + settings.descent_em * size - size, baseline + settings.descent_em * size
-            if obj and raw.FPDFTextObj_GetTextRenderMode(obj) in _INVISIBLE_MODES:
-                colour = (1.0, 1.0, 1.0)  # reported like white text: not content
+            mode = raw.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
+            if mode in INVISIBLE_RENDER_MODES:
                 hidden += 1
-            else:
-                colour = _colour(raw.FPDFText_GetFillColor, text.raw, i)
+            colour = _colour(raw.FPDFText_GetFillColor, text.raw, i)
             raw.FPDFText_GetFontInfo(text.raw, i, name, len(name), flags)
             chars.append(
                 {
@@ -146,6 +145,7 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
                     "size": size,
                     "fontname": name.value.decode("latin-1", "replace"),
                     "non_stroking_color": colour,
+                    "render_mode": mode,
                     "upright": True,
                 }
             )
@@ -222,3 +222,18 @@ def page_paths(pdoc, index: int) -> list[dict]:
     finally:
         page.close()
     return out
+
+
+@_serialised
+def render_gray(pdoc, index: int, dpi: float):
+    """The page as displayed (rotation applied), 8-bit grey, one pixel per 72/dpi pt."""
+    page = pdoc[index]
+    try:
+        bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+        try:
+            image = bitmap.to_numpy()
+            return image[:, :, 0].copy() if image.ndim == 3 else image.copy()
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
