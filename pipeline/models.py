@@ -70,8 +70,9 @@ class PageView:
     # reader that made ``chars``: the reference a reader's output is checked
     # against.  None where the streams could not be counted.
     shown_glyphs: Optional[int] = None
-    # "vector" for typeset text; "ocr" when the text is the invisible OCR
-    # layer of a scanned page (reading.ocrlayer), which may hold misreadings.
+    # "vector" for typeset text; "ocr_layer" when the text is the invisible
+    # OCR layer of a scanned page (reading.ocrlayer); "ocr" when sesaku read
+    # the page image itself (reading.ocr).  Both may hold misreadings.
     text_layer: str = "vector"
 
     @property

@@ -680,7 +680,7 @@ BROWSER_PROSE = [
 
 # ----------------------------------------------------------------------------- OCR'd copies
 
-def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3"):
+def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3", with_text=True):
     """What ocrmypdf makes of a printed-and-scanned ``source_pdf``: per page
     one image of the whole page, with the text in render mode 3 over it.
 
@@ -688,6 +688,7 @@ def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3")
     text object per line at each glyph's position, in a non-embedded font
     as ocrmypdf's GlyphLessFont is useless to a reader anyway.  Ruling lines
     exist only in the image.  Returns the glyph text per page, visible only.
+    ``with_text=False`` gives the bare scan, as a copier makes it.
     """
     import pdfplumber
     import pypdfium2
@@ -709,6 +710,10 @@ def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3")
             from reportlab.lib.utils import ImageReader
             c.drawImage(ImageReader(buf), 0, 0, W, H)
             chars = [ch for ch in page.chars if ch["text"].strip()]
+            texts.append("".join(ch["text"] for ch in chars))
+            if not with_text:
+                c.showPage()
+                continue
             text = c.beginText()
             text.setTextRenderMode(3)
             for ch in chars:
@@ -718,7 +723,6 @@ def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3")
                 text.textOut(ch["text"])
             c.drawText(text)
             c.showPage()
-            texts.append("".join(ch["text"] for ch in chars))
     c.save()
     src.close()
     return texts

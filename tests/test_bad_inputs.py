@@ -46,14 +46,18 @@ def _scanned_after_prose(path: Path) -> Path:
     return _merge(path, prose, scan)
 
 
+# With --ocr never (these tests are about the message, not about OCR):
+# what to do depends on whether the OCR extra is installed.
+OCR_ADVICE = r"(read it with --ocr auto|install the OCR extra \(pip install 'sesaku\[ocr\]'\) to read it), or OCR it first \(ocrmypdf -l jpn\)"
+
 # name -> (maker, error kind, message pattern)
 BAD = {
     "not_a_pdf": (synth.make_not_a_pdf, "not_a_pdf", r"not\.a\.pdf\.pdf: not a PDF \(no %PDF- header\); check that the download is the PDF"),
     "empty": (synth.make_empty, "empty", r"empty\.pdf: the file is empty \(0 bytes\); download it again"),
     "truncated": (lambda p: synth.make_truncated(p, FIXTURE), "corrupt", r"truncated\.pdf: the PDF is damaged and cannot be read \(\w+\); download it again"),
     "encrypted": (synth.make_encrypted, "encrypted", r"encrypted\.pdf: the PDF is encrypted; give its password with --password"),
-    "scanned": (synth.make_scanned, "no_text_layer", r"scanned\.pdf: no page has a text layer \(a scan\?\); run OCR first"),
-    "scanned_pages": (_scanned_after_prose, "no_text_layer", r"scanned_pages\.pdf: no 施策計画 table in the text, and pages 3 are images without a text layer \(a scan\?\); run OCR first"),
+    "scanned": (synth.make_scanned, "no_text_layer", r"scanned\.pdf: no page has a text layer \(a scan\?\); " + OCR_ADVICE),
+    "scanned_pages": (_scanned_after_prose, "no_text_layer", r"scanned_pages\.pdf: no 施策計画 table in the text, and pages 3 are images without a text layer \(a scan\?\); " + OCR_ADVICE),
     "cid_font": (synth.make_cid_without_unicode, "cid_font", r"cid_font\.pdf, page 1: text uses a font without a Unicode map and extracts as \(cid:NN\); re-export"),
     "no_table": (synth.make_prose_only, "no_table", r"no_table\.pdf: no 施策計画 table found"),
 }
@@ -75,7 +79,7 @@ def bad_dir(tmp_path_factory) -> Path:
 def test_bad_input_one_line_and_exit_2(kind, bad_dir, tmp_path, capsys):
     path = bad_dir / _file_name(kind)
     _, error_kind, pattern = BAD[kind]
-    status = main(["extract", str(path), "--out", str(tmp_path / "out"), "--workers", "1"])
+    status = main(["extract", str(path), "--out", str(tmp_path / "out"), "--workers", "1", "--ocr", "never"])
     err = capsys.readouterr().err
     assert status == 2
     failed = [line for line in err.splitlines() if line.startswith("FAILED")]
@@ -104,7 +108,7 @@ def test_batch_isolates_bad_files(bad_dir, tmp_path, capsys):
         if not f.name.endswith((".prose.pdf", ".scan.pdf")):
             (folder / f.name).write_bytes(f.read_bytes())
     _small(folder / "good.pdf")
-    status = main(["extract", str(folder), "--out", str(tmp_path / "out"), "--workers", "2"])
+    status = main(["extract", str(folder), "--out", str(tmp_path / "out"), "--workers", "2", "--ocr", "never"])
     err = capsys.readouterr().err
     assert status == 1
     assert "Traceback" not in err

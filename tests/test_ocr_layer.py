@@ -67,7 +67,7 @@ def test_invisible_text_on_a_vector_page_is_not_content_for_either_reader(tmp_pa
 @pytest.mark.parametrize("reader", ["auto", "pdfium", "pdfminer"])
 def test_invisible_text_over_a_page_sized_image_is_an_ocr_layer(tmp_path, reader):
     pdf = _page(tmp_path / "o.pdf", image_share=1.0, visible="", invisible="認識された文字")
-    assert _text(pdf, reader) == ("認識された文字", "ocr")
+    assert _text(pdf, reader) == ("認識された文字", "ocr_layer")
 
 
 def test_invisible_text_beside_a_small_picture_is_still_not_content(tmp_path):

@@ -39,11 +39,14 @@ def read_pdf(
     rating_legend: Optional[Sequence[tuple[int, str]] | str] = None,
     limits: Limits = Limits(),
     doc_id: Optional[str] = None,
+    ocr: str = "auto",
 ) -> Tables:
     """Extract one PDF; raises the ``SesakuError`` that names what is wrong with it.
 
     ``rating_legend`` is (value, label) pairs or the text of a legend file
     (``1：目標を大きく上回って達成`` …), used when the PDF prints none.
+    ``ocr`` is ``--ocr``: "auto" reads pages that are only images with the
+    OCR extra when it is installed, "always" every page, "never" none.
     """
     path = Path(path)
     if isinstance(rating_legend, str):
@@ -51,7 +54,7 @@ def read_pdf(
             rating_legend = text_to_configured_legend(rating_legend)
         except ValueError as exc:
             raise BadOption(path, f"rating_legend {exc}") from None
-    doc = extract_document(path, engine=engine, pages=pages, password=password, limits=limits, doc_id=doc_id)
+    doc = extract_document(path, engine=engine, pages=pages, password=password, limits=limits, doc_id=doc_id, ocr=ocr)
     records = document_to_records(doc, account(doc), configured_legend=tuple(rating_legend or ()) or None)
     source = source_of(path, doc.source.sha256, {})
     if source is not None:

@@ -40,6 +40,8 @@ CACHE_FORMAT = 2
 RECORD_LIBRARIES = (
     "pdfplumber", "pdfminer.six", "pypdfium2", "camelot-py", "opencv-python-headless", "numpy",
     "fugashi", "unidic-lite", "jaconv",
+    # The OCR route's models ship inside rapidocr's wheel: its version pins them.
+    "rapidocr", "onnxruntime",
 )
 
 

@@ -24,7 +24,8 @@ from .progress import overall_progress
 from .batch import BatchError, collect_pdfs, default_workers, run_batch, run_report
 from ..errors import SesakuError
 from ..reading.document import READERS
-from .run import DocumentReport, Limits, Options, parse_pages, read_text
+from ..reading.ocr import MODES as OCR_MODES
+from .run import DocumentReport, Limits, Options, ocr_mode, parse_pages, read_text
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING = 0, 1, 2
 # 128 + SIGINT, what a shell reports for a command stopped with Ctrl-C.
@@ -120,6 +121,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument(
         "--prefer", default=PREFER[0], choices=PREFER, help="with --engine both: whose cell is kept where the engines differ"
     )
+    ex.add_argument(
+        "--ocr", default="auto", choices=OCR_MODES,
+        help="read pages from their image with RapidOCR (the OCR extra): auto = pages that are images without text, "
+        "always = every page, never = none",
+    )
     ex.add_argument("--workers", type=_positive_int, default=None, help="documents extracted in parallel (default: the CPU count)")
     ex.add_argument("--dask", metavar="ADDRESS", help="send documents to this Dask scheduler (e.g. tcp://127.0.0.1:8786)")
     ex.add_argument("--force", action="store_true", help="re-extract unchanged PDFs too (default: reuse the cache)")
@@ -172,7 +178,12 @@ def _kinds(failed: Sequence[DocumentReport]) -> str:
 
 
 def _options(args: argparse.Namespace, legend: tuple) -> Options:
+    try:
+        ocr = ocr_mode(args.ocr)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     return Options(
+        ocr=ocr,
         rating_legend=legend,
         engine=args.engine,
         prefer=args.prefer,
@@ -219,6 +230,7 @@ def _extract(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     legend = _read_legend(args.rating_legend)
+    options = _options(args, legend)
     pdfs = collect_pdfs(args.paths)
     if not pdfs:
         raise UsageError(f"no PDF found in {', '.join(args.paths)}")
@@ -230,7 +242,6 @@ def _extract(args: argparse.Namespace) -> int:
         previous = Dataset() if args.replace_all else load_dataset(args.out)
     except OutputMismatch as exc:
         raise UsageError(f"{exc}; extract into a new folder, or pass --replace-all to start {args.out} afresh") from None
-    options = _options(args, legend)
     workers = args.workers or min(default_workers(), len(pdfs))
     with overall_progress(sys.stderr, len(pdfs)) as progress:
         reports, records = run_batch(

@@ -25,6 +25,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from ..errors import BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoTextLayer, SesakuError
 from ..models import Document, SourceRef, page_ranges
 from ..publishing.records import document_to_records, schema_problems
+from ..reading import ocr
 from ..reading.document import DocumentReader
 from ..reading.text import page_text
 from ..reading.guards import Limits, check_file, file_sha256, memory_limit, parser_warnings, time_limit
@@ -99,6 +100,30 @@ class Options:
     # (value, label) pairs replacing the default 達成状況区分 legend where
     # the document prints none (--rating-legend FILE).
     rating_legend: tuple[tuple[int, str], ...] = ()
+    # --ocr as it takes effect here: "auto" without the ocr extra is "never"
+    # (``ocr_mode``), so a cached result says which it was.
+    ocr: str = "never"
+
+
+def ocr_mode(requested: str) -> str:
+    """The OCR mode a run can honour: ``auto`` needs the ocr extra, else nothing is OCR'd.
+
+    Raises ValueError for an unknown mode and for ``always`` without the extra."""
+    if requested not in ocr.MODES:
+        raise ValueError(f"--ocr must be one of {', '.join(ocr.MODES)}, not {requested!r}")
+    if requested == "never" or ocr.available():
+        return requested
+    if requested == "always":
+        raise ValueError("--ocr always needs the OCR extra: pip install 'sesaku[ocr]'")
+    return "never"
+
+
+def _scan_advice(options: Options) -> str:
+    if options.ocr != "never":
+        return "OCR found no text in it"
+    if ocr.available():
+        return "read it with --ocr auto, or OCR it first (ocrmypdf -l jpn)"
+    return "install the OCR extra (pip install 'sesaku[ocr]') to read it, or OCR it first (ocrmypdf -l jpn)"
 
 
 def extract_document(
@@ -112,6 +137,7 @@ def extract_document(
     settings: Settings = DEFAULT,
     progress: Optional[ProgressFn] = None,
     doc_id: Optional[str] = None,
+    ocr: str = "auto",
 ) -> Document:
     """The whole pipeline for one PDF.  Raises a SesakuError for bad input.
 
@@ -122,7 +148,11 @@ def extract_document(
     check_file(path, limits)
     sha = file_sha256(path)
     check_engine(engine, prefer)  # an unknown engine fails before any work
-    options = Options(engine, prefer, pages, password, limits, settings)
+    try:
+        mode = ocr_mode(ocr)
+    except ValueError as exc:
+        raise BadOption(path, str(exc)) from None
+    options = Options(engine, prefer, pages, password, limits, settings, ocr=mode)
     damage: list[str] = []
     with parser_warnings(damage):
         try:
@@ -168,7 +198,7 @@ def read_text(
 
 def _extract(path: Path, sha: str, options: Options, progress: Optional[ProgressFn], doc_id: str) -> Document:
     limits = options.limits
-    with DocumentReader(path, options.password, limits, options.settings) as reader:
+    with DocumentReader(path, options.password, limits, options.settings, ocr_mode=options.ocr) as reader:
         page_count = reader.page_count
         metadata = reader.metadata
         if page_count > limits.max_pages:
@@ -184,14 +214,17 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
         notes: list[str] = []
         text_pages = 0
         scanned: list[int] = []
-        ocr_pages: list[int] = []
+        ocr_pages: list[int] = []  # text recognised, not typeset: the PDF's OCR layer or sesaku's OCR
+        ocr_layer_pages: list[int] = []
         with memory_limit(limits, path) as check_memory:
             for done, number in enumerate(wanted, 1):
                 with time_limit(limits.seconds_per_page, path, number):
                     view = reader.read_page(number, notes)
                     if view.has_text:
                         text_pages += 1
-                    if view.text_layer == "ocr":
+                    if view.text_layer == "ocr_layer":
+                        ocr_layer_pages.append(number)
+                    if view.text_layer in ("ocr", "ocr_layer"):
                         ocr_pages.append(number)
                     elif view.has_images:
                         scanned.append(number)
@@ -201,17 +234,17 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
                     progress(done, len(wanted))
     if text_pages == 0:
         which = "no page has" if len(wanted) == page_count else "none of the pages read has"
-        raise NoTextLayer(path, f"{which} a text layer (a scan?); run OCR first, e.g. ocrmypdf -l jpn")
+        raise NoTextLayer(path, f"{which} a text layer (a scan?); {_scan_advice(options)}")
     if not understanding.grids and scanned:
         raise NoTextLayer(
             path, f"no 施策計画 table in the text, and pages {page_ranges(scanned)} are images without a text layer "
-            "(a scan?); run OCR first, e.g. ocrmypdf -l jpn",
+            f"(a scan?); {_scan_advice(options)}",
         )
-    if ocr_pages:
-        notes.append(f"pages {page_ranges(ocr_pages)}: the text is the OCR layer of a scan (invisible text over the page image) "
+    if ocr_layer_pages:
+        notes.append(f"pages {page_ranges(ocr_layer_pages)}: the text is the OCR layer of a scan (invisible text over the page image) "
                      "and table borders were found in the image; OCR misreads characters, so check these pages")
     if scanned:
-        notes.append(f"pages {page_ranges(scanned)} are images without a text layer (a scan?) and were skipped; OCR them to include them")
+        notes.append(f"pages {page_ranges(scanned)} are images without a text layer (a scan?) and were skipped; {_scan_advice(options)}")
     # Stitching and interpretation are linear in the pages read and far
     # cheaper per page than reading one (~0.01 s against ~0.2 s), so the
     # pages' own allowance bounds them with room to spare.
@@ -264,6 +297,7 @@ def extract_to_records(
         doc = extract_document(
             path, engine=options.engine, prefer=options.prefer, pages=options.pages, password=options.password,
             limits=options.limits, settings=options.settings, progress=progress, doc_id=report.doc_id,
+            ocr=options.ocr,
         )
         accounting = account(doc)
         records = document_to_records(doc, accounting, configured_legend=options.rating_legend or None)

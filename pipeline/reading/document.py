@@ -19,7 +19,7 @@ from typing import Optional
 from ..errors import CorruptPdf, UnmappedFont
 from ..models import PageView
 from ..settings import DEFAULT, Settings
-from . import careful, census, imagerules, ocrlayer, pdfium
+from . import careful, census, imagerules, ocr, ocrlayer, pdfium
 from .rules import rule
 from .glyphs import chars_to_lines
 from .guards import Limits, time_limit
@@ -42,8 +42,14 @@ class DocumentReader:
     """Open with ``with DocumentReader(path, password, limits) as reader``."""
 
     def __init__(self, path: Path, password: Optional[str] = None, limits: Limits = Limits(),
-                 settings: Settings = DEFAULT):
+                 settings: Settings = DEFAULT, ocr_mode: str = "never"):
+        if ocr_mode not in ocr.MODES:
+            raise ValueError(f"unknown OCR mode {ocr_mode!r}; choose one of: {', '.join(ocr.MODES)}")
         self.path = Path(path)
+        # "auto": pages that are images without text are read by OCR;
+        # "always": every page is; "never": none (the caller checks that
+        # the ocr extra is installed before asking for either).
+        self.ocr_mode = ocr_mode
         self.limits = limits
         self.settings = settings
         self._census = census.Census()
@@ -103,6 +109,8 @@ class DocumentReader:
             page = self._pdf.pages[number - 1]
             try:
                 view = self._view(page, number - 1, reader, warnings)
+                if self._wants_ocr(view):
+                    view = self._ocr_view(view, warnings)
             finally:
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat
         except (UnmappedFont, CorruptPdf):
@@ -164,8 +172,32 @@ class DocumentReader:
         ):
             view = page_to_view(chars=ocrlayer.as_content(chars), graphics=graphics,
                                 image_rules=self._image_rules(page, geometry), **geometry)
-            return dataclasses.replace(view, text_layer="ocr")
+            return dataclasses.replace(view, text_layer="ocr_layer")
         return page_to_view(chars=chars, graphics=graphics, **geometry)
+
+    def _wants_ocr(self, view: PageView) -> bool:
+        if self.ocr_mode == "never" or self._fast is None or not pdfium.usable(self._fast, view.number - 1):
+            return False
+        return self.ocr_mode == "always" or (not view.has_text and view.has_images)
+
+    def _ocr_view(self, view: PageView, warnings: list[str]) -> PageView:
+        """The page read from its image: OCR'd glyphs and the borders in the image."""
+        index = view.number - 1
+        rgb = pdfium.render_rgb(self._fast, index, ocr.DPI)
+        dx = view.origin[0]
+        chars, lines = ocr.recognise(rgb, ocr.DPI, dx)
+        gray = rgb.mean(axis=2).astype("uint8")
+        horizontal, vertical = imagerules.image_to_rules(gray, ocr.DPI)
+        shift = lambda r: rule(r["x0"] + dx, r["top"], r["x1"] + dx, r["bottom"])  # noqa: E731
+        note = ocr.review_note(view.number, lines)
+        if note:
+            warnings.append(note)
+        read = page_to_view(
+            number=view.number, width=view.width, height=view.height, chars=chars, graphics=[],
+            origin=view.origin, settings=self.settings, has_images=True,
+            image_rules=([shift(r) for r in horizontal], [shift(r) for r in vertical]),
+        )
+        return dataclasses.replace(read, text_layer="ocr", shown_glyphs=None)
 
     def _image_rules(self, page, geometry: dict) -> tuple[list[dict], list[dict]]:
         if self._fast is None or not pdfium.usable(self._fast, page.page_number - 1):

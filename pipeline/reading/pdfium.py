@@ -237,3 +237,17 @@ def render_gray(pdoc, index: int, dpi: float):
             bitmap.close()
     finally:
         page.close()
+
+
+@_serialised
+def render_rgb(pdoc, index: int, dpi: float):
+    """The page as displayed (rotation applied), 8-bit RGB, one pixel per 72/dpi pt."""
+    page = pdoc[index]
+    try:
+        bitmap = page.render(scale=dpi / 72.0, rev_byteorder=True)
+        try:
+            return bitmap.to_numpy()[:, :, :3].copy()
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
