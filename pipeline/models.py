@@ -46,6 +46,40 @@ class RuledTable:
 
 
 @dataclass(frozen=True)
+class GlyphTally:
+    """A page's glyph ledger: what the page shows against what was kept.
+
+    ``shown`` is the census of the page's text operators (no reader
+    involved; None where the streams could not be counted or the text is
+    not the page's own, as with OCR).  The reader's glyphs that paint
+    (``painted``) are kept, or left out as white, as fake-bold copies, or
+    as codes without a Unicode map.  PDFium merges fake-bold copies before
+    sesaku sees them; where pdfminer confirmed that no character was lost
+    by that, the copies PDFium merged are ``merged_by_reader``.  What is
+    left, ``unaccounted``, is glyphs the page shows that no reader gave
+    (positive) or gave beyond what it shows (negative): zero on every page
+    of the fixtures and of the real-PDF collection.
+    """
+
+    shown: Optional[int] = None
+    painted: int = 0
+    white: int = 0
+    doubles: int = 0
+    unmapped: int = 0
+    merged_by_reader: int = 0
+
+    @property
+    def kept(self) -> int:
+        return self.painted - self.white - self.doubles - self.unmapped
+
+    @property
+    def unaccounted(self) -> Optional[int]:
+        if self.shown is None:
+            return None
+        return self.shown - self.painted - self.merged_by_reader
+
+
+@dataclass(frozen=True)
 class PageView:
     """One page read once: everything later stages need, as plain values.
 
@@ -65,11 +99,10 @@ class PageView:
     ruled_tables: tuple[RuledTable, ...] = ()
     has_images: bool = False
     origin: tuple[float, float] = (0.0, 0.0)
-    # Glyphs the page's text operators paint (spaces and invisible text left
-    # out), counted from its content streams by reading.census, not by the
-    # reader that made ``chars``: the reference a reader's output is checked
-    # against.  None where the streams could not be counted.
-    shown_glyphs: Optional[int] = None
+    # The glyphs the page's text operators paint (counted from its content
+    # streams by reading.census, not by the reader that made ``chars``)
+    # against what the reader gave and what was kept of it.
+    tally: GlyphTally = GlyphTally()
     # "vector" for typeset text; "ocr_layer" when the text is the invisible
     # OCR layer of a scanned page (reading.ocrlayer); "ocr" when sesaku read
     # the page image itself (reading.ocr).  Both may hold misreadings.
@@ -78,6 +111,11 @@ class PageView:
     @property
     def has_text(self) -> bool:
         return bool(self.chars) or bool(self.lines)
+
+    @property
+    def shown_glyphs(self) -> Optional[int]:
+        """The census: the reference a reader's output is checked against."""
+        return self.tally.shown
 
     @property
     def table_bboxes(self) -> tuple[BBox, ...]:
@@ -384,6 +422,8 @@ class Document:
     # Pages whose text is an OCR layer over a scan (reading.ocrlayer): what
     # the OCR recognised, not typeset text.
     ocr_pages: tuple[int, ...] = ()
+    # (page, GlyphTally) of each page read: the census against what was kept.
+    glyphs: tuple[tuple[int, "GlyphTally"], ...] = ()
 
 
 def page_ranges(pages: list[int]) -> str:

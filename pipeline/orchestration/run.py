@@ -27,6 +27,7 @@ from ..models import Document, SourceRef, page_ranges
 from ..publishing.records import document_to_records, schema_problems
 from ..reading import ocr
 from ..reading.document import DocumentReader
+from ..reading.ledger import tallies_to_summary, tallies_to_warnings
 from ..reading.text import page_text
 from ..reading.guards import Limits, check_file, file_sha256, memory_limit, parser_warnings, time_limit
 from ..settings import DEFAULT, Settings
@@ -138,11 +139,13 @@ def extract_document(
     progress: Optional[ProgressFn] = None,
     doc_id: Optional[str] = None,
     ocr: str = "auto",
+    log: Optional["ReadingLog"] = None,
 ) -> Document:
     """The whole pipeline for one PDF.  Raises a SesakuError for bad input.
 
     ``doc_id`` defaults to the file stem (a batch assigns unique ones,
-    ``orchestration.docids``).
+    ``orchestration.docids``).  ``log``, if given, is filled as pages are
+    read, so a document that fails still says what was read of it.
     """
     path = Path(path)
     check_file(path, limits)
@@ -156,7 +159,7 @@ def extract_document(
     damage: list[str] = []
     with parser_warnings(damage):
         try:
-            document = _extract(path, sha, options, progress, doc_id or stem_doc_id(path))
+            document = _extract(path, sha, options, progress, doc_id or stem_doc_id(path), log or ReadingLog())
         except _DAMAGE as exc:
             raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
     if damage:
@@ -196,10 +199,19 @@ def read_text(
             raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
 
 
-def _extract(path: Path, sha: str, options: Options, progress: Optional[ProgressFn], doc_id: str) -> Document:
+@dataclass
+class ReadingLog:
+    """What was read of a document so far: its page count and each page's glyph tally."""
+
+    page_count: Optional[int] = None
+    tallies: list = field(default_factory=list)
+
+
+def _extract(path: Path, sha: str, options: Options, progress: Optional[ProgressFn], doc_id: str,
+             log: ReadingLog) -> Document:
     limits = options.limits
     with DocumentReader(path, options.password, limits, options.settings, ocr_mode=options.ocr) as reader:
-        page_count = reader.page_count
+        page_count = log.page_count = reader.page_count
         metadata = reader.metadata
         if page_count > limits.max_pages:
             raise LimitExceeded(path, f"{page_count} pages, over the {limits.max_pages}-page limit; raise --max-pages to allow it")
@@ -220,6 +232,7 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
             for done, number in enumerate(wanted, 1):
                 with time_limit(limits.seconds_per_page, path, number):
                     view = reader.read_page(number, notes)
+                    log.tallies.append((number, view.tally))
                     if view.has_text:
                         text_pages += 1
                     if view.text_layer == "ocr_layer":
@@ -245,6 +258,7 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
                      "and table borders were found in the image; OCR misreads characters, so check these pages")
     if scanned:
         notes.append(f"pages {page_ranges(scanned)} are images without a text layer (a scan?) and were skipped; {_scan_advice(options)}")
+    notes.extend(tallies_to_warnings(log.tallies))
     # Stitching and interpretation are linear in the pages read and far
     # cheaper per page than reading one (~0.01 s against ~0.2 s), so the
     # pages' own allowance bounds them with room to spare.
@@ -260,6 +274,7 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
         warnings=tuple(warnings),
         metadata=metadata,
         ocr_pages=tuple(ocr_pages),
+        glyphs=tuple(log.tallies),
     )
 
 
@@ -280,6 +295,9 @@ class DocumentReport:
     accounting: dict = field(default_factory=dict)
     # With --engine both: how many cells the two engines agree on.
     agreement: dict = field(default_factory=dict)
+    # The glyph ledger of the pages read (reading.ledger): what the pages'
+    # text operators show against what the readers gave and sesaku kept.
+    glyphs: dict = field(default_factory=dict)
     cached: bool = False  # taken from the cache of an earlier run (same bytes, code, options)
 
 
@@ -293,11 +311,12 @@ def extract_to_records(
     """Extract one document into table rows, never raising: failures become a report."""
     started = time.perf_counter()
     report = DocumentReport(path=str(path), doc_id=doc_id or stem_doc_id(Path(path)))
+    log = ReadingLog()
     try:
         doc = extract_document(
             path, engine=options.engine, prefer=options.prefer, pages=options.pages, password=options.password,
             limits=options.limits, settings=options.settings, progress=progress, doc_id=report.doc_id,
-            ocr=options.ocr,
+            ocr=options.ocr, log=log,
         )
         accounting = account(doc)
         records = document_to_records(doc, accounting, configured_legend=options.rating_legend or None)
@@ -332,6 +351,9 @@ def extract_to_records(
         detail = " ".join(str(exc).split())[:200]
         report.error = f"{path}: internal error {type(exc).__name__}: {detail} (please report this with the PDF)"
         report.error_kind = "internal"
+    if report.pages is None:
+        report.pages = log.page_count
+    report.glyphs = tallies_to_summary(log.tallies)
     if report.sha256 is None and Path(path).is_file():
         with contextlib.suppress(OSError):
             report.sha256 = file_sha256(Path(path))

@@ -137,7 +137,10 @@ class DocumentReader:
     def _view(self, page, index: int, reader: str, warnings: list[str]) -> PageView:
         """Read a page with PDFium where it can, else with pdfminer."""
         shown = self._shown_glyphs(page)
-        return dataclasses.replace(self._read(page, index, reader, shown, warnings), shown_glyphs=shown)
+        view = self._read(page, index, reader, shown, warnings)
+        if view.text_layer == "ocr_layer":
+            shown = None  # the census leaves out invisible text, which an OCR layer is
+        return dataclasses.replace(view, tally=dataclasses.replace(view.tally, shown=shown))
 
     def _read(self, page, index: int, reader: str, shown, warnings: list[str]) -> PageView:
         geometry = dict(
@@ -197,7 +200,7 @@ class DocumentReader:
             origin=view.origin, settings=self.settings, has_images=True,
             image_rules=([shift(r) for r in horizontal], [shift(r) for r in vertical]),
         )
-        return dataclasses.replace(read, text_layer="ocr", shown_glyphs=None)
+        return dataclasses.replace(read, text_layer="ocr", tally=dataclasses.replace(read.tally, shown=None))
 
     def _image_rules(self, page, geometry: dict) -> tuple[list[dict], list[dict]]:
         if self._fast is None or not pdfium.usable(self._fast, page.page_number - 1):
@@ -222,7 +225,10 @@ class DocumentReader:
         slow = self._make_view(page, page.chars, careful.page_graphics(page), geometry)
         lost = Counter(c["text"] for c in slow.chars) - Counter(c["text"] for c in fast.chars)
         if not lost:
-            return fast
+            # pdfminer's count of the painted glyphs is then what the census
+            # is checked against: the copies PDFium merged are accounted.
+            merged = max(0, slow.tally.painted - fast.tally.painted)
+            return dataclasses.replace(fast, tally=dataclasses.replace(fast.tally, merged_by_reader=merged))
         sample = "".join(sorted(lost.elements()))[:20]
         warnings.append(
             f"page {fast.number}: PDFium returned {painted} glyph(s) where the page's text operators show {shown}; "
@@ -252,4 +258,5 @@ def _drop_unmapped(view: PageView, warnings: list[str], settings: Settings) -> P
         f"left out (first at x={first['x0']:.0f}, top={first['top']:.0f}); the text around them may be incomplete"
     )
     chars = tuple(c for c in view.chars if not _unmapped(c))
-    return dataclasses.replace(view, chars=chars, lines=tuple(chars_to_lines(chars, settings)))
+    return dataclasses.replace(view, chars=chars, lines=tuple(chars_to_lines(chars, settings)),
+                               tally=dataclasses.replace(view.tally, unmapped=len(unmapped)))

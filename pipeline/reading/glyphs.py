@@ -84,13 +84,26 @@ def is_invisible(char: dict) -> bool:
 
 def visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[dict]:
     """Drop whitespace glyphs, invisible glyphs and fake-bold doubles."""
+    return tally_visible_chars(chars, settings)[0]
+
+
+def tally_visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT) -> tuple[list[dict], dict]:
+    """``visible_chars`` and what it dropped, by reason: the reading's side of
+    the glyph ledger (``models.GlyphTally``).  ``painted`` counts what the
+    census counts: glyphs that are not white space, in a render mode that
+    paints; ``white`` and ``doubles`` are the painted ones left out."""
     kept: list[dict] = []
+    painted = white = doubles = 0
     # Doubles are drawn right after their original or a whole line later;
     # a coarse spatial hash keeps this linear on dense pages.
     buckets: dict[tuple[str, int, int], list[dict]] = {}
     for ch in chars:
         text = ch["text"]
-        if not text or text.isspace() or is_invisible(ch):
+        if not text or text.isspace() or ch.get("render_mode") in INVISIBLE_RENDER_MODES:
+            continue
+        painted += 1
+        if is_white(ch.get("non_stroking_color"), ch.get("ncs")):
+            white += 1
             continue
         key = (text, int(ch["x0"] // 4), int(ch["top"] // 4))
         duplicate = False
@@ -108,10 +121,11 @@ def visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[d
             if duplicate:
                 break
         if duplicate:
+            doubles += 1
             continue
         buckets.setdefault(key, []).append(ch)
         kept.append(ch)
-    return kept
+    return kept, {"painted": painted, "white": white, "doubles": doubles}
 
 
 def is_latin(c: str) -> bool:

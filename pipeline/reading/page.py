@@ -10,9 +10,9 @@ from typing import Iterable
 
 from normalizers.lookalikes import unlookalike
 
-from ..models import PageView
+from ..models import GlyphTally, PageView
 from ..settings import DEFAULT, Settings
-from .glyphs import chars_to_lines, visible_chars
+from .glyphs import chars_to_lines, tally_visible_chars
 from .rules import graphics_to_rules, rules_to_tables
 
 
@@ -37,7 +37,7 @@ def page_to_view(
     settings: Settings = DEFAULT,
     image_rules: tuple[list[dict], list[dict]] = ([], []),
 ) -> PageView:
-    chars = visible_chars(_without_lookalikes(chars), settings)
+    chars, dropped = tally_visible_chars(_without_lookalikes(chars), settings)
     horizontal, vertical = graphics_to_rules(graphics, settings)
     horizontal, vertical = horizontal + list(image_rules[0]), vertical + list(image_rules[1])
     return PageView(
@@ -50,4 +50,5 @@ def page_to_view(
         ruled_tables=rules_to_tables(horizontal, vertical, settings),
         has_images=has_images,
         origin=origin,
+        tally=GlyphTally(**dropped),
     )

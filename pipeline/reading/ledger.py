@@ -1,0 +1,55 @@
+"""A document's glyph ledger: the census of each page against what was read.
+
+The run report carries it so a lost glyph is visible there, counted
+against a figure no reader produced (``census``): per document the
+glyphs the pages show, the ones the readers gave, and of those the kept
+ones and the ones left out by reason.  A page where the census and the
+readers disagree is named in a warning.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+from ..models import GlyphTally, page_ranges
+
+LEDGER_KEYS = ("shown", "painted", "kept", "white", "doubles", "unmapped", "merged_by_reader", "unaccounted")
+
+
+def tallies_to_summary(tallies: Iterable[tuple[int, GlyphTally]]) -> dict:
+    """Totals over the pages read; ``shown`` and ``unaccounted`` over the
+    pages the census could count, the others listed as ``uncounted_pages``."""
+    totals = dict.fromkeys(LEDGER_KEYS, 0)
+    uncounted: list[int] = []
+    for number, t in tallies:
+        for key in ("painted", "kept", "white", "doubles", "unmapped", "merged_by_reader"):
+            totals[key] += getattr(t, key)
+        if t.shown is None:
+            uncounted.append(number)
+        else:
+            totals["shown"] += t.shown
+            totals["unaccounted"] += t.unaccounted
+    totals["uncounted_pages"] = page_ranges(uncounted)
+    return totals
+
+
+def tallies_to_warnings(tallies: Sequence[tuple[int, GlyphTally]]) -> list[str]:
+    """One warning for pages whose text operators show glyphs no reader
+    returned, one for pages where a reader returned more than they show."""
+    short = [(n, t.unaccounted) for n, t in tallies if (t.unaccounted or 0) > 0]
+    extra = [(n, -t.unaccounted) for n, t in tallies if (t.unaccounted or 0) < 0]
+    notes = []
+    if short:
+        notes.append(
+            f"pages {page_ranges([n for n, _ in short])}: the text operators show {sum(k for _, k in short)} glyph(s) "
+            "that no reader returned; those characters are missing from the output"
+        )
+    if extra:
+        notes.append(
+            f"pages {page_ranges([n for n, _ in extra])}: the readers returned {sum(k for _, k in extra)} glyph(s) more "
+            "than the text operators show (a glyph mapped to several characters, or text given as /ActualText)"
+        )
+    return notes
+
+
+__all__ = ["LEDGER_KEYS", "tallies_to_summary", "tallies_to_warnings"]
