@@ -19,10 +19,17 @@ _RADICALS_SUPPLEMENT = {
 }
 
 
+# Kangxi radicals whose decomposition is the traditional form of a character Japanese writes
+# in its own form: a Japanese font draws ⿊ as 黒, and Skia's ToUnicode picks ⿊ for that glyph
+# (seen in a Chromium print of the sample's prose: 黒川 came back as ⿊川).  龍 stays 龍,
+# which Japanese names use beside 竜.
+_KANGXI_JAPANESE = {"⿊": "黒", "⿈": "黄", "⾭": "青", "⿑": "斉", "⿒": "歯", "⿔": "亀", "⿆": "麦"}
+
+
 def _mapped(ch: str) -> str:
     cp = ord(ch)
     if 0x2F00 <= cp <= 0x2FD5:  # Kangxi Radicals: each decomposes (NFKC) to its ideograph
-        return unicodedata.normalize("NFKC", ch)
+        return _KANGXI_JAPANESE.get(ch) or unicodedata.normalize("NFKC", ch)
     if 0x2E80 <= cp <= 0x2EFF:
         return _RADICALS_SUPPLEMENT.get(ch, ch)
     if 0xF900 <= cp <= 0xFAFF or 0x2F800 <= cp <= 0x2FA1F:  # compatibility ideographs

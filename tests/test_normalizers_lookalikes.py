@@ -35,3 +35,9 @@ def test_a_page_view_carries_the_ideograph_not_the_radical():
               "fontname": "F", "upright": True, "non_stroking_color": (0.0,)} for i, t in enumerate("⼈⺠①")]
     view = page_to_view(1, 100, 100, chars, [])
     assert "".join(ch["text"] for ch in view.chars) == "人民①"
+
+
+def test_kangxi_radicals_of_characters_with_a_japanese_form_read_in_that_form():
+    # A Japanese font draws ⿊ as 黒; Chromium's ToUnicode names that glyph ⿊ (黒川 → ⿊川).
+    assert unlookalike("⿊川の⿈色い⿒と⾭") == "黒川の黄色い歯と青"
+    assert unlookalike("⿓") == "龍"

@@ -210,6 +210,21 @@ def test_a_browser_printed_page_reads_as_the_same_page_drawn_by_reportlab(tmp_pa
     assert printed.warnings == drawn.warnings == ()
 
 
+def test_the_sample_reads_alike_from_a_word_processor_a_spreadsheet_and_a_browser():
+    """plan6-browser-prose.pdf is the sample's prose printed by headless chromium
+    (make_browser_prose.py): one font, one size, no indent, its own line breaks
+    and page breaks, no page furniture but the first title."""
+    from conftest import FIXTURES
+
+    def prose(name):
+        return pages_to_narrative([v for v in page_views(FIXTURES / name) if not v.table_bboxes])
+
+    word, sheet, browser = (prose(n) for n in ("plan6.pdf", "plan6-excel.pdf", "plan6-browser-prose.pdf"))
+    assert _reading(browser) == _reading(word) == _reading(sheet)
+    assert len(_reading(browser)[1]) == 49
+    assert browser.warnings == word.warnings == ()
+
+
 def test_a_sentence_cut_by_a_glyph_is_kept_whole_with_a_warning(tmp_path):
     # 「協議・調整」 broken at the dot, with no hanging indent to tell: the
     # line above is full and ended no sentence, so the sentence goes on.
