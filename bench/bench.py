@@ -51,11 +51,17 @@ ROOT = HERE.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 WORK = HERE / "_work"
 FIXTURE_PDFS = ("plan6.pdf", "plan6-excel.pdf", "plan6-quirks.pdf")
-TOOLS = ("sesaku", "camelot", "pdfplumber", "floor", "pdfium", "sesaku-camelot", "sesaku-both")
+TOOLS = ("sesaku", "camelot", "pdfplumber", "floor", "pdfium", "sesaku-camelot", "sesaku-both", "sesaku-ocr")
 # sesaku with its other grid engines: one row per engine, on the fixtures
 # only (camelot's page rendering makes them ~4x slower than the default, so
 # on the large document they would double the bench's run time).
 FIXTURE_ONLY = ("sesaku-camelot", "sesaku-both")
+# The OCR route reads a scan of the fixture (``build_scan``) and nothing
+# else: at ~10 s a page it would take hours on the large document, and the
+# other tools find nothing in a scan.
+SCAN_ONLY = ("sesaku-ocr",)
+SCAN_PAGES = (1, 5)  # a prose page and a table page of plan6.pdf
+SCAN_DPI = 200  # what --ocr renders at (pipeline.reading.ocr.DPI)
 CHILD_TIMEOUT = 1800  # s; camelot needs ~0.6 s/page here, 300 pages ~3-6 min
 
 # Issue 6 targets on the large document.
@@ -74,9 +80,11 @@ def _child(tool: str, pdf: str, scratch: str) -> dict:
         from pipeline.orchestration.cli import main
 
         engine = tool.partition("-")[2] or "pdfplumber"
+        extra = ["--ocr", "always"] if engine == "ocr" else []
+        engine = "pdfplumber" if engine == "ocr" else engine
         out = Path(scratch) / "out"
         started = time.perf_counter()
-        code = main(["extract", pdf, "--out", str(out), "--force", "--workers", "1", "--engine", engine])
+        code = main(["extract", pdf, "--out", str(out), "--force", "--workers", "1", "--engine", engine, *extra])
         work = time.perf_counter() - started
         run = json.loads((out / "_run.json").read_text(encoding="utf-8"))["documents"][0]
         if code != 0 or run["status"] != "ok":
@@ -200,6 +208,44 @@ def _build_child(min_pages: int) -> Path:
     tmp = target.with_suffix(".tmp")
     with open(tmp, "wb") as fh:
         writer.write(fh)
+    os.replace(tmp, target)
+    return target
+
+
+def build_scan() -> Path:
+    """Pages ``SCAN_PAGES`` of plan6.pdf as images only (no text layer), built in a child."""
+    out = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "_build_scan"],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    )
+    return Path(out.stdout.strip())
+
+
+def _build_scan_child() -> Path:
+    import io
+
+    import pypdfium2
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    source = FIXTURES / "plan6.pdf"
+    WORK.mkdir(parents=True, exist_ok=True)
+    target = WORK / "plan6-scan.pdf"
+    if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+        return target
+    doc = pypdfium2.PdfDocument(str(source))
+    tmp = target.with_suffix(".tmp")
+    c = canvas.Canvas(str(tmp))
+    for number in SCAN_PAGES:
+        page = doc[number - 1]
+        width, height = page.get_size()
+        png = io.BytesIO()
+        page.render(scale=SCAN_DPI / 72).to_pil().convert("L").save(png, format="PNG")
+        c.setPageSize((width, height))
+        c.drawImage(ImageReader(io.BytesIO(png.getvalue())), 0, 0, width, height)
+        c.showPage()
+    c.save()
+    doc.close()
     os.replace(tmp, target)
     return target
 
@@ -336,7 +382,7 @@ def write_results(path: Path, docs: list[Path], measured: dict, machine: dict, s
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for doc in docs:
-        base = measured[(doc.name, "sesaku")]
+        base = measured.get((doc.name, "sesaku"))
         for tool in TOOLS:
             res = measured.get((doc.name, tool))
             if not res:
@@ -345,13 +391,15 @@ def write_results(path: Path, docs: list[Path], measured: dict, machine: dict, s
             work, wall, cpu, rss = (_median(res, k) for k in ("work", "wall", "cpu", "rss_mb"))
             if tool == "sesaku":
                 ratio = "1"
+            elif base is None:
+                ratio = ""
             else:
                 ratio = f"{_median(base, 'work') / work:.2f} ({_median(base, 'cpu') / cpu:.2f})"
             lines.append(
-                f"| {doc.name} | {pages} | {tool} | {len(res)} | {work:.2f} | {pages / work:.1f} | {wall:.2f} | "
+                f"| {doc.name} | {pages} | {tool} | {len(res)} | {work:.2f} | {pages / work:.{1 if pages >= work else 2}f} | {wall:.2f} | "
                 f"{cpu:.2f} | {rss:.0f} | {ratio} | {res[0]['found']} {res[0]['unit']} |"
             )
-    large = docs[-1]
+    large = next(d for d in docs if d.name.startswith("plan6-x"))
     m = {tool: measured[(large.name, tool)] for tool in TOOLS if (large.name, tool) in measured}
     small = measured[(FIXTURE_PDFS[0], "sesaku")]
     floor_ratio = _median(m["sesaku"], "work") / _median(m["floor"], "work")
@@ -447,14 +495,20 @@ def main(argv=None) -> int:
     }
     large = build_large(large_pages)
     docs = [FIXTURES / name for name in FIXTURE_PDFS] + [large]
+    if any(t in SCAN_ONLY for t in tools):
+        docs.append(build_scan())
+    scan = docs[-1] if docs[-1] is not large else None
     measured: dict = {}
     plan = [(doc, runs if doc is not large else large_runs) for doc in docs]
+    plan = [(doc, 1 if doc is scan else wanted) for doc, wanted in plan]
     for round_no in range(max(runs, large_runs)):
         for doc, wanted in plan:
             if round_no >= wanted:
                 continue
             for tool in tools:
                 if doc is large and tool in FIXTURE_ONLY:
+                    continue
+                if (doc is scan) != (tool in SCAN_ONLY):
                     continue
                 res = measure(tool, doc)
                 measured.setdefault((doc.name, tool), []).append(res)
@@ -477,6 +531,9 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_child":
         _, _, tool, pdf, scratch, result = sys.argv[:6]
         Path(result).write_text(json.dumps(_child(tool, pdf, scratch)))
+        sys.exit(0)
+    if len(sys.argv) > 1 and sys.argv[1] == "_build_scan":
+        print(_build_scan_child())
         sys.exit(0)
     if len(sys.argv) > 1 and sys.argv[1] == "_build":
         print(_build_child(int(sys.argv[2])))
