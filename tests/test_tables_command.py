@@ -225,6 +225,27 @@ def test_a_table_on_the_next_page_with_other_columns_is_another_table(tmp_path):
     assert [t.table_no for t in tables] == [1, 2, 3]
 
 
+def test_a_caption_over_a_table_shaped_like_the_one_before_starts_a_new_table(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    # 歳入 then 歳出: same columns, same header, each table on its own page.
+    grid = HEAD + [_row(1, "人件費", "継続", "1,200"), _row(2, "委託料", "新規", "△30")]
+    writer = PdfWriter()
+    for title in ("歳入", "歳出"):
+        writer.append(PdfReader(build_table_pdf(tmp_path / f"{title}.pdf", grid, header_rows=1, title=title).path))
+    writer.write(tmp_path / "budget.pdf")
+    _, _, tables = _read(tmp_path / "budget.pdf")
+    assert [t.pages for t in tables] == [(1,), (2,)]
+    assert all(t.header_rows == 1 and t.n_rows == 3 for t in tables)
+    # Saying the table goes on is no caption.
+    writer = PdfWriter()
+    for title in ("歳入", "歳入（続き）"):
+        writer.append(PdfReader(build_table_pdf(tmp_path / f"{title}.pdf", grid, header_rows=1, title=title).path))
+    writer.write(tmp_path / "continued.pdf")
+    _, _, tables = _read(tmp_path / "continued.pdf")
+    assert [t.pages for t in tables] == [(1, 2)] and tables[0].n_rows == 5
+
+
 def test_the_header_is_the_first_row_group_only_when_rows_follow_it(tmp_path):
     drawing = build_table_pdf(tmp_path / "two.pdf", [_row(0, "事業", "内容", "予算額"), _row(1, "人件費", "継続", "1")],
                               header_rows=1, title=None)

@@ -39,7 +39,7 @@ from ..publishing.schema import RULED_TABLES
 from ..reading.document import DocumentReader
 from ..reading.guards import check_file, file_sha256, memory_limit, parser_warnings, time_limit
 from ..understanding.table.engines import EngineSource, check_engine, make_engine
-from ..understanding.table.ruled import grids_to_tables, view_to_grids
+from ..understanding.table.ruled import grids_to_tables, lines_above_tables, view_to_grids
 from ..version import __version__
 from .batch import collect_pdfs
 from .docids import assign_doc_ids, stem_doc_id
@@ -93,6 +93,7 @@ def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressF
                 engine = make_engine(options.engine, EngineSource(path, options.password), options.settings,
                                      prefer=options.prefer)
                 grids: list[Grid] = []
+                above: dict[int, frozenset[str]] = {}
                 pages: list[dict] = []
                 text_pages, scanned = 0, []
                 with memory_limit(limits, path) as check_memory:
@@ -104,6 +105,7 @@ def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressF
                         if view.has_images and not view.has_text:
                             scanned.append(number)
                         grids.extend(page_grids)
+                        above[number] = lines_above_tables(view, page_grids)
                         pages.append(page_accounting(view, page_grids, options.settings.region_margin) | {"page": number})
                         check_memory(number)
                         if progress:
@@ -116,7 +118,7 @@ def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressF
     if scanned:
         notes.append(f"pages {page_ranges(scanned)} are images without a text layer (a scan?) and were skipped; "
                      f"{_scan_advice(options)}")
-    return page_count, grids_to_tables(grids), grids, pages, notes
+    return page_count, grids_to_tables(grids, above), grids, pages, notes
 
 
 def tables_accounting(tables: Sequence[LogicalTable], pages: Sequence[dict]) -> tuple[dict, list[str]]:

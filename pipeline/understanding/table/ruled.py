@@ -6,8 +6,11 @@ cell text.  A table that runs over a page break is one logical table:
 
 - a page's grid continues the previous logical table when it is the
   first table of the page right after the page holding that table's last
-  grid, that grid was the last table of its page, and both have the same
-  column bands (``same_columns``);
+  grid, that grid was the last table of its page, both have the same
+  column bands (``same_columns``), and the page prints nothing above the
+  table that the previous page did not print above its first table (a
+  caption there, 歳出 over a table shaped like the 歳入 one before it,
+  starts a new table; running heads repeat on every page);
 - the continuation's leading rows that repeat the table's header (same
   cells, same text without layout spaces) are dropped;
 - at the break, a row cut in two is joined (``continuation.row_continues``,
@@ -23,7 +26,7 @@ the table has more rows than those (else a one-group table is all body).
 from __future__ import annotations
 
 import dataclasses
-from typing import Sequence
+from typing import Mapping, Sequence
 
 from normalizers.width import squash
 
@@ -43,6 +46,25 @@ def view_to_grids(view: PageView, engine: Engine) -> list[Grid]:
     """The grid of every ruled region of the page, top to bottom (then left to right)."""
     regions = sorted(view.table_bboxes, key=lambda b: (round(b[1]), b[0]))
     return [engine.region_to_grid(view, bbox, n) for n, bbox in enumerate(regions, 1)]
+
+
+def _running_form(text: str) -> str:
+    # Running heads differ from page to page only in their numbers (page, date).
+    return "".join(ch for ch in squash(text) if not ch.isdigit())
+
+
+# A line above a table saying it goes on (（続き）, つづき, (続)) is no caption of a new table.
+CONTINUED_MARKS = ("続き", "つづき", "(続)", "（続）")
+
+
+def lines_above_tables(view: PageView, grids: Sequence[Grid]) -> frozenset[str]:
+    """The text printed above the page's first table, as compared between pages (``grids_to_tables``)."""
+    framed = [g for g in grids if g.cells]
+    if not framed:
+        return frozenset()
+    top = min(g.bbox[1] for g in framed)
+    forms = (_running_form(line.text) for line in view.lines if line.bottom <= top)
+    return frozenset(f for f in forms if f and not any(mark in f for mark in CONTINUED_MARKS))
 
 
 def same_columns(a: Sequence[float], b: Sequence[float], tolerance: float = COLUMN_EDGE_TOLERANCE) -> bool:
@@ -149,12 +171,14 @@ def _continue(table: _Building, grid: Grid) -> None:
     table.last_page = grid.page
 
 
-def grids_to_tables(grids: Sequence[Grid]) -> tuple[LogicalTable, ...]:
+def grids_to_tables(grids: Sequence[Grid], above: Mapping[int, frozenset[str]] | None = None) -> tuple[LogicalTable, ...]:
     """Page grids (in page order, each page's in ``table_no`` order) to logical tables.
 
-    Grids without cells (an engine found none) make no table; their text
-    is in their leftovers.
+    ``above``: per page, ``lines_above_tables`` (none given: no caption
+    anywhere).  Grids without cells (an engine found none) make no table;
+    their text is in their leftovers.
     """
+    above = above or {}
     with_cells = [g for g in grids if g.cells]
     first_on_page: dict[int, int] = {}
     for g in with_cells:
@@ -170,6 +194,7 @@ def grids_to_tables(grids: Sequence[Grid]) -> tuple[LogicalTable, ...]:
             and grid.table_no == first_on_page[grid.page]
             and previous.last_page == grid.page - 1
             and same_columns(previous.col_edges, grid.col_edges)
+            and above.get(grid.page, frozenset()) <= above.get(previous.last_page, frozenset())
         ):
             _continue(previous, grid)
             continue
