@@ -188,6 +188,24 @@ def test_a_merged_cell_cut_by_the_page_break_keeps_its_rowspan(tmp_path):
     assert got[(3, 0)] == (1, "補助金", 2)
 
 
+def test_a_merged_label_cut_by_the_break_is_no_cut_row(tmp_path):
+    # Page 2 starts with the label cell blank, as a cut row does; but the
+    # numbers under numbers say new rows begin there.
+    grid = HEAD + [
+        _row(1, "人件費", "職員給", "1,200", spans={0: (3, 1)}),
+        _row(2, None, "手当", "300"),
+        _row(3, None, "共済費", "△50"),
+        _row(4, "委託料", "調査", "80"),
+    ]
+    drawing = build_table_pdf(tmp_path / "label.pdf", grid, header_rows=1, break_before=(3,), title="事業一覧")
+    assert len(drawing.pages) == 2
+    _, _, tables = _read(drawing.path)
+    assert len(tables) == 1
+    assert read_cells(tables[0]) == {
+        (c["r"], c["c"], c["rowspan"], c["colspan"], c["text"], c["r"] == 0) for row in grid for c in row
+    }
+
+
 def test_a_row_cut_by_the_page_break_is_joined_without_invented_spaces(tmp_path):
     # Drawn as the writer cut it: the row's first part on page 1, the rest on
     # page 2 under the repeated header, its naming cell blank there.

@@ -15,9 +15,11 @@ cell text.  A table that runs over a page break is one logical table:
   cells, same text without layout spaces) are dropped;
 - at the break, a row cut in two is joined (``continuation.row_continues``,
   the rule the 施策計画 stitching uses): the text runs on into the cells
-  above; otherwise a blank cell under a filled cell reaching the bottom of
-  the previous page is that merged cell cut by the break, and its rowspan
-  goes on.
+  above, unless a cell holds a whole value (a number) under another one,
+  which no run-on text does (a merged label cut by the break leaves the
+  first cell blank too); otherwise a blank cell under a filled cell
+  reaching the bottom of the previous page is that merged cell cut by the
+  break, and its rowspan goes on.
 
 Header: the rows covered by the cells starting in the first row, when
 the table has more rows than those (else a one-group table is all body).
@@ -26,6 +28,7 @@ the table has more rows than those (else a one-group table is all body).
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Mapping, Sequence
 
 from normalizers.width import squash
@@ -108,6 +111,14 @@ class _Building:
         )
 
 
+# A whole value, not text that can run on: 1,234 / △1,234 / 12.5% / ― (nil).
+_VALUE = re.compile(r"^([△▲▽+\-−]?[0-9０-９][0-9０-９,，.．]*[%％]?|[―－\-‐ー]+)$")
+
+
+def _value(text: str) -> bool:
+    return bool(_VALUE.match(squash(text)))
+
+
 def _cell(cell: Cell, row: int, header: bool = False) -> TableCell:
     return TableCell(cell.page, row, cell.col, cell.rowspan, cell.colspan, cell.text, cell.bbox, header)
 
@@ -132,20 +143,20 @@ def _continue(table: _Building, grid: Grid) -> None:
     if table.header_rows and _signature(grid.cells, top, table.header_rows) == table.header:
         body_top = top + table.header_rows
     body = [c for c in grid.cells if c.row >= body_top]
+    table.pages.append(grid.page)
+    table.last_page = grid.page
     if not body:
         return
     body_top = min(c.row for c in body)
     n_rows = table.n_rows
-    # Cells of the previous page reaching the table's bottom: what a cut row or a
-    # cut merged cell continues from.
-    open_cells = {
-        (c.col, c.colspan): i for i, c in enumerate(table.cells)
-        if c.row + c.rowspan == n_rows and c.page == table.last_page
-    }
+    # Cells reaching the table's bottom (on the previous page, though a cell
+    # cut before keeps its first page): what a cut row or merged cell continues from.
+    open_cells = {(c.col, c.colspan): i for i, c in enumerate(table.cells) if c.row + c.rowspan == n_rows}
     first = [c for c in body if c.row == body_top]
     lead = "".join(c.text for c in first if c.col == 0)
     taken: set[int] = set()
-    if row_continues(lead, [c.text for c in first]):
+    pairs = [(table.cells[open_cells[(c.col, c.colspan)]].text, c.text) for c in first if (c.col, c.colspan) in open_cells]
+    if row_continues(lead, [c.text for c in first]) and not any(_value(a) and _value(b) for a, b in pairs):
         # The row was cut by the break: its first band here is the last band above.
         base = n_rows - 1
         for c in first:
@@ -167,8 +178,6 @@ def _continue(table: _Building, grid: Grid) -> None:
                 table.cells[i] = dataclasses.replace(old, rowspan=old.rowspan + c.rowspan)
                 taken.add(id(c))
     table.cells.extend(_cell(c, base + c.row - body_top) for c in body if id(c) not in taken)
-    table.pages.append(grid.page)
-    table.last_page = grid.page
 
 
 def grids_to_tables(grids: Sequence[Grid], above: Mapping[int, frozenset[str]] | None = None) -> tuple[LogicalTable, ...]:
