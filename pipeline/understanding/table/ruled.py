@@ -38,10 +38,12 @@ from .continuation import join_run_on, only_repeats, row_continues
 from .engines import Engine
 
 # Column borders of two page grids within this distance are one column.
-# The same writer prints a table's columns at the same x on every page;
-# borders differ only by rule thickness and the grid's own clustering
-# (``Settings.edge_tolerance`` = 2pt, both sides of a cell), and distinct
-# columns of real tables are >= 13pt apart (settings: engine corners).
+# The same writer prints a table's columns at the same x on every page:
+# on the shared real fuji budget, continuation pages' borders are at most
+# 0.5pt apart (rule thickness, the grid's clustering), while its facing
+# pages' different tables differ by 4pt at their first border already and
+# distinct columns of real tables are >= 13pt apart.  Page sizes are not
+# compared: a table continued on a page of another size is not seen.
 COLUMN_EDGE_TOLERANCE = 2.0
 
 
