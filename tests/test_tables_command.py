@@ -351,3 +351,19 @@ def test_only_bad_files_exit_2_without_a_traceback(tmp_path):
 def test_usage_errors_are_one_line(tmp_path):
     done = _run_cli("x.pdf", "--out", str(tmp_path), "--pages", "3-1")
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("name", ["plan6.pdf", "plan6-excel.pdf"])
+def test_the_plan_fixtures_table_is_one_table_over_its_pages_with_its_header_once(name):
+    from conftest import FIXTURES
+
+    report, _, tables = _read(FIXTURES / name)
+    assert len(tables) == 1
+    table = tables[0]
+    assert table.pages == tuple(range(5, 12)) and table.header_rows == 2
+    header = [c for c in table.cells if c.header]
+    assert {c.page for c in header} == {5}
+    assert {c.text for c in header} >= {"施策計画名", "現状", "目標"}
+    # Six more pages each printed the header again: read, counted, kept once.
+    assert report.accounting["chars_repeated"] == 6 * sum(len("".join(c.text.split())) for c in header)
+    _assert_accounted(report)
