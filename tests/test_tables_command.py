@@ -277,6 +277,12 @@ def test_the_header_is_the_first_row_group_only_when_rows_follow_it(tmp_path):
     drawing = build_table_pdf(tmp_path / "one.pdf", grid, header_rows=0, title=None)
     _, _, tables = _read(drawing.path)
     assert tables[0].header_rows == 0 and not any(c.header for c in tables[0].cells)
+    # A first row of amounts is data (a table going on below a caption); years can be titles.
+    for first, header_rows in ((["人件費", "△1,200", "3.5%"], 0), (["区分", "2023", "2024"], 1)):
+        grid = [_row(0, *first), _row(1, "委託料", "300", "80")]
+        drawing = build_table_pdf(tmp_path / "amounts.pdf", grid, header_rows=0, title=None)
+        _, _, tables = _read(drawing.path)
+        assert tables[0].header_rows == header_rows, first
 
 
 def test_wide_csv_has_merged_text_once_and_columns_named_by_the_header(tmp_path):

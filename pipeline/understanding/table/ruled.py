@@ -22,7 +22,8 @@ cell text.  A table that runs over a page break is one logical table:
   break, and its rowspan goes on.
 
 Header: the rows covered by the cells starting in the first row, when
-the table has more rows than those (else a one-group table is all body).
+the table has more rows than those (else a one-group table is all body)
+and none of them holds an amount (1,234, △5, 2.5%: data, not titles).
 """
 
 from __future__ import annotations
@@ -121,6 +122,15 @@ def _value(text: str) -> bool:
     return bool(_VALUE.match(squash(text)))
 
 
+def _amount(text: str) -> bool:
+    """A value with a separator, sign, decimal point or %: data, never a column title.
+
+    Bare integers are left out: headers print years and numbers (2019, 1).
+    """
+    form = squash(text)
+    return _value(form) and any(ch in form for ch in ",，.．%％△▲▽−+-")
+
+
 def _cell(cell: Cell, row: int, header: bool = False) -> TableCell:
     return TableCell(cell.page, row, cell.col, cell.rowspan, cell.colspan, cell.text, cell.bbox, header)
 
@@ -129,7 +139,10 @@ def _start(grid: Grid, table_no: int) -> _Building:
     top = min(c.row for c in grid.cells)
     group = header_band_count(grid.cells)
     bands = max(c.row + c.rowspan for c in grid.cells) - top
-    header_rows = group if bands > group else 0
+    # A first row holding amounts is data: the tables of a budget book that
+    # go on below a caption start with their first item (fuji budget).
+    amounts = any(_amount(c.text) for c in grid.cells if c.row < top + group)
+    header_rows = group if bands > group and not amounts else 0
     return _Building(
         table_no=table_no, col_edges=grid.col_edges, header_rows=header_rows,
         header=_signature(grid.cells, top, header_rows) if header_rows else (),
