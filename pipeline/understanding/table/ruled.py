@@ -114,8 +114,8 @@ class _Building:
         )
 
 
-# A whole value, not text that can run on: 1,234 / △1,234 / 12.5% / ― (nil).
-_VALUE = re.compile(r"^([△▲▽+\-−]?[0-9０-９][0-9０-９,，.．]*[%％]?|[―－\-‐ー]+)$")
+# A whole value, not text that can run on: 1,234 / △1,234 / 12.5% / 467,200円 / ― (nil).
+_VALUE = re.compile(r"^([△▲▽+\-−]?[0-9０-９][0-9０-９,，.．]*([%％]|千円|百万円|円)?|[―－\-‐ー]+)$")
 
 
 def _value(text: str) -> bool:
