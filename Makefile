@@ -25,6 +25,10 @@ install: $(STAMP) ## Create .venv if missing and install sesaku with its test to
 extract: $(STAMP) ## Extract every PDF in raw_pdfs/ into extracted/
 	$(PY) -m pipeline extract raw_pdfs/ --out extracted/
 
+.PHONY: tables
+tables: $(STAMP) ## Every ruled table of every PDF in raw_pdfs/ into ruled_tables/
+	$(PY) -m pipeline tables raw_pdfs/ --out ruled_tables/
+
 CKAN_PY := $(VENV)/ckan/bin/python
 
 $(CKAN_PY): tests/ckan-requirements.txt | $(PY)
@@ -68,5 +72,5 @@ bench: $(STAMP) ## Benchmark against camelot/pdfplumber (~15 min; writes bench/R
 
 .PHONY: clean
 clean: ## Remove extracted outputs, their cache, the audit report and bundles (keeps raw_pdfs/ and .venv)
-	rm -rf extracted/* extracted/.cache extracted/.staging-* dist/ audit/
+	rm -rf extracted/* extracted/.cache extracted/.staging-* dist/ audit/ ruled_tables/
 	touch extracted/.gitkeep

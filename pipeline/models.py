@@ -166,6 +166,37 @@ class Leftover:
 
 
 @dataclass(frozen=True)
+class TableCell:
+    """One cell of a logical ruled table (``understanding.table.ruled``).
+
+    ``row`` counts the logical table's rows over all its pages (0-based);
+    ``page`` and ``bbox`` are where the cell is printed, and for a cell cut
+    by a page break where its first part is (its text holds both parts).
+    """
+
+    page: int
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    text: str
+    bbox: BBox
+    header: bool
+
+
+@dataclass(frozen=True)
+class LogicalTable:
+    """A ruled table as the reader sees it: one table even where it runs over pages."""
+
+    table_no: int  # 1-based within the document
+    pages: tuple[int, ...]
+    n_rows: int
+    n_cols: int
+    header_rows: int  # leading rows that are the header (0: none recognised)
+    cells: tuple[TableCell, ...]
+
+
+@dataclass(frozen=True)
 class Column:
     """A semantic column of the 施策計画 table, read from its header."""
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline extract PATH... --out DIR`` (and ``text FILE``, ``package``, ``audit``).
+"""Command line: ``python -m pipeline extract PATH... --out DIR`` (and ``tables``, ``text FILE``, ``package``, ``audit``).
 
 Exit status: 0 every document extracted, 1 some failed, 2 nothing usable
 or a usage error.  Errors are one line each on stderr, never a traceback.
@@ -151,6 +151,27 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--max-pages", type=_positive_int, default=Limits.max_pages, help="most pages a PDF may have")
     ex.add_argument("--seconds-per-page", type=_positive_float, default=Limits.seconds_per_page, help="time limit per page, in seconds")
     ex.add_argument(
+        "--max-memory-mb", type=_non_negative_float, default=Limits.max_memory_mb, help="memory one document may use (0: no limit)"
+    )
+    tb = sub.add_parser("tables", formatter_class=_HelpFormatter,
+                        help="every ruled table of every page into tables.parquet/.csv (one table_no per logical table)")
+    tb.add_argument("paths", nargs="+", metavar="PATH", help="a PDF or a folder of PDFs")
+    tb.add_argument("--out", required=True, type=Path, help="output folder")
+    tb.add_argument("--pages", help="pages to read, e.g. 1-3,7 (default: all)")
+    tb.add_argument("--password", help="password of encrypted PDFs")
+    tb.add_argument("--engine", default="pdfplumber", choices=sorted(ENGINES), help="grid engine")
+    tb.add_argument(
+        "--prefer", default=PREFER[0], choices=PREFER, help="with --engine both: whose cell is kept where the engines differ"
+    )
+    tb.add_argument("--ocr", default="auto", choices=OCR_MODES, help="as for extract")
+    tb.add_argument(
+        "--csv-encoding", default="utf-8-sig", choices=CSV_ENCODINGS,
+        help="encoding of the CSVs: utf-8-sig (Excel opens it), cp932 (Shift_JIS for older tools), utf-8",
+    )
+    tb.add_argument("--max-mb", type=_positive_float, default=Limits.max_bytes / 1024 / 1024, help="largest PDF accepted, in MB")
+    tb.add_argument("--max-pages", type=_positive_int, default=Limits.max_pages, help="most pages a PDF may have")
+    tb.add_argument("--seconds-per-page", type=_positive_float, default=Limits.seconds_per_page, help="time limit per page, in seconds")
+    tb.add_argument(
         "--max-memory-mb", type=_non_negative_float, default=Limits.max_memory_mb, help="memory one document may use (0: no limit)"
     )
     tx = sub.add_parser("text", formatter_class=_HelpFormatter, help="print each page's text as sesaku reads it (pages separated by a form feed)")
@@ -311,6 +332,23 @@ def _extract(args: argparse.Namespace) -> int:
     return EXIT_OK if not failed and not written.csv_skipped else EXIT_SOME_FAILED
 
 
+def tables(args: argparse.Namespace) -> int:
+    """Every ruled table of the PDFs (``orchestration.tables``)."""
+    from .tables import tables_command
+
+    try:
+        parse_pages(args.pages, 1)
+        options = _options(args, ())
+    except (ValueError, UsageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_NOTHING
+    try:
+        return tables_command(args, options)
+    except KeyboardInterrupt:
+        print(f"interrupted: the tables in {args.out} are as before this run", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
 def text(args: argparse.Namespace) -> int:
     """Print the visible text of each selected page; pages end with a form feed, like pdftotext."""
     try:
@@ -352,6 +390,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return extract(args)
     if args.command == "text":
         return text(args)
+    if args.command == "tables":
+        return tables(args)
     if args.command == "package":
         from ..publishing.package import package_command
 

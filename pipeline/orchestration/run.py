@@ -305,6 +305,17 @@ class _RowsBreakSchema(Exception):
     pass
 
 
+def failure_of(exc: Exception, path, limits: Limits) -> tuple[str, str]:
+    """(one-line error, kind) for a document that failed: the same words for every command."""
+    if isinstance(exc, SesakuError):
+        return str(exc), exc.kind
+    if isinstance(exc, MemoryError):
+        return (f"{path}: ran out of memory (limit {limits.max_memory_mb:g} MB); "
+                "raise --max-memory-mb or free memory"), "limit"
+    detail = " ".join(str(exc).split())[:200]
+    return f"{path}: internal error {type(exc).__name__}: {detail} (please report this with the PDF)", "internal"
+
+
 def extract_to_records(
     path: str, options: Options, progress: Optional[ProgressFn] = None, doc_id: Optional[str] = None,
 ) -> tuple[DocumentReport, Optional[dict]]:
@@ -331,26 +342,14 @@ def extract_to_records(
         report.warnings = list(doc.warnings)
         report.accounting = accounting.summary
         report.agreement = grids_to_agreement_counts(doc.grids)
-    except SesakuError as exc:
-        records = None
-        report.status, report.error, report.error_kind = "failed", str(exc), exc.kind
     except _RowsBreakSchema as exc:
         records = None
         report.status, report.error_kind = "failed", "internal"
         report.error = f"{path}: internal error: the extracted rows break the output schema ({exc}); please report this with the PDF"
-    except MemoryError:
-        records = None
-        report.status, report.error_kind = "failed", "limit"
-        report.error = (
-            f"{path}: ran out of memory (limit {options.limits.max_memory_mb:g} MB); "
-            "raise --max-memory-mb or free memory"
-        )
-    except Exception as exc:  # a bug must not take the batch down; it is reported
+    except Exception as exc:  # bad input, or a bug: it must not take the batch down; it is reported
         records = None
         report.status = "failed"
-        detail = " ".join(str(exc).split())[:200]
-        report.error = f"{path}: internal error {type(exc).__name__}: {detail} (please report this with the PDF)"
-        report.error_kind = "internal"
+        report.error, report.error_kind = failure_of(exc, path, options.limits)
     if report.pages is None:
         report.pages = log.page_count
     report.glyphs = tallies_to_summary(log.tallies)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from ..vocabulary import DEFAULT_RATING_LEGEND
-from .schema import TABLES, Field, TableSchema
+from .schema import RULED_TABLES, TABLES, Field, TableSchema
 
 DEFAULT_PATH = Path("docs/DATA_DICTIONARY.md")
 
@@ -110,7 +110,15 @@ def tables_to_markdown() -> str:
         "A trailing `*` (`3*`) is kept in `rating` and does not change the label.",
         "",
     ]
-    return "\n".join(head + legend + [table_to_markdown(t) for t in TABLES.values()])
+    ruled = [
+        "# Output of `tables` (any ruled table) / 罫線表の出力",
+        "",
+        "`python -m pipeline tables PATH… --out DIR` writes these into DIR (not into extract's folder), "
+        "plus one wide CSV per table, `tables/<doc_id>-<table_no>.csv`.",
+        "",
+    ]
+    return "\n".join(head + legend + [table_to_markdown(t) for t in TABLES.values()]
+                     + ruled + [table_to_markdown(t) for t in RULED_TABLES.values()])
 
 
 def main(argv: list[str] | None = None) -> int:

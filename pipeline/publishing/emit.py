@@ -149,6 +149,7 @@ def write_tables(
     csv_headers: str = "en",
     csv_errors: str = "strict",
     workbook: bool = True,
+    schemas: Mapping[str, TableSchema] = TABLES,
 ) -> Written:
     """Write every table as Parquet and CSV into out_dir, atomically.
 
@@ -158,7 +159,8 @@ def write_tables(
     says what a character the CSV encoding lacks does: ``strict`` raises
     CsvEncodingError and writes nothing, ``skip`` leaves that CSV out (and
     removes an earlier one, which would no longer match the Parquet),
-    ``substitute`` writes ``substitute(char)`` and lists it.  Parquet and
+    ``substitute`` writes ``substitute(char)`` and lists it.  ``schemas``
+    names the tables written (extract's TABLES unless another command's).  Parquet and
     the workbook always hold the text as read.  Each file is replaced
     with one rename; a run killed before the moves leaves every previous
     file as it was, one killed during the moves (a window of a few
@@ -168,12 +170,12 @@ def write_tables(
         raise ValueError(f"unknown CSV encoding {csv_encoding!r}; choose one of {', '.join(CSV_ENCODINGS)}")
     if csv_errors not in CSV_ERRORS:
         raise ValueError(f"unknown csv_errors {csv_errors!r}; choose one of {', '.join(CSV_ERRORS)}")
-    frames = {name: rows_to_frame(table, tables.get(name, ())) for name, table in TABLES.items()}
+    frames = {name: rows_to_frame(table, tables.get(name, ())) for name, table in schemas.items()}
     skipped: dict[str, str] = {}
     substitutions: list[dict] = []
     with staged_folder(out_dir) as staging:
         written = []
-        for name, table in TABLES.items():
+        for name, table in schemas.items():
             frame = frames[name]
             write_parquet(table, frame, staging / f"{name}.parquet")
             written.append(f"{name}.parquet")

@@ -332,6 +332,32 @@ for _name, _schema in list(TABLES.items()):
         for f in _schema.fields
     ))
 
+# The ``tables`` command's output (any ruled table, ``understanding.table.ruled``):
+# written into its own folder, never mixed into extract's dataset, so it is
+# kept apart from TABLES (which every extract output, the data package and
+# the workbook are built from) but defined with the same fields here.
+RULED_TABLES: dict[str, TableSchema] = {
+    "tables": TableSchema(
+        "tables", "罫線表", "One row per cell of every ruled table (the tables command); a table running over pages is one table_no",
+        (
+            DOC_ID,
+            _f("page", "integer", "ページ", "1-based page where the cell is printed (a cell cut by a page break: its first part)", "セルの記載ページ(ページをまたぐセルは最初の部分)", True),
+            _f("table_no", "integer", "表番号", "1-based logical table within the document; a table continued over pages keeps its number", "文書内の表番号(ページをまたぐ表は1つ)", True),
+            _f("row", "integer", "行", "0-based row in the logical table, counted over all its pages (a repeated header counted once)", "表内の行位置(0始まり、ページをまたいで通し)", True),
+            _f("col", "integer", "列", "0-based column band", "列位置(0始まり)", True),
+            _f("rowspan", "integer", "行結合", "Rows covered (over a page break too)", "結合行数", True),
+            _f("colspan", "integer", "列結合", "Column bands covered", "結合列数", True),
+            _f("text", "string", "本文", "Cell text; \\n keeps item breaks; a cell cut by a page break holds both parts", "セルの文字列", True),
+            _f("x0", "number", "左", "Left edge (pt) on page", "左端(pt)", True),
+            _f("top", "number", "上", "Top edge from the page top (pt)", "上端(pt)", True),
+            _f("x1", "number", "右", "Right edge (pt)", "右端(pt)", True),
+            _f("bottom", "number", "下", "Bottom edge (pt)", "下端(pt)", True),
+            _f("header", "boolean", "見出し", "The cell is in the table's header rows (printed once per logical table)", "見出し行のセル", True),
+        ),
+        ("doc_id", "table_no", "row", "col"),
+    ),
+}
+
 _ARROW = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
 _PANDAS = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean"}
 

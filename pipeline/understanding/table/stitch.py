@@ -18,7 +18,8 @@ from normalizers.width import squash as compact
 
 from ...models import Cell, CellKey, Column, Fragment, Grid, LogicalCell, Table, TableRow
 from ...settings import DEFAULT, Settings
-from ...vocabulary import CURRENT_HEADER, NAME_HEADER, RESULT_WORD, TARGET_HEADER, starts_item
+from ...vocabulary import CURRENT_HEADER, NAME_HEADER, RESULT_WORD, TARGET_HEADER
+from .continuation import only_repeats, row_continues
 
 
 class NoTableHeader(ValueError):
@@ -127,10 +128,10 @@ def _continues(row: TableRow, previous: TableRow, n_columns: int) -> bool:
         return is_result_row(previous)
     if is_result_row(previous):
         return False
-    if any(c.first_col == 0 and c.text for c in row.cells):
-        return False  # a new measure starts here
-    first_lines = [c.text.lstrip().split("\n", 1)[0] for c in row.cells if c.text.strip()]
-    return bool(first_lines) and not any(starts_item(line) for line in first_lines)
+    # A named first column starts a new measure; the rest is the rule every
+    # stitched table shares.
+    lead = "".join(c.text for c in row.cells if c.first_col == 0)
+    return row_continues(lead, [c.text for c in row.cells])
 
 
 def _merge(previous: TableRow, row: TableRow) -> TableRow:
@@ -144,7 +145,7 @@ def _merge(previous: TableRow, row: TableRow) -> TableRow:
         old = by_span[key]
         # Label cells printed again on the continuation page, and blank
         # continuations, are not new text: they only repeat the cell above.
-        if compact(cell.text) == compact(old.text) or not cell.text:
+        if only_repeats(cell.text, old.text):
             repeated = dataclasses.replace(old, also=old.also + tuple(f.cell for f in cell.fragments if f.cell))
             merged[merged.index(old)] = by_span[key] = repeated
             continue

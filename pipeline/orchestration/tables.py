@@ -1,0 +1,283 @@
+"""``tables``: every ruled table of every page, one document at a time.
+
+Same reader, engines, grid and cell text as ``extract`` (``run``); what
+differs is what is kept: every ruled region (``understanding.table.ruled``)
+instead of the 施策計画 table.  Each document is read on its own and never
+raises past ``tables_to_records``, so in a batch a bad file is one failed
+report and the others still come out.
+
+Every visible glyph of every page read is accounted for: in a cell kept,
+in a cell dropped as a repeat (a header or label printed again on a
+continuation page), in a leftover (inside a table region, in no cell),
+or outside every table; their sum is compared with the page's own glyph
+count (``PageView.shown_glyphs``, the census) where there is one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Optional, Sequence
+
+from normalizers.width import squash
+
+from ..errors import BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoTextLayer
+from ..geometry import centre
+from ..models import Grid, LogicalTable, PageView, page_ranges
+from ..publishing.atomic import (
+    STAGING_PREFIX, FolderNotWritable, check_writable_folder, replace_folder, write_text_atomic,
+)
+from ..publishing.emit import to_json, write_tables
+from ..publishing.ruled import tables_to_rows, wide_csv_bytes, wide_csv_name
+from ..publishing.schema import RULED_TABLES
+from ..reading.document import DocumentReader
+from ..reading.ledger import tallies_to_summary, tallies_to_warnings
+from ..reading.guards import check_file, file_sha256, memory_limit, parser_warnings, time_limit
+from ..understanding.table.engines import EngineSource, check_engine, make_engine
+from ..understanding.table.ruled import grids_to_tables, lines_above_tables, view_to_grids
+from ..version import __version__
+from .batch import collect_pdfs
+from .docids import assign_doc_ids, stem_doc_id
+from .run import _DAMAGE, DocumentReport, Options, ProgressFn, _scan_advice, failure_of, ocr_mode, parse_pages
+
+
+def _chars(text: str) -> int:
+    return len(squash(text))
+
+
+def _in_some_grid(char: dict, grids: Sequence[Grid], margin: float) -> bool:
+    # The grid keeps glyphs up to ``region_margin`` beside its frame (text
+    # overflowing the outer rules), so the same box decides here.
+    x, y = centre(char)
+    return any(g.bbox[0] - margin <= x <= g.bbox[2] + margin and g.bbox[1] <= y <= g.bbox[3] for g in grids)
+
+
+def page_accounting(view: PageView, grids: Sequence[Grid], margin: float) -> dict:
+    """Where one page's visible glyphs are: in table regions (cells, leftovers) or outside."""
+    inside = sum(1 for ch in view.chars if _in_some_grid(ch, grids, margin))
+    return {
+        "chars": len(view.chars),
+        "in_regions": inside,
+        "in_grid_cells": sum(_chars(c.text) for g in grids for c in g.cells),
+        "leftover_chars": sum(_chars(lo.text) for g in grids for lo in g.leftovers),
+        "shown_glyphs": view.shown_glyphs,
+        "tally": view.tally,
+    }
+
+
+def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressFn] = None):
+    """(page count, logical tables, grids, per-page accounting, warnings) of one PDF.
+
+    Raises a SesakuError for bad input, like ``run.extract_document``.
+    """
+    limits = options.limits
+    check_file(path, limits)
+    check_engine(options.engine, options.prefer)
+    notes: list[str] = []
+    with parser_warnings(notes):
+        try:
+            with DocumentReader(path, options.password, limits, options.settings, ocr_mode=options.ocr) as reader:
+                page_count = reader.page_count
+                if page_count > limits.max_pages:
+                    raise LimitExceeded(path, f"{page_count} pages, over the {limits.max_pages}-page limit; raise --max-pages to allow it")
+                try:
+                    wanted = parse_pages(options.pages, page_count)
+                except ValueError as exc:
+                    raise BadOption(path, str(exc)) from None
+                if not wanted:
+                    raise NoPagesSelected(path, f"--pages {options.pages} selects none of its {page_count} page(s)")
+                engine = make_engine(options.engine, EngineSource(path, options.password), options.settings,
+                                     prefer=options.prefer)
+                grids: list[Grid] = []
+                above: dict[int, frozenset[str]] = {}
+                pages: list[dict] = []
+                text_pages, scanned = 0, []
+                with memory_limit(limits, path) as check_memory:
+                    for done, number in enumerate(wanted, 1):
+                        with time_limit(limits.seconds_per_page, path, number):
+                            view = reader.read_page(number, notes)
+                            page_grids = view_to_grids(view, engine)
+                        text_pages += view.has_text
+                        if view.has_images and not view.has_text:
+                            scanned.append(number)
+                        grids.extend(page_grids)
+                        above[number] = lines_above_tables(view, page_grids)
+                        pages.append(page_accounting(view, page_grids, options.settings.region_margin) | {"page": number})
+                        check_memory(number)
+                        if progress:
+                            progress(done, len(wanted))
+        except _DAMAGE as exc:
+            raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
+    if text_pages == 0:
+        which = "no page has" if len(wanted) == page_count else "none of the pages read has"
+        raise NoTextLayer(path, f"{which} a text layer (a scan?); {_scan_advice(options)}")
+    if scanned:
+        notes.append(f"pages {page_ranges(scanned)} are images without a text layer (a scan?) and were skipped; "
+                     f"{_scan_advice(options)}")
+    return page_count, grids_to_tables(grids, above), grids, pages, notes
+
+
+def tables_accounting(tables: Sequence[LogicalTable], pages: Sequence[dict]) -> tuple[dict, list[str]]:
+    """The run report's figures for one document, and warnings where glyphs do not add up."""
+    in_cells = sum(_chars(c.text) for t in tables for c in t.cells)
+    in_grids = sum(p["in_grid_cells"] for p in pages)
+    leftover = sum(p["leftover_chars"] for p in pages)
+    outside = sum(p["chars"] - p["in_regions"] for p in pages)
+    summary = {
+        "pages": len(pages),
+        "tables": len(tables),
+        "cells": sum(len(t.cells) for t in tables),
+        "chars_in_cells": in_cells,
+        # Header rows and labels printed again on a continuation page: read, kept once.
+        "chars_repeated": in_grids - in_cells,
+        "leftover_chars": leftover,
+        "chars_outside_tables": outside,
+        "shown_glyphs": None,
+    }
+    warnings = []
+    for p in pages:
+        if p["in_grid_cells"] + p["leftover_chars"] != p["in_regions"]:
+            warnings.append(
+                f"page {p['page']}: {p['in_regions']} glyph(s) inside the table regions, but the cells and "
+                f"leftovers hold {p['in_grid_cells'] + p['leftover_chars']} character(s)"
+            )
+    counted = [p for p in pages if p["shown_glyphs"] is not None]
+    if counted:
+        summary["shown_glyphs"] = sum(p["shown_glyphs"] for p in counted)
+    # The census against what the readers gave, with white glyphs, fake-bold
+    # copies and unmapped codes told apart (reading.ledger), as for extract.
+    tallies = [(p["page"], p["tally"]) for p in pages]
+    summary["glyphs"] = tallies_to_summary(tallies)
+    warnings.extend(tallies_to_warnings(tallies))
+    return summary, warnings
+
+
+def tables_to_records(
+    path: str, options: Options, doc_id: Optional[str] = None, progress: Optional[ProgressFn] = None,
+) -> tuple[DocumentReport, Optional[list[dict]], tuple[LogicalTable, ...]]:
+    """One document's report, ``tables`` rows and logical tables, never raising."""
+    started = time.perf_counter()
+    report = DocumentReport(path=str(path), doc_id=doc_id or stem_doc_id(Path(path)))
+    rows, tables = None, ()
+    try:
+        mode = ocr_mode(options.ocr)
+    except ValueError as exc:
+        report.status, report.error, report.error_kind = "failed", f"{path}: {exc}", BadOption.kind
+        return report, None, ()
+    try:
+        page_count, tables, _, pages, notes = read_ruled_tables(Path(path), replace(options, ocr=mode), progress)
+        summary, problems = tables_accounting(tables, pages)
+        rows = tables_to_rows(report.doc_id, tables)
+        report.sha256 = file_sha256(Path(path))
+        report.pages = page_count
+        report.rows = {"tables": len(rows)}
+        report.accounting = summary
+        report.warnings = list(dict.fromkeys(notes)) + problems
+    except Exception as exc:  # every failure becomes the report's one line (run.failure_of)
+        rows, tables = None, ()
+        report.status = "failed"
+        report.error, report.error_kind = failure_of(exc, path, options.limits)
+    if report.sha256 is None and Path(path).is_file():
+        with contextlib.suppress(OSError):
+            report.sha256 = file_sha256(Path(path))
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report, rows, tables
+
+
+# ---------------------------------------------------------------- the command
+
+
+def _summary_line(report: DocumentReport) -> str:
+    if report.status != "ok":
+        return f"FAILED {report.error}"
+    a = report.accounting
+    extra = f", {len(report.warnings)} warning(s)" if report.warnings else ""
+    return (f"ok     {report.path}: {report.pages} pages, {a['tables']} table(s), {a['cells']} cells, "
+            f"{a['leftover_chars']} leftover character(s) in {report.seconds:.1f}s{extra}")
+
+
+def _write_wide_csvs(out_dir: Path, per_document: Sequence[tuple[str, Sequence[LogicalTable]]],
+                     encoding: str) -> list[str]:
+    """``DIR/tables/<doc_id>-<n>.csv``, the folder swapped whole; the files not written, with why."""
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-wide-", dir=out_dir))
+    skipped = []
+    try:
+        for doc_id, tables in per_document:
+            for table in tables:
+                name = wide_csv_name(doc_id, table)
+                try:
+                    (staging / name).write_bytes(wide_csv_bytes(table, encoding))
+                except UnicodeEncodeError as exc:
+                    skipped.append(f"tables/{name}: {exc.object[exc.start:exc.end]!r} cannot be written as "
+                                   f"{encoding}; use --csv-encoding utf-8-sig")
+        os.chmod(staging, 0o755)
+        replace_folder(staging, out_dir / "tables")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return skipped
+
+
+def tables_command(args, options: Options) -> int:
+    """``python -m pipeline tables PATH... --out DIR``; the exit status (cli's 0/1/2)."""
+    ok_code, some_failed, nothing = 0, 1, 2
+    pdfs = collect_pdfs(args.paths)
+    if not pdfs:
+        print(f"error: no PDF found in {', '.join(args.paths)}", file=sys.stderr)
+        return nothing
+    try:
+        check_writable_folder(args.out)
+    except FolderNotWritable as exc:
+        print(f"error: --out: {exc}", file=sys.stderr)
+        return nothing
+    reports, rows, per_document = [], [], []
+    for pdf, doc_id in zip(pdfs, assign_doc_ids(pdfs)):
+        report, doc_rows, tables = tables_to_records(str(pdf), options, doc_id)
+        print(_summary_line(report), file=sys.stderr)
+        reports.append(report)
+        if report.status == "ok":
+            rows.extend(doc_rows)
+            per_document.append((doc_id, tables))
+            for w in report.warnings:
+                print(f"warning {report.path}: {w}", file=sys.stderr)
+            lost = report.accounting["leftover_chars"]
+            if lost:
+                print(f"warning {report.path}: {lost} character(s) inside the tables are in no cell "
+                      f"(see _run.json)", file=sys.stderr)
+    ok = [r for r in reports if r.status == "ok"]
+    failed = [r for r in reports if r.status != "ok"]
+    report = {
+        "sesaku_version": __version__,
+        "command": "tables",
+        "engine": options.engine,
+        "documents": [dict(vars(r)) for r in reports],
+        "summary": {"documents": len(reports), "extracted": len(ok), "failed": len(failed),
+                    "tables": sum(r.accounting.get("tables", 0) for r in ok),
+                    "cells": sum(r.accounting.get("cells", 0) for r in ok)},
+    }
+    if not ok:
+        write_text_atomic(args.out / "_run.json", to_json(report | {"outputs": "unchanged: nothing was read"}))
+        print(f"nothing read: {len(reports)} document(s) failed; the tables in {args.out} are unchanged; "
+              f"see {args.out / '_run.json'}", file=sys.stderr)
+        return nothing
+    skipped_wide = _write_wide_csvs(args.out, per_document, args.csv_encoding)
+    report["csv_not_written"] = skipped_wide
+    written = write_tables(
+        {"tables": rows}, args.out, schemas=RULED_TABLES, workbook=False, csv_encoding=args.csv_encoding,
+        csv_errors="skip", extra_files={"_run.json": lambda skipped: to_json(report | {"outputs": "written"} | {
+            "csv_not_written": skipped_wide + sorted(f"{name}.csv" for name in skipped)})},
+    )
+    for why in list(written.csv_skipped.values()) + skipped_wide:
+        print(f"error: {why}; that CSV is not written (tables.parquet is)", file=sys.stderr)
+    print(f"{len(ok)} of {len(reports)} document(s) read into {args.out}: "
+          f"{report['summary']['tables']} table(s), {report['summary']['cells']} cells"
+          + (f"; {len(failed)} failed (see {args.out / '_run.json'})" if failed else ""), file=sys.stderr)
+    return ok_code if not failed and not written.csv_skipped and not skipped_wide else some_failed
+
+
+__all__ = ["read_ruled_tables", "tables_accounting", "tables_to_records", "tables_command"]
