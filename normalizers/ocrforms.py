@@ -60,3 +60,31 @@ def japanese_forms(text: str) -> str:
             elif ch in _LOOSE and (_is_katakana(before) or _is_katakana(after)) and not _is_kanji(before):
                 out[i] = KATAKANA_LOOKALIKES[ch]
     return "".join(out)
+
+
+# Glyphs OCR engines take for one another by shape (tesseract reads 目標 as
+# 日標, RapidOCR 現状 as 現伏).  Used only to recognise the form's own fixed
+# words (``reads_as``), never to change text.
+SHAPE_CONFUSIONS = frozenset(frozenset(pair) for pair in (
+    "日目", "目月", "日曰", "状伏", "標漂", "策笨", "施旆", "計訃", "画両", "名各", "未末", "土士",
+    "人入", "八入", "力カ", "口ロ", "工エ", "夕タ", "二ニ", "卜ト", "一ー", "〇○", "0O",
+))
+
+
+def reads_as(text: str, word: str) -> bool:
+    """``text`` is ``word`` as an OCR engine may have misread it: the same length,
+    and at most one glyph in three (at least one) swapped for a look-alike."""
+    if text == word:
+        return True
+    if len(text) != len(word):
+        return False
+    swaps = [(a, b) for a, b in zip(text, word) if a != b]
+    return len(swaps) <= max(1, len(word) // 3) and all(frozenset(s) in SHAPE_CONFUSIONS for s in swaps)
+
+
+def contains_read_as(text: str, word: str) -> bool:
+    """``word`` occurs in ``text``, allowing ``reads_as`` misreadings."""
+    if word in text:
+        return True
+    n = len(word)
+    return any(reads_as(text[i:i + n], word) for i in range(len(text) - n + 1))

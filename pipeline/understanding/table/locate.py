@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from normalizers.ocrforms import contains_read_as
 from normalizers.width import squash
 
 from ...geometry import BBox, centre_in
@@ -18,7 +19,8 @@ from ...vocabulary import HEADER_WORDS
 
 def lines_have_table_header(lines: Sequence[Line]) -> bool:
     texts = [squash(line.text) for line in lines]
-    return all(any(word in t for t in texts) for word in HEADER_WORDS)
+    # A look-alike glyph (日標 for 目標, as OCR reads it) does not hide the header.
+    return all(any(contains_read_as(t, word) for t in texts) for word in HEADER_WORDS)
 
 
 def _box(line: Line) -> BBox:

@@ -14,6 +14,7 @@ import dataclasses
 from typing import Optional, Sequence
 
 from normalizers.era import parse_year_label
+from normalizers.ocrforms import reads_as
 from normalizers.width import squash as compact
 
 from ...models import Cell, CellKey, Column, Fragment, Grid, LogicalCell, Table, TableRow
@@ -27,7 +28,9 @@ class NoTableHeader(ValueError):
 
 
 def _find(cells: Sequence[Cell], word: str) -> Optional[Cell]:
-    return next((c for c in cells if compact(c.text) == word), None)
+    exact = next((c for c in cells if compact(c.text) == word), None)
+    # An OCR'd header may hold a look-alike glyph (日標 for 目標).
+    return exact or next((c for c in cells if reads_as(compact(c.text), word)), None)
 
 
 def cell_key(grid: Grid, cell: Cell) -> CellKey:
