@@ -107,6 +107,8 @@ class PageView:
     # OCR layer of a scanned page (reading.ocrlayer); "ocr" when sesaku read
     # the page image itself (reading.ocr).  Both may hold misreadings.
     text_layer: str = "vector"
+    # With text_layer "ocr": each recognised line and the model's confidence.
+    ocr_lines: tuple[tuple[str, float], ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -140,6 +142,9 @@ class Cell:
     bbox: BBox
     # With two engines: both | pdfplumber_only | camelot_only | differ.
     agreement: Optional[str] = None
+    # Text recognised by OCR: the model's mean confidence over the cell's
+    # lines (reading.ocr); None for typeset text.
+    confidence: Optional[float] = None
 
 
 @dataclass(frozen=True)

@@ -680,7 +680,7 @@ BROWSER_PROSE = [
 
 # ----------------------------------------------------------------------------- OCR'd copies
 
-def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3", with_text=True):
+def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3", with_text=True, skew=0.0):
     """What ocrmypdf makes of a printed-and-scanned ``source_pdf``: per page
     one image of the whole page, with the text in render mode 3 over it.
 
@@ -688,7 +688,8 @@ def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3",
     text object per line at each glyph's position, in a non-embedded font
     as ocrmypdf's GlyphLessFont is useless to a reader anyway.  Ruling lines
     exist only in the image.  Returns the glyph text per page, visible only.
-    ``with_text=False`` gives the bare scan, as a copier makes it.
+    ``with_text=False`` gives the bare scan, as a copier makes it; ``skew``
+    (degrees, counter-clockwise) feeds the paper askew.
     """
     import pdfplumber
     import pypdfium2
@@ -704,6 +705,10 @@ def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3",
             W, H = float(page.width), float(page.height)
             c.setPageSize((W, H))
             image = src[number - 1].render(scale=dpi / 72).to_pil().convert("L")
+            if skew:
+                from PIL import Image
+
+                image = image.rotate(skew, resample=Image.BILINEAR, fillcolor=255)
             buf = io.BytesIO()
             image.save(buf, format="PNG")
             buf.seek(0)

@@ -220,7 +220,7 @@ def test_leftovers_and_warnings_are_flagged(extracted, tmp_path):
     copy = tmp_path / "extracted"
     shutil.copytree(extracted, copy)
     _rewrite(copy, "leftovers", [{"doc_id": "plan6", "page": 6, "text": "※注記", "reason": "outside any cell",
-                                  "x0": 50.0, "top": 560.0, "x1": 90.0, "bottom": 570.0}])
+                                  "x0": 50.0, "top": 560.0, "x1": 90.0, "bottom": 570.0, "ocr": False}])
     run = json.loads((copy / "_run.json").read_text(encoding="utf-8"))
     run["documents"][0]["warnings"] = ["page 6: a row band without text"]
     (copy / "_run.json").write_text(json.dumps(run), encoding="utf-8")

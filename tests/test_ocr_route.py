@@ -105,5 +105,69 @@ def test_a_scanned_report_is_read_by_ocr_with_its_tables_from_the_image(tmp_path
     assert measures["rating_raw"].tolist() == pd.read_parquet(printed / "measures.parquet")["rating_raw"].tolist()
     assert pd.read_parquet(scanned / "documents.parquet")["ocr_pages"].tolist() == [PAGES]
     import json
+    run = json.loads((scanned / "_run.json").read_text(encoding="utf-8"))["documents"][0]
+    assert sum("read by OCR (RapidOCR, 200 dpi)" in w for w in run["warnings"]) == 4
+    # Every value says it was recognised; cells carry the model's confidence.
+    for table in ("targets", "results", "narrative", "cells"):
+        assert pd.read_parquet(scanned / f"{table}.parquet")["ocr"].all(), table
+        assert not pd.read_parquet(printed / f"{table}.parquet")["ocr"].any(), table
+    confidence = pd.read_parquet(scanned / "cells.parquet")["ocr_confidence"]
+    assert confidence.notna().sum() > 50 and 0.5 < confidence.min() <= confidence.max() <= 1.0
+    assert pd.read_parquet(printed / "cells.parquet")["ocr_confidence"].isna().all()
+    ocr = run["ocr"]
+    assert (ocr["engine"], ocr["dpi"], ocr["pages"]) == ("rapidocr", 200, 4) and ocr["version"]
+    assert 0.95 < ocr["mean_confidence"] <= 1.0
+    assert ocr["review"] and all(r["confidence"] < ocr["review_score"] for r in ocr["review"])
+    assert [r["confidence"] for r in ocr["review"]] == sorted(r["confidence"] for r in ocr["review"])
+
+
+def test_the_run_report_lists_the_least_sure_ocr_lines_first():
+    from pipeline.reading.ocr import REVIEW_LIST, ocr_summary
+
+    lines = [(1, "目標", 0.84), (1, "現状", 0.99), (2, "-5-", 0.88)] + [(3, f"行{i}", 0.5 + i / 100) for i in range(30)]
+    summary = ocr_summary([1, 2, 3], lines)
+    assert summary["pages"] == 3 and summary["lines"] == 33
+    assert [r["text"] for r in summary["review"][:2]] == ["行0", "行1"]
+    assert len(summary["review"]) == REVIEW_LIST
+    assert "現状" not in [r["text"] for r in summary["review"]]
+    assert ocr_summary([], []) == {}
+
+
+def test_a_cells_ocr_confidence_averages_its_lines_not_its_glyphs():
+    from pipeline.understanding.table.grid import ocr_confidence
+
+    def glyph(top, score):
+        return {"text": "字", "top": top, "ocr_score": score}
+
+    long_line = [glyph(10.0, 0.99) for _ in range(30)]
+    assert ocr_confidence(long_line + [glyph(22.0, 0.59)]) == 0.79
+    assert ocr_confidence([{"text": "字", "top": 1.0}]) is None
+
+
+def test_typeset_documents_say_no_value_is_ocr(tmp_path):
+    import json
+
+    out = tmp_path / "out"
+    assert main(["extract", str(FIXTURE), "--out", str(out), "--workers", "1", "--ocr", "never"]) == 0
+    for table in ("programs", "targets", "results", "narrative", "quantities", "cells", "leftovers"):
+        column = pd.read_parquet(out / f"{table}.parquet")["ocr"]
+        assert str(column.dtype) == "boolean" and not column.any(), table
+    assert json.loads((out / "_run.json").read_text(encoding="utf-8"))["documents"][0]["ocr"] == {}
+
+
+@needs_ocr
+@pytest.mark.slow
+def test_a_scan_fed_askew_is_straightened_and_read_like_a_straight_one(tmp_path):
+    scan = tmp_path / "askew.pdf"
+    make_ocr_copy(scan, FIXTURE, dpi=200, pages=[5, 6], with_text=False, skew=0.7)
+    printed, scanned = tmp_path / "printed", tmp_path / "scanned"
+    assert main(["extract", str(FIXTURE), "--out", str(printed), "--pages", "5-6", "--workers", "1"]) == 0
+    assert main(["extract", str(scan), "--out", str(scanned), "--workers", "1"]) == 0
+    for table in ("measures", "targets", "current_items"):
+        assert len(pd.read_parquet(scanned / f"{table}.parquet")) == len(pd.read_parquet(printed / f"{table}.parquet")), table
+    a, b = (pd.read_parquet(p / "measures.parquet") for p in (printed, scanned))
+    assert b["measure"].tolist() == a["measure"].tolist()
+    import json
+
     warnings = json.loads((scanned / "_run.json").read_text(encoding="utf-8"))["documents"][0]["warnings"]
-    assert sum("read by OCR (RapidOCR, 200 dpi)" in w for w in warnings) == 4
+    assert sum("0.70° askew and was straightened" in w for w in warnings) == 2

@@ -205,6 +205,8 @@ class ReadingLog:
 
     page_count: Optional[int] = None
     tallies: list = field(default_factory=list)
+    ocr_pages: list = field(default_factory=list)  # pages sesaku read by OCR
+    ocr_lines: list = field(default_factory=list)  # (page, line text, confidence)
 
 
 def _extract(path: Path, sha: str, options: Options, progress: Optional[ProgressFn], doc_id: str,
@@ -233,6 +235,9 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
                 with time_limit(limits.seconds_per_page, path, number):
                     view = reader.read_page(number, notes)
                     log.tallies.append((number, view.tally))
+                    if view.text_layer == "ocr":
+                        log.ocr_pages.append(number)
+                        log.ocr_lines.extend((number, text, score) for text, score in view.ocr_lines)
                     if view.has_text:
                         text_pages += 1
                     if view.text_layer == "ocr_layer":
@@ -298,6 +303,9 @@ class DocumentReport:
     # The glyph ledger of the pages read (reading.ledger): what the pages'
     # text operators show against what the readers gave and sesaku kept.
     glyphs: dict = field(default_factory=dict)
+    # Pages read by sesaku's OCR: engine and version, mean confidence and the
+    # least sure lines, to check by eye first (reading.ocr.ocr_summary).
+    ocr: dict = field(default_factory=dict)
     cached: bool = False  # taken from the cache of an earlier run (same bytes, code, options)
 
 
@@ -353,6 +361,7 @@ def extract_to_records(
     if report.pages is None:
         report.pages = log.page_count
     report.glyphs = tallies_to_summary(log.tallies)
+    report.ocr = ocr.ocr_summary(log.ocr_pages, log.ocr_lines)
     if report.sha256 is None and Path(path).is_file():
         with contextlib.suppress(OSError):
             report.sha256 = file_sha256(Path(path))

@@ -285,12 +285,21 @@ def document_to_records(doc: Document, accounting: Accounting | None = None,
             out["cells"].append(
                 {"doc_id": d, "page": c.page, "table_no": g.table_no, "row": c.row, "col": c.col,
                  "rowspan": c.rowspan, "colspan": c.colspan, "text": c.text,
-                 **_box(c.bbox), "agreement": c.agreement, **_role(role, c.text)}
+                 **_box(c.bbox), "ocr_confidence": c.confidence, "agreement": c.agreement, **_role(role, c.text)}
             )
-    out["leftovers"] = list((accounting or account(doc)).rows)
+    out["leftovers"] = [dict(row) for row in (accounting or account(doc)).rows]
+    _mark_ocr(out, set(doc.ocr_pages))
     for n, q in enumerate(out["quantities"], 1):
         q["quantity_no"] = n
     return out
+
+
+def _mark_ocr(out: dict[str, list[dict]], ocr_pages: set[int]) -> None:
+    """``ocr`` on every row of a table with that column: its page was recognised, not typeset."""
+    for name, rows in out.items():
+        if "ocr" in (f.name for f in TABLES[name].fields):
+            for row in rows:
+                row["ocr"] = row.get("page") in ocr_pages
 
 
 def schema_problems(records: dict[str, list[dict]], limit: int = 3) -> list[str]:

@@ -46,6 +46,10 @@ def _f(name, type_, title_ja, description, description_ja, required=False) -> Fi
 
 DOC_ID = _f("doc_id", "string", "文書ID", "Source PDF file stem", "元PDFのファイル名(拡張子なし)", True)
 PAGE = _f("page", "integer", "ページ", "1-based page where the text is printed", "記載ページ(1始まり)", True)
+# Next to every page: whether that page's text was recognised from its image
+# (sesaku's OCR, or the PDF's own OCR layer over a scan) rather than typeset.
+OCR = _f("ocr", "boolean", "OCR", "True where the page's text was recognised from its image (OCR) rather than typeset: check the value against the page",
+         "OCRで読み取ったページの値(原本と照合してください)", True)
 PROGRAM_NO = _f("program_no", "integer", "プログラム番号", "1-based action program number within the document", "アクションプログラムの通し番号", True)
 MEASURE_NO = _f("measure_no", "integer", "施策番号", "1-based measure number within the document", "施策の通し番号", True)
 ITEM_NO = _f("item_no", "integer", "項目番号", "1-based item number within its cell or block", "セル・ブロック内の項目番号", True)
@@ -134,7 +138,7 @@ _table(TableSchema(
         _f("rating_raw", "string", "達成状況区分(表記)", "Rating as printed", "達成状況区分の表記"),
         _f("narrative_rating", "integer", "達成状況区分(本文)", "Rating in the prose heading of the same program", "本文見出しの達成状況区分"),
         _f("narrative_rating_revised", "boolean", "目標変更(本文)", "True when the prose rating carries *", "本文の達成状況区分に*がある"),
-        PAGE,
+        PAGE, OCR,
     ),
     ("doc_id", "program_no"),
 ))
@@ -162,7 +166,7 @@ _table(TableSchema(
 
 _table(TableSchema(
     "current_items", "現状", "One row per 現状 (current state) item",
-    (DOC_ID, MEASURE_NO, ROW_NO, ROW_LABEL, ITEM_NO, TEXT, PAGE, *BOX),
+    (DOC_ID, MEASURE_NO, ROW_NO, ROW_LABEL, ITEM_NO, TEXT, PAGE, OCR, *BOX),
     ("doc_id", "measure_no", "row_no", "item_no"),
     ((("doc_id", "measure_no"), "measures", ("doc_id", "measure_no")),),
 ))
@@ -177,7 +181,7 @@ _table(TableSchema(
         _f("and_after", "boolean", "以降", "The year column is open-ended (…年度以降)", "「以降」の年度列", True),
         _f("first_year", "integer", "開始年度", "First fiscal year the target cell covers", "目標セルの最初の年度", True),
         _f("last_year", "integer", "終了年度", "Last fiscal year the target cell covers", "目標セルの最後の年度", True),
-        ITEM_NO, TEXT, PAGE, *BOX,
+        ITEM_NO, TEXT, PAGE, OCR, *BOX,
     ),
     ("doc_id", "measure_no", "row_no", "first_year", "fiscal_year", "item_no"),
     ((("doc_id", "measure_no"), "measures", ("doc_id", "measure_no")),),
@@ -188,7 +192,7 @@ _table(TableSchema(
     (
         DOC_ID, MEASURE_NO,
         _f("block", "string", "区分", "outcomes | changes (【環境等の変化・課題等】) | revised_targets (【変更後の目標】)", "実施結果 / 環境等の変化・課題等 / 変更後の目標", True),
-        ITEM_NO, TEXT, PAGE, *BOX,
+        ITEM_NO, TEXT, PAGE, OCR, *BOX,
     ),
     ("doc_id", "measure_no", "block", "item_no"),
     ((("doc_id", "measure_no"), "measures", ("doc_id", "measure_no")),),
@@ -206,7 +210,7 @@ _table(TableSchema(
         _f("year_no", "integer", "年度番号", "1-based affected year within the change (平成21、22年度 gives 1 and 2 for each item)", "変更内の対象年度の番号", True),
         _f("text", "string", "本文", "The item as printed, without bullet glyphs; null when the revision names no item (all of the year's targets)", "項目の本文(項目名がない場合は空:その年度の目標全体)"),
         _f("phrase", "string", "変更の記述", "The revision line as printed; null for a note", "変更を述べた行"),
-        PAGE,
+        PAGE, OCR,
         _f("target_row_no", "integer", "対象の行番号", "row_no of the printed target a removed, moved or replaced item was matched to (0: a cell merged over all sub-rows); null if none matched", "削除・移動・置換した目標の行番号(全行共通は0)"),
         _f("target_first_year", "integer", "対象の開始年度", "first_year of that printed target", "削除・移動した目標の開始年度"),
         _f("target_item_no", "integer", "対象の項目番号", "item_no of that printed target", "削除・移動した目標の項目番号"),
@@ -223,7 +227,7 @@ _table(TableSchema(
         _f("section", "string", "区分", "results (【主な実施結果】) | next_steps (【課題と…取組】)", "主な実施結果 / 課題と取組", True),
         _f("heading_no", "integer", "小見出し番号", "1-based sub-heading within the program's section; 0 for bullets under none (next_steps)", "小見出しの番号(小見出しなしは0)", True),
         _f("heading", "string", "小見出し", "Sub-heading of the results; null for next_steps", "主な実施結果の小見出し"),
-        ITEM_NO, TEXT, PAGE, *BOX,
+        ITEM_NO, TEXT, PAGE, OCR, *BOX,
         _f("heading_x0", "number", "小見出し左", "Left edge (pt) of the sub-heading when it is printed on this row's page", "小見出しの左端(同じページのときのみ)"),
         _f("heading_top", "number", "小見出し上", "Top edge (pt) of the sub-heading on this row's page", "小見出しの上端(pt)"),
         _f("heading_x1", "number", "小見出し右", "Right edge (pt) of the sub-heading on this row's page", "小見出しの右端(pt)"),
@@ -252,7 +256,7 @@ _table(TableSchema(
         _f("unit", "string", "単位", "Counter or unit (社, 機関, %, ㎡ …)", "助数詞・単位", True),
         _f("approx", "boolean", "概数", "Approximate (約, 程度 …)", "概数(約・程度)", True),
         _f("qualifier", "string", "限定", "超 / 以上 / 以下 / 未満 / 余; null if none", "超・以上・以下・未満"),
-        PAGE,
+        PAGE, OCR,
     ),
     ("doc_id", "quantity_no"),
 ))
@@ -260,7 +264,7 @@ _table(TableSchema(
 _table(TableSchema(
     "cells", "セル", "The grid as read: one row per ruled cell per page, for audit",
     (
-        DOC_ID, PAGE,
+        DOC_ID, PAGE, OCR,
         _f("table_no", "integer", "表番号", "1-based table on the page", "ページ内の表番号", True),
         _f("row", "integer", "行", "0-based row band on the page", "行位置(0始まり)", True),
         _f("col", "integer", "列", "0-based column band on the page", "列位置(0始まり)", True),
@@ -271,6 +275,8 @@ _table(TableSchema(
         _f("top", "number", "上", "Top edge from the page top (pt)", "上端(pt)", True),
         _f("x1", "number", "右", "Right edge (pt)", "右端(pt)", True),
         _f("bottom", "number", "下", "Bottom edge (pt)", "下端(pt)", True),
+        _f("ocr_confidence", "number", "OCR確信度", "OCR cells: the recognition model's mean confidence (0-1) for the lines of the cell; null for typeset text",
+           "OCRのセル: 認識モデルの確信度(0〜1、セル内の行の平均)。活字は空"),
         _f("agreement", "string", "エンジン一致", "With --engine both: both | pdfplumber_only | camelot_only | differ; null with one engine", "2エンジンの一致状況"),
         _f("role", "string", "役割", "What the cell is in the plan: header | program | measure | current | target | period | rating | result | empty | other", "表内の役割(見出し・プログラム・施策名・現状・目標・期間・達成状況区分・実施結果・空欄・その他)", True),
         _f("program_no", "integer", "プログラム番号", "Program the cell belongs to", "アクションプログラム番号"),
@@ -285,7 +291,7 @@ _table(TableSchema(
 _table(TableSchema(
     "leftovers", "取り残し", "Text inside a table region that no output field took",
     (
-        DOC_ID, PAGE,
+        DOC_ID, PAGE, OCR,
         _f("text", "string", "本文", "The text", "文字列", True),
         _f("reason", "string", "理由", "Why it went nowhere", "理由", True),
         _f("x0", "number", "左", "Left edge (pt)", "左端(pt)", True),

@@ -19,7 +19,7 @@ from typing import Optional
 from ..errors import CorruptPdf, UnmappedFont
 from ..models import PageView
 from ..settings import DEFAULT, Settings
-from . import careful, census, imagerules, ocr, ocrlayer, pdfium
+from . import careful, census, deskew, imagerules, ocr, ocrlayer, pdfium
 from .rules import rule
 from .glyphs import chars_to_lines
 from .guards import Limits, time_limit
@@ -186,7 +186,9 @@ class DocumentReader:
     def _ocr_view(self, view: PageView, warnings: list[str]) -> PageView:
         """The page read from its image: OCR'd glyphs and the borders in the image."""
         index = view.number - 1
-        rgb = pdfium.render_rgb(self._fast, index, ocr.DPI)
+        rgb, angle = deskew.deskew(pdfium.render_rgb(self._fast, index, ocr.DPI))
+        if angle:
+            warnings.append(f"page {view.number}: the scan was {abs(angle):.2f}° askew and was straightened before it was read")
         dx = view.origin[0]
         chars, lines = ocr.recognise(rgb, ocr.DPI, dx)
         gray = rgb.mean(axis=2).astype("uint8")
@@ -200,7 +202,8 @@ class DocumentReader:
             origin=view.origin, settings=self.settings, has_images=True,
             image_rules=([shift(r) for r in horizontal], [shift(r) for r in vertical]),
         )
-        return dataclasses.replace(read, text_layer="ocr", tally=dataclasses.replace(read.tally, shown=None))
+        return dataclasses.replace(read, text_layer="ocr", tally=dataclasses.replace(read.tally, shown=None),
+                                   ocr_lines=tuple(lines))
 
     def _image_rules(self, page, geometry: dict) -> tuple[list[dict], list[dict]]:
         if self._fast is None or not pdfium.usable(self._fast, page.page_number - 1):

@@ -123,9 +123,25 @@ def _mark_before(gray: np.ndarray, first: tuple, scale: float, dx: float):
     y0, y1 = max(0, px(top)), min(gray.shape[0], px(bottom))
     if right - left < 3 or y1 - y0 < 3:
         return None
-    crop = (gray[y0:y1, left:right] < 128).astype(np.uint8)
+    # A cell's border can run through the strip (a straightened scan shifts
+    # it by a pixel or two) and would join the mark into one L-shaped blob:
+    # runs longer than any mark (1.1 em; marks are at most 1.05 em) are
+    # rules and are taken out first, looked for in a strip half an em
+    # taller each way so that a border crossing it is long enough to tell.
+    pad = px(em / 2)
+    t0, t1 = max(0, y0 - pad), min(gray.shape[0], y1 + pad)
+    tall = (gray[t0:t1, left:right] < 128).astype(np.uint8)
+    run = max(3, int(1.1 * em / scale))
+    # Outside the strip is paper: OpenCV's default border would count it as
+    # ink and take a mark touching the strip's edge for the end of a rule.
+    def runs(kernel):
+        return cv2.morphologyEx(tall, cv2.MORPH_OPEN, np.ones(kernel, np.uint8),
+                                borderType=cv2.BORDER_CONSTANT, borderValue=0)
+
+    rules = runs((1, run)) | runs((run, 1))
+    crop = (tall & (1 - rules))[y0 - t0:y1 - t0]
     n, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
-    # Table rules cross the strip as long thin runs; a mark is a round shape.
+    # What is left of a rule is thin; a mark is a round shape.
     is_round = [0.75 <= s[2] / max(s[3], 1) <= 1.33 and 0.35 * em <= s[3] * scale <= 1.05 * em for s in stats[1:n]]
     others = [s for s, r in zip(stats[1:n], is_round) if not r and min(s[2], s[3]) * scale > 0.2 * em]
     if sum(is_round) != 1 or others:  # nothing, or more than a lone mark
@@ -146,6 +162,34 @@ def _split_like(text: str, parts: list[str]) -> list[str]:
         out.append(text[i:i + len(p)])
         i += len(p)
     return out
+
+
+ENGINE = "rapidocr"
+REVIEW_LIST = 20  # the lowest-confidence lines the run report lists
+
+
+def engine_version() -> Optional[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(ENGINE)
+    except PackageNotFoundError:
+        return None
+
+
+def ocr_summary(pages: list[int], lines: list[tuple[int, str, float]]) -> dict:
+    """The run report's account of the OCR: engine, pages, mean confidence and
+    the lines to check by eye first (the least sure, at most ``REVIEW_LIST``)."""
+    if not pages:
+        return {}
+    review = sorted((ln for ln in lines if ln[2] < REVIEW_SCORE), key=lambda ln: (ln[2], ln[0]))[:REVIEW_LIST]
+    return {
+        "engine": ENGINE, "version": engine_version(), "dpi": DPI, "pages": len(pages),
+        "lines": len(lines),
+        "mean_confidence": round(sum(s for _, _, s in lines) / len(lines), 3) if lines else None,
+        "below_review_score": sum(1 for ln in lines if ln[2] < REVIEW_SCORE), "review_score": REVIEW_SCORE,
+        "review": [{"page": p, "text": t, "confidence": round(s, 3)} for p, t, s in review],
+    }
 
 
 def review_note(number: int, lines: list[tuple[str, float]]) -> Optional[str]:

@@ -93,6 +93,17 @@ def assign_chars(
     return per_box, stray
 
 
+def ocr_confidence(glyphs: Sequence[dict]) -> float | None:
+    """The mean confidence of the OCR lines these glyphs come from, or None for typeset glyphs.
+
+    Each line counts once (its glyphs share the model's line score), so a
+    long line does not outweigh a short misread one."""
+    lines = {(g["top"], g["ocr_score"]) for g in glyphs if g.get("ocr_score") is not None}
+    if not lines:
+        return None
+    return round(sum(score for _, score in lines) / len(lines), 3)
+
+
 def cell_boxes_to_grid(
     page_no: int, table_no: int, boxes: Sequence[BBox], chars: Sequence[dict], region: BBox | None = None,
     settings: Settings = DEFAULT,
@@ -133,6 +144,7 @@ def cell_boxes_to_grid(
                 colspan=max(1, band_index(col_edges, box[2], tol) - col),
                 text=text,
                 bbox=rounded(box),
+                confidence=ocr_confidence(glyphs),
             )
         )
     leftovers = tuple(
