@@ -680,7 +680,8 @@ BROWSER_PROSE = [
 
 # ----------------------------------------------------------------------------- OCR'd copies
 
-def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3", with_text=True, skew=0.0):
+def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3", with_text=True, skew=0.0,
+                  misread=None):
     """What ocrmypdf makes of a printed-and-scanned ``source_pdf``: per page
     one image of the whole page, with the text in render mode 3 over it.
 
@@ -689,7 +690,8 @@ def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3",
     as ocrmypdf's GlyphLessFont is useless to a reader anyway.  Ruling lines
     exist only in the image.  Returns the glyph text per page, visible only.
     ``with_text=False`` gives the bare scan, as a copier makes it; ``skew``
-    (degrees, counter-clockwise) feeds the paper askew.
+    (degrees, counter-clockwise) feeds the paper askew; ``misread`` ({glyph:
+    glyph}) garbles the layer as a poor OCR engine does (目 → "=").
     """
     import pdfplumber
     import pypdfium2
@@ -725,7 +727,7 @@ def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3",
                 size = float(ch["size"]) or 10
                 text.setFont(font, size)
                 text.setTextOrigin(float(ch["x0"]), H - float(ch["bottom"]) + 0.12 * size)
-                text.textOut(ch["text"])
+                text.textOut((misread or {}).get(ch["text"], ch["text"]))
             c.drawText(text)
             c.showPage()
     c.save()

@@ -171,3 +171,24 @@ def test_a_scan_fed_askew_is_straightened_and_read_like_a_straight_one(tmp_path)
 
     warnings = json.loads((scanned / "_run.json").read_text(encoding="utf-8"))["documents"][0]["warnings"]
     assert sum("0.70° askew and was straightened" in w for w in warnings) == 2
+
+
+@needs_ocr
+@pytest.mark.slow
+def test_an_ocr_layer_too_garbled_to_find_the_table_by_is_read_again_by_sesakus_ocr(tmp_path):
+    """As tesseract layers are: 目標 as "=標", 現状 as "王状"; no look-alike rule can see the header."""
+    layer = tmp_path / "garbled.pdf"
+    make_ocr_copy(layer, FIXTURE, dpi=200, pages=[5, 6], misread={"目": "=", "現": "王"})
+    printed, read = tmp_path / "printed", tmp_path / "read"
+    assert main(["extract", str(FIXTURE), "--out", str(printed), "--pages", "5-6", "--workers", "1"]) == 0
+    assert main(["extract", str(layer), "--out", str(read), "--workers", "1", "--ocr", "never"]) == 2  # no table
+    assert main(["extract", str(layer), "--out", str(read), "--workers", "1"]) == 0
+    a, b = (pd.read_parquet(p / "measures.parquet") for p in (printed, read))
+    assert b["measure"].tolist() == a["measure"].tolist()
+    assert len(pd.read_parquet(read / "targets.parquet")) == len(pd.read_parquet(printed / "targets.parquet"))
+    import json
+
+    run = json.loads((read / "_run.json").read_text(encoding="utf-8"))["documents"][0]
+    assert run["warnings"][0].startswith("pages 1-2: the PDF's OCR layer was too poor to read (no 施策計画 table found")
+    assert run["warnings"][0].endswith("sesaku's OCR read them again")
+    assert run["ocr"]["pages"] == 2

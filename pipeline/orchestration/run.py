@@ -22,7 +22,7 @@ from typing import Callable, Iterator, Optional
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from ..errors import BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoTextLayer, SesakuError
+from ..errors import BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoPlanTable, NoTextLayer, SesakuError
 from ..models import Document, SourceRef, page_ranges
 from ..publishing.records import document_to_records, schema_problems
 from ..reading import ocr
@@ -210,9 +210,10 @@ class ReadingLog:
 
 
 def _extract(path: Path, sha: str, options: Options, progress: Optional[ProgressFn], doc_id: str,
-             log: ReadingLog) -> Document:
+             log: ReadingLog, reread_ocr_layers: bool = False) -> Document:
     limits = options.limits
-    with DocumentReader(path, options.password, limits, options.settings, ocr_mode=options.ocr) as reader:
+    with DocumentReader(path, options.password, limits, options.settings, ocr_mode=options.ocr,
+                        reread_ocr_layers=reread_ocr_layers) as reader:
         page_count = log.page_count = reader.page_count
         metadata = reader.metadata
         if page_count > limits.max_pages:
@@ -268,7 +269,18 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
     # cheaper per page than reading one (~0.01 s against ~0.2 s), so the
     # pages' own allowance bounds them with room to spare.
     with time_limit(limits.seconds_per_page * len(wanted), path, what="assembling the table"):
-        plan, narrative, warnings = understanding.finish(notes)
+        try:
+            plan, narrative, warnings = understanding.finish(notes)
+        except NoPlanTable as exc:
+            # An OCR layer can be too garbled to find the table by (tesseract
+            # reads 目標 as "=" or 日標): under --ocr auto sesaku reads those
+            # pages again itself before giving up.
+            if not ocr_layer_pages or options.ocr != "auto" or reread_ocr_layers:
+                raise
+            log.tallies.clear()
+            document = _extract(path, sha, options, progress, doc_id, log, reread_ocr_layers=True)
+            why = f"pages {page_ranges(ocr_layer_pages)}: the PDF's OCR layer was too poor to read ({exc.problem}); sesaku's OCR read them again"
+            return dataclasses.replace(document, warnings=(why,) + document.warnings)
     return Document(
         doc_id=doc_id,
         source=SourceRef(path.name, sha),

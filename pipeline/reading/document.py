@@ -42,7 +42,7 @@ class DocumentReader:
     """Open with ``with DocumentReader(path, password, limits) as reader``."""
 
     def __init__(self, path: Path, password: Optional[str] = None, limits: Limits = Limits(),
-                 settings: Settings = DEFAULT, ocr_mode: str = "never"):
+                 settings: Settings = DEFAULT, ocr_mode: str = "never", reread_ocr_layers: bool = False):
         if ocr_mode not in ocr.MODES:
             raise ValueError(f"unknown OCR mode {ocr_mode!r}; choose one of: {', '.join(ocr.MODES)}")
         self.path = Path(path)
@@ -50,6 +50,9 @@ class DocumentReader:
         # "always": every page is; "never": none (the caller checks that
         # the ocr extra is installed before asking for either).
         self.ocr_mode = ocr_mode
+        # With OCR on: pages whose text is the PDF's own OCR layer are read
+        # again by sesaku's OCR (the caller found that layer too poor to use).
+        self.reread_ocr_layers = reread_ocr_layers
         self.limits = limits
         self.settings = settings
         self._census = census.Census()
@@ -181,6 +184,8 @@ class DocumentReader:
     def _wants_ocr(self, view: PageView) -> bool:
         if self.ocr_mode == "never" or self._fast is None or not pdfium.usable(self._fast, view.number - 1):
             return False
+        if self.reread_ocr_layers and view.text_layer == "ocr_layer":
+            return True
         return self.ocr_mode == "always" or (not view.has_text and view.has_images)
 
     def _ocr_view(self, view: PageView, warnings: list[str]) -> PageView:
