@@ -681,7 +681,7 @@ BROWSER_PROSE = [
 # ----------------------------------------------------------------------------- OCR'd copies
 
 def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3", with_text=True, skew=0.0,
-                  misread=None):
+                  misread=None, noisy=False):
     """What ocrmypdf makes of a printed-and-scanned ``source_pdf``: per page
     one image of the whole page, with the text in render mode 3 over it.
 
@@ -691,7 +691,8 @@ def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3",
     exist only in the image.  Returns the glyph text per page, visible only.
     ``with_text=False`` gives the bare scan, as a copier makes it; ``skew``
     (degrees, counter-clockwise) feeds the paper askew; ``misread`` ({glyph:
-    glyph}) garbles the layer as a poor OCR engine does (目 → "=").
+    glyph}) garbles the layer as a poor OCR engine does (目 → "="); ``noisy``
+    blurs the image, adds grain and stores it as JPEG at quality 60, as a copier does.
     """
     import pdfplumber
     import pypdfium2
@@ -711,8 +712,15 @@ def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3",
                 from PIL import Image
 
                 image = image.rotate(skew, resample=Image.BILINEAR, fillcolor=255)
+            if noisy:
+                import numpy as np
+                from PIL import Image, ImageFilter
+
+                image = image.filter(ImageFilter.GaussianBlur(0.7))
+                grain = np.random.default_rng(number).normal(0, 12, (image.height, image.width))
+                image = Image.fromarray(np.clip(np.asarray(image, float) + grain, 0, 255).astype("uint8"))
             buf = io.BytesIO()
-            image.save(buf, format="PNG")
+            image.save(buf, format="JPEG" if noisy else "PNG", **({"quality": 60} if noisy else {}))
             buf.seek(0)
             from reportlab.lib.utils import ImageReader
             c.drawImage(ImageReader(buf), 0, 0, W, H)

@@ -124,35 +124,60 @@ def _mark_before(gray: np.ndarray, first: tuple, scale: float, dx: float):
     if right - left < 3 or y1 - y0 < 3:
         return None
     # A cell's border can run through the strip (a straightened scan shifts
-    # it by a pixel or two) and would join the mark into one L-shaped blob:
-    # runs longer than any mark (1.1 em; marks are at most 1.05 em) are
-    # rules and are taken out first, looked for in a strip half an em
-    # taller each way so that a border crossing it is long enough to tell.
+    # it by a pixel or two) and would join the mark into one L-shaped blob,
+    # so borders are taken out first, looked for in a strip half an em
+    # taller each way.  Grain and JPEG break a rule into dashes and blur
+    # makes it wander by a pixel, so each is measured over three rows or
+    # columns: a row holding ink over 70 % of the strip's width is a
+    # horizontal rule (a mark, at most 1.05 em across, fills at most ~80 %
+    # of the 1.3 em width, and only on its middle row); a column whose ink,
+    # gaps of up to 4 px bridged, runs longer than any mark (1.1 em) is a
+    # vertical one.  A share would not do down the strip: the bullets of the
+    # lines above and below stack there.
     pad = px(em / 2)
     t0, t1 = max(0, y0 - pad), min(gray.shape[0], y1 + pad)
     tall = (gray[t0:t1, left:right] < 128).astype(np.uint8)
-    run = max(3, int(1.1 * em / scale))
-    # Outside the strip is paper: OpenCV's default border would count it as
-    # ink and take a mark touching the strip's edge for the end of a rule.
-    def runs(kernel):
-        return cv2.morphologyEx(tall, cv2.MORPH_OPEN, np.ones(kernel, np.uint8),
-                                borderType=cv2.BORDER_CONSTANT, borderValue=0)
-
-    rules = runs((1, run)) | runs((run, 1))
-    crop = (tall & (1 - rules))[y0 - t0:y1 - t0]
-    n, _, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8)
+    rule_rows = cv2.dilate(tall, np.ones((3, 1), np.uint8)).mean(axis=1) >= 0.7
+    paper = dict(borderType=cv2.BORDER_CONSTANT, borderValue=0)  # outside the strip is paper, not ink
+    down = cv2.morphologyEx(cv2.dilate(tall, np.ones((1, 3), np.uint8)), cv2.MORPH_CLOSE, np.ones((5, 1), np.uint8), **paper)
+    down = cv2.morphologyEx(down, cv2.MORPH_OPEN, np.ones((max(3, int(1.1 * em / scale)), 1), np.uint8), **paper)
+    rule_cols = down.any(axis=0)
+    tall[rule_rows, :] = 0
+    tall[:, rule_cols] = 0
+    crop = tall[y0 - t0:y1 - t0]
+    stats = _shapes(crop)
     # What is left of a rule is thin; a mark is a round shape.
-    is_round = [0.75 <= s[2] / max(s[3], 1) <= 1.33 and 0.35 * em <= s[3] * scale <= 1.05 * em for s in stats[1:n]]
-    others = [s for s, r in zip(stats[1:n], is_round) if not r and min(s[2], s[3]) * scale > 0.2 * em]
+    is_round = [0.75 <= s[2] / max(s[3], 1) <= 1.33 and 0.35 * em <= s[3] * scale <= 1.05 * em for s in stats]
+    others = [s for s, r in zip(stats, is_round) if not r and min(s[2], s[3]) * scale > 0.2 * em]
     if sum(is_round) != 1 or others:  # nothing, or more than a lone mark
         return None
-    x, y, w, h, area = stats[1 + is_round.index(True)]
+    x, y, w, h, area = stats[is_round.index(True)]
     fill = area / float(w * h)
     # A filled disc covers π/4 ≈ 0.79 of its box, a ring of a text face's
     # ○ 0.25-0.45; 0.6 lies between both with room for blur.
     glyph = "●" if fill >= 0.6 else "○"
     box = ((left + x) * scale + dx, (y0 + y) * scale, (left + x + w) * scale + dx, (y0 + y + h) * scale)
     return glyph, box
+
+
+def _shapes(ink: np.ndarray) -> list[tuple[int, int, int, int, int]]:
+    """(x, y, w, h, pixels) of each shape in a 0/1 image, a shape's pieces
+    within a pixel of one another taken together.
+
+    Blur, grain and JPEG break a ring's thin stroke into pieces (seen on a
+    noisy 200 dpi scan of the sample); the pieces are grouped on a copy
+    grown by one pixel, and measured on the ink itself, so a ring keeps
+    its hole and its size."""
+    import cv2
+
+    n, labels = cv2.connectedComponents(cv2.dilate(ink, np.ones((3, 3), np.uint8)), connectivity=8)
+    shapes = []
+    for i in range(1, n):
+        ys, xs = np.nonzero((labels == i) & (ink > 0))
+        if len(xs):
+            x, y = int(xs.min()), int(ys.min())
+            shapes.append((x, y, int(xs.max()) - x + 1, int(ys.max()) - y + 1, len(xs)))
+    return shapes
 
 
 def _split_like(text: str, parts: list[str]) -> list[str]:
