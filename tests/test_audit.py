@@ -237,6 +237,23 @@ def test_leftovers_and_warnings_are_flagged(extracted, tmp_path):
     assert "leftovers10" in page.text["counts"].replace(" ", "")
 
 
+def test_ocr_cells_have_their_own_outline_and_show_their_confidence(extracted, tmp_path):
+    copy = tmp_path / "extracted"
+    shutil.copytree(extracted, copy)
+    cells = rows(copy, "cells")
+    for c in cells:
+        if c["page"] == 5:
+            c["ocr"], c["ocr_confidence"] = True, 0.87
+    pq.write_table(pa.Table.from_pylist(cells, schema=arrow_schema(TABLES["cells"])), copy / "cells.parquet")
+    out = tmp_path / "audit"
+    assert main(["audit", str(copy), "--out", str(out)]) == 0
+    page = Page((out / "plan6" / "index.html").read_text(encoding="utf-8"))
+    assert "ocr" in page.attrs["cell-p5-t1-r3-c0"]["class"].split()
+    assert "OCR (confidence 0.87)" in page.text["cell-p5-t1-r3-c0"]
+    typeset = [el for el in page.attrs if el.startswith("cell-p6-")]
+    assert typeset and not any("ocr" in page.attrs[el]["class"].split() for el in typeset)
+
+
 def test_pdf_found_by_pdf_dir_and_checked_by_hash(extracted, tmp_path, monkeypatch, capsys):
     copy = tmp_path / "extracted"
     shutil.copytree(extracted, copy)

@@ -208,6 +208,11 @@ class HtmlReport:
                 defs.append(f'<linearGradient id="{gid}" x1="0" x2="{x2}" y1="0" y2="{y2}">{"".join(stops)}</linearGradient>')
                 style += f";fill:url(#{gid})"
             title = " / ".join(m.role_label(x) for x in roles)
+            if r.keys.get("ocr"):
+                # Recognised, not typeset: its own outline, and the model's confidence to judge it by.
+                classes.append("ocr")
+                confidence = r.keys.get("ocr_confidence")
+                title += " · OCR" + (f" (confidence {confidence:.2f})" if confidence is not None else "")
             if r.rowspan > 1 or r.colspan > 1:
                 title += f" · merged {r.rowspan}×{r.colspan}"
             title += f" · {len(r.rows)} row(s)"
