@@ -199,6 +199,20 @@ def read_text(
             raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
 
 
+def selected_pages(path: Path, options: Options, page_count: int) -> list[int]:
+    """The pages ``--pages`` selects of a document, within the page limit; raises for bad input."""
+    limits = options.limits
+    if page_count > limits.max_pages:
+        raise LimitExceeded(path, f"{page_count} pages, over the {limits.max_pages}-page limit; raise --max-pages to allow it")
+    try:
+        wanted = parse_pages(options.pages, page_count)
+    except ValueError as exc:
+        raise BadOption(path, str(exc)) from None
+    if not wanted:
+        raise NoPagesSelected(path, f"--pages {options.pages} selects none of its {page_count} page(s)")
+    return wanted
+
+
 @dataclass
 class ReadingLog:
     """What was read of a document so far: its page count and each page's glyph tally."""
@@ -216,14 +230,7 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
                         reread_ocr_layers=reread_ocr_layers) as reader:
         page_count = log.page_count = reader.page_count
         metadata = reader.metadata
-        if page_count > limits.max_pages:
-            raise LimitExceeded(path, f"{page_count} pages, over the {limits.max_pages}-page limit; raise --max-pages to allow it")
-        try:
-            wanted = parse_pages(options.pages, page_count)
-        except ValueError as exc:
-            raise BadOption(path, str(exc)) from None
-        if not wanted:
-            raise NoPagesSelected(path, f"--pages {options.pages} selects none of its {page_count} page(s)")
+        wanted = selected_pages(path, options, page_count)
         engine = make_engine(options.engine, EngineSource(path, options.password), options.settings, prefer=options.prefer)
         understanding = DocumentUnderstanding(path, engine, options.settings)
         notes: list[str] = []

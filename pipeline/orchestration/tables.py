@@ -27,7 +27,7 @@ from typing import Optional, Sequence
 
 from normalizers.width import squash
 
-from ..errors import BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoTextLayer
+from ..errors import BadOption, CorruptPdf, NoTextLayer
 from ..geometry import centre
 from ..models import Grid, LogicalTable, PageView, page_ranges
 from ..publishing.atomic import (
@@ -44,7 +44,7 @@ from ..understanding.table.ruled import grids_to_tables, lines_above_tables, vie
 from ..version import __version__
 from .batch import collect_pdfs
 from .docids import assign_doc_ids, stem_doc_id
-from .run import _DAMAGE, DocumentReport, Options, ProgressFn, _scan_advice, failure_of, ocr_mode, parse_pages
+from .run import _DAMAGE, DocumentReport, Options, ProgressFn, _scan_advice, failure_of, ocr_mode, selected_pages
 
 
 def _chars(text: str) -> int:
@@ -84,14 +84,7 @@ def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressF
         try:
             with DocumentReader(path, options.password, limits, options.settings, ocr_mode=options.ocr) as reader:
                 page_count = reader.page_count
-                if page_count > limits.max_pages:
-                    raise LimitExceeded(path, f"{page_count} pages, over the {limits.max_pages}-page limit; raise --max-pages to allow it")
-                try:
-                    wanted = parse_pages(options.pages, page_count)
-                except ValueError as exc:
-                    raise BadOption(path, str(exc)) from None
-                if not wanted:
-                    raise NoPagesSelected(path, f"--pages {options.pages} selects none of its {page_count} page(s)")
+                wanted = selected_pages(path, options, page_count)
                 engine = make_engine(options.engine, EngineSource(path, options.password), options.settings,
                                      prefer=options.prefer)
                 grids: list[Grid] = []
