@@ -284,7 +284,8 @@ def _extract(path: Path, sha: str, options: Options, progress: Optional[Progress
             # pages again itself before giving up.
             if not ocr_layer_pages or options.ocr != "auto" or reread_ocr_layers:
                 raise
-            log.tallies.clear()
+            for pages_read in (log.tallies, log.ocr_pages, log.ocr_lines):
+                pages_read.clear()  # the second reading is the one the report gives
             document = _extract(path, sha, options, progress, doc_id, log, reread_ocr_layers=True)
             why = f"pages {page_ranges(ocr_layer_pages)}: the PDF's OCR layer was too poor to read ({exc.problem}); sesaku's OCR read them again"
             return dataclasses.replace(document, warnings=(why,) + document.warnings)
