@@ -224,30 +224,28 @@ def page_paths(pdoc, index: int) -> list[dict]:
     return out
 
 
-@_serialised
-def render_gray(pdoc, index: int, dpi: float):
-    """The page as displayed (rotation applied), 8-bit grey, one pixel per 72/dpi pt."""
+def _render(pdoc, index: int, dpi: float, grey: bool):
     page = pdoc[index]
     try:
-        bitmap = page.render(scale=dpi / 72.0, grayscale=True)
+        bitmap = page.render(scale=dpi / 72.0, grayscale=grey, rev_byteorder=not grey)
         try:
             image = bitmap.to_numpy()
-            return image[:, :, 0].copy() if image.ndim == 3 else image.copy()
+            if grey:
+                return image[:, :, 0].copy() if image.ndim == 3 else image.copy()
+            return image[:, :, :3].copy()
         finally:
             bitmap.close()
     finally:
         page.close()
+
+
+@_serialised
+def render_gray(pdoc, index: int, dpi: float):
+    """The page as displayed (rotation applied), 8-bit grey, one pixel per 72/dpi pt."""
+    return _render(pdoc, index, dpi, grey=True)
 
 
 @_serialised
 def render_rgb(pdoc, index: int, dpi: float):
     """The page as displayed (rotation applied), 8-bit RGB, one pixel per 72/dpi pt."""
-    page = pdoc[index]
-    try:
-        bitmap = page.render(scale=dpi / 72.0, rev_byteorder=True)
-        try:
-            return bitmap.to_numpy()[:, :, :3].copy()
-        finally:
-            bitmap.close()
-    finally:
-        page.close()
+    return _render(pdoc, index, dpi, grey=False)
