@@ -12,6 +12,7 @@ does.  Which pages PDFium may read is decided by ``reading.document``.
 from __future__ import annotations
 
 import ctypes
+import math
 import functools
 import threading
 from typing import Optional
@@ -109,6 +110,8 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
     name = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
     ox, oy = ctypes.c_double(), ctypes.c_double()
+    matrix = raw.FS_MATRIX()
+    rotation = page.get_rotation()
     hidden = 0
     try:
         for i in range(text.count_chars()):
@@ -119,16 +122,26 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
                 continue
             if _unmapped(code):
                 return None
-            size = raw.FPDFText_GetFontSize(text.raw, i)
+            # The printed size is the font-size operand scaled by the glyph's
+            # matrix (text matrix x CTM): report generators write ``/F1 50 Tf``
+            # and draw through a 0.18 scale (Yokohama's and Kyoto's sheets,
+            # 9pt printed), and camelot's test PDFs write ``1 Tf`` under a 10x
+            # matrix.  The operand alone made 50pt boxes spanning three lines.
+            raw.FPDFText_GetMatrix(text.raw, i, matrix)
+            # Upright as displayed: the glyph turned as much as /Rotate turns the page.
+            turn = math.degrees(math.atan2(matrix.b, matrix.a)) - rotation
+            upright = abs((turn + 180) % 360 - 180) < 0.5
+            size = raw.FPDFText_GetFontSize(text.raw, i) * (math.hypot(matrix.c, matrix.d) or 1.0)
             left, bottom, right, top = text.get_charbox(i, loose=True)
             obj = raw.FPDFText_GetTextObject(text.raw, i)
             (ax, at), (bx, bt) = to_display(left, bottom), to_display(right, top)
-            # PDFium's loose boxes vary in height glyph by glyph; like
-            # pdfminer's, the box here is one em tall from just under the
-            # baseline (as displayed), level for every glyph of a line.
-            raw.FPDFText_GetCharOrigin(text.raw, i, ox, oy)
-            _, baseline = to_display(ox.value, oy.value)
-            at, bt = baseline + settings.descent_em * size - size, baseline + settings.descent_em * size
+            if upright:
+                # PDFium's loose boxes vary in height glyph by glyph; like
+                # pdfminer's, the box here is one em tall from just under the
+                # baseline (as displayed), level for every glyph of a line.
+                raw.FPDFText_GetCharOrigin(text.raw, i, ox, oy)
+                _, baseline = to_display(ox.value, oy.value)
+                at, bt = baseline + settings.descent_em * size - size, baseline + settings.descent_em * size
             mode = raw.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
             if mode in INVISIBLE_RENDER_MODES:
                 hidden += 1
@@ -146,7 +159,7 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
                     "fontname": name.value.decode("latin-1", "replace"),
                     "non_stroking_color": colour,
                     "render_mode": mode,
-                    "upright": True,
+                    "upright": upright,
                 }
             )
     finally:
