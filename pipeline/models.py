@@ -109,6 +109,12 @@ class PageView:
     text_layer: str = "vector"
     # With text_layer "ocr": each recognised line and the model's confidence.
     ocr_lines: tuple[tuple[str, float], ...] = ()
+    # The direction (degrees counter-clockwise: 90 reads upwards) in which
+    # most of the page's text is printed, undone by reading: glyphs, rules
+    # and tables are in the turned, upright frame, and width/height are the
+    # turned page's.  ``reading.page.unturn_box`` maps a box back onto the
+    # page as displayed (0: nothing was turned).
+    turned: int = 0
 
     @property
     def has_text(self) -> bool:

@@ -155,7 +155,7 @@ class DocumentReader:
             return self._make_view(page, chars, pdfium.page_paths(self._fast, index), geometry)
         if self._fast is not None and reader == "auto":
             try:
-                if pdfium.usable(self._fast, index) and not careful.has_unmapped_fonts(page):
+                if self.pdfium_may_read(page, index):
                     painted: list[int] = []
                     chars = pdfium.page_chars(self._fast, index, self.settings, painted)
                     if chars is not None:
@@ -165,8 +165,14 @@ class DocumentReader:
                         return view if view.chars else dataclasses.replace(view, has_images=careful.has_images(page))
             except Exception:  # a page PDFium cannot read is read the slow way
                 pass
-        view = self._make_view(page, page.chars, careful.page_graphics(page), geometry)
+        view = self._make_view(page, careful.page_chars(page), careful.page_graphics(page), geometry)
         return view if view.chars else dataclasses.replace(view, has_images=careful.has_images(page))
+
+    def pdfium_may_read(self, page, index: int) -> bool:
+        """Whether PDFium maps this page as pdfminer would: its boxes, every glyph
+        mapped to Unicode, no vertical writing (``careful.has_vertical_fonts``)."""
+        return (self._fast is not None and pdfium.usable(self._fast, index)
+                and not careful.has_unmapped_fonts(page) and not careful.has_vertical_fonts(page))
 
     def _make_view(self, page, chars, graphics, geometry: dict) -> PageView:
         """The view of the glyphs a reader gave; an OCR layer's invisible text counts as
@@ -230,7 +236,7 @@ class DocumentReader:
         only characters pdfminer's view has beyond PDFium's count as lost;
         without any, PDFium's view is kept and nothing is said.
         """
-        slow = self._make_view(page, page.chars, careful.page_graphics(page), geometry)
+        slow = self._make_view(page, careful.page_chars(page), careful.page_graphics(page), geometry)
         lost = Counter(c["text"] for c in slow.chars) - Counter(c["text"] for c in fast.chars)
         if not lost:
             # pdfminer's count of the painted glyphs is then what the census
