@@ -49,6 +49,7 @@ class Score:
     worst: list = field(default_factory=list)  # (share, file, page) of the pages least alike
     glyphs: int = 0         # pdfminer's glyphs on the compared pages (with --boxes)
     box_misses: int = 0     # ... without a PDFium glyph at the same box
+    box_misplaced: int = 0  # ... of those, glyphs whose character PDFium gives, elsewhere
     box_pages: list = field(default_factory=list)  # (misses, file, page, first char, its distance)
 
     def add(self, other: "Score") -> None:
@@ -60,6 +61,7 @@ class Score:
         self.worst = sorted(self.worst + other.worst)[:10]
         self.glyphs += other.glyphs
         self.box_misses += other.box_misses
+        self.box_misplaced += other.box_misplaced
         self.box_pages = sorted(self.box_pages + other.box_pages, reverse=True)[:10]
 
     @property
@@ -179,6 +181,7 @@ def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes
                     score.glyphs += len(reference.chars)
                     misses = box_misses(list(fast_view.chars) if fast_view is not None else [], list(reference.chars))
                     score.box_misses += len(misses)
+                    score.box_misplaced += sum(1 for _, d in misses if d != float("inf"))
                     if misses:
                         c, d = misses[0]
                         score.box_pages.append((len(misses), path.name, number, c["text"], round(d, 1)))
@@ -232,7 +235,8 @@ def main(argv=None) -> int:
               f"{total.lines} lines, identical {total.share:.1%}{extra}  [{seconds:.0f}s]", flush=True)
         if args.boxes:
             print(f"  glyph boxes: {total.box_misses} of {total.glyphs} pdfminer glyphs have no PDFium glyph at their box "
-                  f"(edges within {BOX_TOLERANCE_EM} em, {BOX_TOLERANCE_PT} pt at least; {BOX_SHIFT_EM} em up or down)"
+                  f"(edges within {BOX_TOLERANCE_EM} em, {BOX_TOLERANCE_PT} pt at least; {BOX_SHIFT_EM} em up or down), "
+                  f"{total.box_misplaced} of them a character PDFium gives elsewhere"
                   + ("; most on " + ", ".join(f"{f} p{p} ({n}, e.g. {c!r} {d} pt)" for n, f, p, c, d in total.box_pages[:6])
                      if total.box_pages else ""))
         if total.worst:
@@ -241,7 +245,8 @@ def main(argv=None) -> int:
             "pages": total.pages, "skipped": total.skipped, "lines": total.lines, "identical": total.same,
             "share": round(total.share, 4),
             **({"share_pdfium": round(total.share_pdfium, 4)} if args.also_pdfium else {}),
-            **({"glyphs": total.glyphs, "box_misses": total.box_misses} if args.boxes else {}),
+            **({"glyphs": total.glyphs, "box_misses": total.box_misses, "box_misplaced": total.box_misplaced}
+               if args.boxes else {}),
             "groups": {k: {"pages": g.pages, "lines": g.lines, "share": round(g.share, 4)} for k, g in groups.items()},
             "files": {k: {"pages": s.pages, "skipped": s.skipped, "lines": s.lines, "share": round(s.share, 4)}
                       for k, s in files.items()},

@@ -67,6 +67,11 @@ class GlyphTally:
     doubles: int = 0
     unmapped: int = 0
     merged_by_reader: int = 0
+    # Glyphs PDFium gave for a page whose placement check failed (their boxes
+    # overlapped across lines and the page's lines differed from pdfminer's,
+    # ``reading.placement``): the page was read with pdfminer instead, and
+    # the other counts are pdfminer's.
+    misplaced_by_reader: int = 0
 
     @property
     def kept(self) -> int:

@@ -42,14 +42,35 @@ class Settings:
     word_space_em: float = 0.2
     # An East Asian "ambiguous" character (○ ● ※ ① △ ≧, but also é ≥) is set
     # as CJK when its box is at least this share of its size wide: Japanese
-    # fonts print them full-width (1 em); Latin fonts print é, ≥ at 0.45-0.6 em.
-    full_width_em: float = 0.8
+    # fonts print them full-width (1 em); Latin fonts print é at 0.6 em and
+    # ≥ at 0.55-0.84 em (Times, Arial; Bitstream Vera 0.838, whose
+    # "Men (≥ 18yrs)" lost its space at 0.8).  Dashes are never taken as
+    # CJK by width: a Latin em dash is 1 em too ("lait — 5").
+    full_width_em: float = 0.95
     # A page is turned upright before it is read when more than this share
     # of its glyphs is printed in one turned direction: camelot's clockwise
     # and anticlockwise tables print every glyph turned; vertical Japanese
     # (pdfminer_jo_vertical, pdfjs_vertical_dvipdfmx) keeps its glyphs
     # upright and turns only Latin runs, well under half.
     turned_text_share: float = 0.5
+    # Placement check (reading.placement): two glyph boxes overlap when one
+    # covers more than this share of the smaller; printed glyphs touch at
+    # most (kerning, tight leading: well under a third of a box).
+    glyph_overlap_share: float = 0.3
+    # A page's placement is in doubt when more than this share of its glyphs
+    # overlap another.  PDFium before the printed-size fix (65aa382): 76-93%
+    # on every Yokohama and Kyoto sheet (boxes of the font-size operand,
+    # 50pt for 9pt text); today, forced on every page of ../shared family,
+    # real, camelot-lattice and the fixtures (1,645 pages): at most 6%
+    # (Yokohama's vertical labels, which pdfminer reads anyway; slides with
+    # stacked marks 5.9%; Arabic 5.3%), 1,582 pages under 1%.
+    placement_overlap_share: float = 0.15
+    # ... and it has at least this many glyphs (a few stacked marks on a
+    # near-empty page are no evidence).
+    placement_min_glyphs: int = 20
+    # A page in doubt keeps PDFium's glyphs when its lines are this share of
+    # pdfminer's, identically; below, the page is read with pdfminer.
+    placement_agreement_share: float = 0.9
     # In ``text``, a gap this many ems wide between two glyphs of one line
     # (and no letter-spacing) separates two cells: the fuji budget's 款 name
     # and its amount (市税 … 46,460,600) stand 5+ em apart with no rule

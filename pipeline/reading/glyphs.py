@@ -178,10 +178,11 @@ def _sets_as_cjk(ch: dict, c: str, settings: Settings) -> bool:
     is set like CJK: a CJK character, or one of the East Asian *ambiguous*
     characters (○ ● ※ ① △ → ≧, but also é and ≥) printed full-width, as a
     Japanese font prints them.  The same ``≥`` or ``é`` in a Latin font is
-    narrow and is Latin text, where spaces are kept."""
+    narrow and is Latin text, where spaces are kept; so is a dash, which
+    Latin fonts print one em wide too."""
     if is_cjk(c):
         return True
-    if unicodedata.east_asian_width(c) != "A":
+    if unicodedata.east_asian_width(c) != "A" or unicodedata.category(c) == "Pd":
         return False
     return ch["x1"] - ch["x0"] >= settings.full_width_em * glyph_size(ch)
 
