@@ -31,34 +31,38 @@ def _area(a: dict) -> float:
     return max(a["x1"] - a["x0"], 0.0) * max(a["bottom"] - a["top"], 0.0)
 
 
-def _overlap(a: dict, b: dict) -> float:
-    w = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
-    h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-    return w * h if w > 0 and h > 0 else 0.0
-
-
 def overlapping_glyphs(chars: Sequence[dict], settings: Settings = DEFAULT, enough: int = 0) -> int:
     """How many glyphs have a box covering more than ``glyph_overlap_share``
     of another glyph's box (the smaller of the two); counting stops past
     ``enough`` when it is given."""
     grid: dict[tuple[int, int], list[int]] = {}
+    cells = []
     for i, c in enumerate(chars):
-        for gx in range(int(c["x0"] // _CELL), int(c["x1"] // _CELL) + 1):
-            for gy in range(int(c["top"] // _CELL), int(c["bottom"] // _CELL) + 1):
+        gx0, gy0 = int(c["x0"] // _CELL), int(c["top"] // _CELL)
+        gx1, gy1 = int(c["x1"] // _CELL), int(c["bottom"] // _CELL)
+        cells.append((gx0, gy0))
+        for gx in range(gx0, gx1 + 1):
+            for gy in range(gy0, gy1 + 1):
                 grid.setdefault((gx, gy), []).append(i)
     hit: set[int] = set()
-    seen: set[tuple[int, int]] = set()
-    for members in grid.values():
+    share = settings.glyph_overlap_share
+    for (gx, gy), members in grid.items():
         if len(members) < 2:
             continue
         for n, i in enumerate(members):
+            a = chars[i]
             for j in members[n + 1:]:
-                if (i, j) in seen:
+                # Each pair once: in the cell holding the top-left corner of
+                # the two boxes' intersection.
+                if (max(cells[i][0], cells[j][0]), max(cells[i][1], cells[j][1])) != (gx, gy):
                     continue
-                seen.add((i, j))
-                a, b = chars[i], chars[j]
+                b = chars[j]
+                w = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
+                h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                if w <= 0 or h <= 0:
+                    continue
                 smaller = min(_area(a), _area(b))
-                if smaller > 0 and _overlap(a, b) > settings.glyph_overlap_share * smaller:
+                if w * h > share * smaller:
                     hit.update((i, j))
                     if enough and len(hit) > enough:
                         return len(hit)
