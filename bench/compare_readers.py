@@ -50,7 +50,14 @@ class Score:
     glyphs: int = 0         # pdfminer's glyphs on the compared pages (with --boxes)
     box_misses: int = 0     # ... without a PDFium glyph at the same box
     box_misplaced: int = 0  # ... of those, glyphs whose character PDFium gives, elsewhere
+    ink_pdfium: int = 0     # ... of those, glyphs on pages where PDFium's boxes hold more of the rendered ink
+    ink_pdfminer: int = 0   # ... where pdfminer's do
     box_pages: list = field(default_factory=list)  # (misses, file, page, first char, its distance)
+    # Pages where the rendered page shows pdfminer misplacing glyphs (with --boxes):
+    # their lines are no reference, and ``share_checked`` leaves them out.
+    bad_reference_pages: list = field(default_factory=list)
+    bad_reference_lines: int = 0
+    bad_reference_same: int = 0
 
     def add(self, other: "Score") -> None:
         self.pages += other.pages
@@ -62,11 +69,22 @@ class Score:
         self.glyphs += other.glyphs
         self.box_misses += other.box_misses
         self.box_misplaced += other.box_misplaced
+        self.ink_pdfium += other.ink_pdfium
+        self.bad_reference_pages += other.bad_reference_pages
+        self.bad_reference_lines += other.bad_reference_lines
+        self.bad_reference_same += other.bad_reference_same
+        self.ink_pdfminer += other.ink_pdfminer
         self.box_pages = sorted(self.box_pages + other.box_pages, reverse=True)[:10]
 
     @property
     def share(self) -> float:
         return self.same / self.lines if self.lines else 1.0
+
+    @property
+    def share_checked(self) -> float:
+        """``share`` over the pages where pdfminer's reading is a reference (see --boxes)."""
+        lines = self.lines - self.bad_reference_lines
+        return (self.same - self.bad_reference_same) / lines if lines else 1.0
 
     @property
     def share_pdfium(self) -> float:
@@ -114,6 +132,40 @@ def box_misses(ours: list[dict], theirs: list[dict]) -> list[tuple[dict, float]]
         if best > 0:
             misses.append((c, best))
     return misses
+
+
+REFEREE_DPI = 144
+
+
+def _uncovered_ink(image, view, scale: float) -> int:
+    """Dark pixels of the rendered page outside every glyph box of ``view``.
+
+    Rules and images are dark for both readers alike; glyph ink left outside
+    the boxes is what a reader misplaced."""
+    import numpy as np
+
+    from pipeline.reading.page import unturn_box
+
+    covered = np.zeros(image.shape[:2], dtype=bool)
+    width, height = (view.height, view.width) if view.turned in (90, 270) else (view.width, view.height)
+    for c in view.chars:
+        box = (c["x0"], c["top"], c["x1"], c["bottom"])
+        if view.turned:
+            box = unturn_box(box, view.turned, width, height)
+        x0, top, x1, bottom = box
+        covered[max(int(top * scale), 0):max(int(bottom * scale) + 1, 0),
+                max(int((x0 - view.origin[0]) * scale), 0):max(int((x1 - view.origin[0]) * scale) + 1, 0)] = True
+    return int(((image < 128) & ~covered).sum())
+
+
+def referee(doc, number: int, fast_view, slow_view) -> str:
+    """Where the readers put glyphs apart, the rendered page says whose boxes
+    hold the ink: "pdfium" when PDFium's leave less of it outside, else "pdfminer"."""
+    from pipeline.reading import pdfium
+
+    image = pdfium.render_gray(doc._fast, number - 1, REFEREE_DPI)
+    scale = REFEREE_DPI / 72
+    return "pdfium" if _uncovered_ink(image, fast_view, scale) <= _uncovered_ink(image, slow_view, scale) else "pdfminer"
 
 
 def _pdfium_may_read(doc, number: int) -> bool:
@@ -181,7 +233,17 @@ def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes
                     score.glyphs += len(reference.chars)
                     misses = box_misses(list(fast_view.chars) if fast_view is not None else [], list(reference.chars))
                     score.box_misses += len(misses)
-                    score.box_misplaced += sum(1 for _, d in misses if d != float("inf"))
+                    placed = [(c, d) for c, d in misses if d != float("inf")]
+                    score.box_misplaced += len(placed)
+                    if placed:
+                        if referee(doc, number, fast_view, reference) == "pdfium":
+                            score.ink_pdfium += len(placed)
+                            # pdfminer misplaces glyphs of this page: no reference for its lines
+                            score.bad_reference_pages.append((path.name, number))
+                            score.bad_reference_lines += len(theirs)
+                            score.bad_reference_same += same
+                        else:
+                            score.ink_pdfminer += len(placed)
                     if misses:
                         c, d = misses[0]
                         score.box_pages.append((len(misses), path.name, number, c["text"], round(d, 1)))
@@ -234,9 +296,14 @@ def main(argv=None) -> int:
         print(f"{folder}: {total.pages} pages compared ({total.skipped} not fully mapped by pdfminer, left out), "
               f"{total.lines} lines, identical {total.share:.1%}{extra}  [{seconds:.0f}s]", flush=True)
         if args.boxes:
+            if total.bad_reference_pages:
+                names = sorted({f for f, _ in total.bad_reference_pages})
+                print(f"  pdfminer misplaces glyphs on {len(total.bad_reference_pages)} page(s) ({', '.join(names)}): "
+                      f"without them, identical {total.share_checked:.1%}")
             print(f"  glyph boxes: {total.box_misses} of {total.glyphs} pdfminer glyphs have no PDFium glyph at their box "
                   f"(edges within {BOX_TOLERANCE_EM} em, {BOX_TOLERANCE_PT} pt at least; {BOX_SHIFT_EM} em up or down), "
-                  f"{total.box_misplaced} of them a character PDFium gives elsewhere"
+                  f"{total.box_misplaced} of them a character PDFium gives elsewhere; on their pages the rendered ink is "
+                  f"in PDFium's boxes for {total.ink_pdfium} of them, in pdfminer's for {total.ink_pdfminer}"
                   + ("; most on " + ", ".join(f"{f} p{p} ({n}, e.g. {c!r} {d} pt)" for n, f, p, c, d in total.box_pages[:6])
                      if total.box_pages else ""))
         if total.worst:
@@ -245,7 +312,9 @@ def main(argv=None) -> int:
             "pages": total.pages, "skipped": total.skipped, "lines": total.lines, "identical": total.same,
             "share": round(total.share, 4),
             **({"share_pdfium": round(total.share_pdfium, 4)} if args.also_pdfium else {}),
-            **({"glyphs": total.glyphs, "box_misses": total.box_misses, "box_misplaced": total.box_misplaced}
+            **({"glyphs": total.glyphs, "box_misses": total.box_misses, "box_misplaced": total.box_misplaced,
+                "ink_in_pdfium_box": total.ink_pdfium, "ink_in_pdfminer_box": total.ink_pdfminer,
+                "pdfminer_misplaces_pages": len(total.bad_reference_pages), "share_checked": round(total.share_checked, 4)}
                if args.boxes else {}),
             "groups": {k: {"pages": g.pages, "lines": g.lines, "share": round(g.share, 4)} for k, g in groups.items()},
             "files": {k: {"pages": s.pages, "skipped": s.skipped, "lines": s.lines, "share": round(s.share, 4)}

@@ -74,9 +74,15 @@ def test_shared_pages_read_as_pdfminer_reads_them(folder):
     for pdf in cr.pdfs(path):
         total.add(cr.compare_pdf(pdf, boxes=True))
     assert total.pages > 0
-    assert total.share >= 0.99, f"{folder}: {total.share:.2%} of pdfminer's lines; least alike {total.worst[:5]}"
-    # Glyphs pdfminer gives whose text PDFium gives otherwise (ligatures such as 'fi',
-    # Arabic presentation forms) have no counterpart; a misplaced glyph is one whose
-    # character PDFium does give, elsewhere.
-    assert total.box_misplaced == 0 and total.box_misses <= 0.001 * total.glyphs, (
+    # pdfminer is no reference where the rendered page shows it misplacing glyphs
+    # (Setagaya's budget: glyphs after a half-width space of a CID font 0.5 em left
+    # of their ink); those pages are left out of the line score.
+    assert total.share_checked >= 0.99, (
+        f"{folder}: {total.share_checked:.2%} of pdfminer's lines; least alike {total.worst[:5]}")
+    # A glyph PDFium places elsewhere than pdfminer is only allowed where the
+    # rendered page has the ink in PDFium's box.  Glyphs whose text the readers
+    # give differently (ligatures such as 'fi', Arabic presentation forms) have no
+    # counterpart at all: a handful at most.
+    assert total.ink_pdfminer == 0, f"{folder}: PDFium misplaces glyphs; {total.box_pages[:5]}"
+    assert total.box_misses - total.box_misplaced <= 0.001 * total.glyphs, (
         f"{folder}: {total.box_misses} of {total.glyphs} glyphs off pdfminer's box; {total.box_pages[:5]}")

@@ -56,6 +56,46 @@ def _record_render_modes() -> None:
 _record_render_modes()
 
 
+def _record_path_colour_spaces() -> None:
+    """Put the colour spaces a path is painted in on pdfminer's graphics
+    (``ncs``, ``scs``, which pdfplumber gives by name), as pdfminer does for glyphs.
+
+    pdfminer reports a path's colour as bare components: tint 1.0 of a
+    Separation ink (full black, Setagaya's budget: every rule of its table
+    pages) looks like DeviceGray 1.0 (white), and those rules vanished from
+    the pages pdfminer reads while PDFium, which converts colours, saw them.
+    """
+    original = PDFLayoutAnalyzer.paint_path
+    if getattr(original, "_sesaku_colour_spaces", False):
+        return
+
+    def paint_path(self, gstate, stroke, fill, evenodd, path):
+        before = len(self.cur_item._objs)
+        original(self, gstate, stroke, fill, evenodd, path)
+        for item in self.cur_item._objs[before:]:
+            item.ncs, item.scs = gstate.ncs, gstate.scs  # pdfplumber gives their names
+
+    paint_path._sesaku_colour_spaces = True
+    PDFLayoutAnalyzer.paint_path = paint_path
+    pdfplumber.page.ALL_ATTRS.update(("ncs", "scs"))
+
+
+_record_path_colour_spaces()
+
+
+def _as_seen(colour, space: Optional[str]):
+    """A tint of ink (Separation, DeviceN) as the grey it prints: tint 1.0 is
+    full ink, grey 0.0, so colour checks that know no colour space
+    (``rules.is_rule``) judge it right."""
+    if not space or not str(space).lstrip("/").startswith(("Separation", "DeviceN")):
+        return colour
+    try:
+        tints = [float(v) for v in (colour if isinstance(colour, (list, tuple)) else (colour,))]
+    except (TypeError, ValueError):
+        return colour
+    return (1.0 - max(tints, default=0.0),)
+
+
 def open_pdf(path: Path, password: Optional[str]):
     try:
         return pdfplumber.open(path, password=password or "")
@@ -100,7 +140,14 @@ def page_chars(page) -> list[dict]:
 
 
 def page_graphics(page) -> list[dict]:
-    return [*page.lines, *page.rects, *page.curves]
+    out = []
+    for obj in (*page.lines, *page.rects, *page.curves):
+        fill, stroke = _as_seen(obj.get("non_stroking_color"), obj.get("ncs")), \
+            _as_seen(obj.get("stroking_color"), obj.get("scs"))
+        if fill is not obj.get("non_stroking_color") or stroke is not obj.get("stroking_color"):
+            obj = {**obj, "non_stroking_color": fill, "stroking_color": stroke}
+        out.append(obj)
+    return out
 
 
 def page_images(page) -> list[dict]:
