@@ -214,3 +214,13 @@ def has_vertical_fonts(page) -> bool:
     except Exception:  # unreadable resources: let the careful reader decide
         return True
     return False
+
+
+def same_media_box(page, box) -> bool:
+    """Whether ``box`` (as another reader took it) is the page's media box as
+    pdfminer reads it (inherited from the page tree where the page has none)."""
+    try:
+        ours = [float(v) for v in resolve1(page.page_obj.mediabox)]
+    except Exception:  # no readable media box: the readers cannot be compared
+        return False
+    return len(ours) == 4 and all(abs(a - b) <= 0.5 for a, b in zip(ours, box))

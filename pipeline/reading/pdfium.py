@@ -61,6 +61,16 @@ def usable(pdoc, index: int) -> bool:
         page.close()
 
 
+@_serialised
+def media_box(pdoc, index: int) -> tuple[float, ...]:
+    """The page's media box as PDFium reads it."""
+    page = pdoc[index]
+    try:
+        return tuple(page.get_mediabox())
+    finally:
+        page.close()
+
+
 def _to_display(page):
     """User space -> pdfplumber's displayed coordinates (x, top), /Rotate applied.
 
