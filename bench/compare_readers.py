@@ -137,35 +137,46 @@ def box_misses(ours: list[dict], theirs: list[dict]) -> list[tuple[dict, float]]
 REFEREE_DPI = 144
 
 
-def _uncovered_ink(image, view, scale: float) -> int:
-    """Dark pixels of the rendered page outside every glyph box of ``view``.
-
-    Rules and images are dark for both readers alike; glyph ink left outside
-    the boxes is what a reader misplaced."""
+def _covered(shape, view, scale: float):
+    """The pixels of the rendered page under a glyph box of ``view``."""
     import numpy as np
 
-    from pipeline.reading.page import unturn_box
-
-    covered = np.zeros(image.shape[:2], dtype=bool)
-    width, height = (view.height, view.width) if view.turned in (90, 270) else (view.width, view.height)
+    turned = getattr(view, "turned", 0)  # older checkouts never turn a page
+    if turned:
+        from pipeline.reading.page import unturn_box
+    covered = np.zeros(shape, dtype=bool)
+    width, height = (view.height, view.width) if turned in (90, 270) else (view.width, view.height)
     for c in view.chars:
         box = (c["x0"], c["top"], c["x1"], c["bottom"])
-        if view.turned:
-            box = unturn_box(box, view.turned, width, height)
+        if turned:
+            box = unturn_box(box, turned, width, height)
         x0, top, x1, bottom = box
         covered[max(int(top * scale), 0):max(int(bottom * scale) + 1, 0),
                 max(int((x0 - view.origin[0]) * scale), 0):max(int((x1 - view.origin[0]) * scale) + 1, 0)] = True
-    return int(((image < 128) & ~covered).sum())
+    return covered
 
 
-def referee(doc, number: int, fast_view, slow_view) -> str:
+def referee(doc, number: int, fast_view, slow_view, placed: list) -> str:
     """Where the readers put glyphs apart, the rendered page says whose boxes
-    hold the ink: "pdfium" when PDFium's leave less of it outside, else "pdfminer"."""
+    hold the ink: "pdfium" when PDFium's leave less dark pixels outside them
+    than pdfminer's, counted in the rows of the disputed glyphs only (rules
+    and images there are dark for both alike), else "pdfminer"."""
+    import numpy as np
+
     from pipeline.reading import pdfium
 
     image = pdfium.render_gray(doc._fast, number - 1, REFEREE_DPI)
     scale = REFEREE_DPI / 72
-    return "pdfium" if _uncovered_ink(image, fast_view, scale) <= _uncovered_ink(image, slow_view, scale) else "pdfminer"
+    rows = np.zeros(image.shape[0], dtype=bool)
+    if not getattr(fast_view, "turned", 0):  # a turned page's rows are columns: count the whole page
+        for c, _ in placed:
+            rows[max(int(c["top"] * scale), 0):max(int(c["bottom"] * scale) + 1, 0)] = True
+    else:
+        rows[:] = True
+    dark = (image < 128) & rows[:, None]
+    ours = int((dark & ~_covered(image.shape, fast_view, scale)).sum())
+    theirs = int((dark & ~_covered(image.shape, slow_view, scale)).sum())
+    return "pdfium" if ours <= theirs else "pdfminer"
 
 
 def _pdfium_may_read(doc, number: int) -> bool:
@@ -236,7 +247,7 @@ def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes
                     placed = [(c, d) for c, d in misses if d != float("inf")]
                     score.box_misplaced += len(placed)
                     if placed:
-                        if referee(doc, number, fast_view, reference) == "pdfium":
+                        if referee(doc, number, fast_view, reference, placed) == "pdfium":
                             score.ink_pdfium += len(placed)
                             # pdfminer misplaces glyphs of this page: no reference for its lines
                             score.bad_reference_pages.append((path.name, number))
