@@ -86,3 +86,33 @@ def test_shared_pages_read_as_pdfminer_reads_them(folder):
     assert total.ink_pdfminer == 0, f"{folder}: PDFium misplaces glyphs; {total.box_pages[:5]}"
     assert total.box_misses - total.box_misplaced <= 0.001 * total.glyphs, (
         f"{folder}: {total.box_misses} of {total.glyphs} glyphs off pdfminer's box; {total.box_pages[:5]}")
+
+
+CAMELOT = SHARED / "peers" / "camelot-lattice"
+
+
+@pytest.mark.parametrize("name", ["clockwise_table_1.pdf", "anticlockwise_table_1.pdf"])
+def test_camelots_turned_tables_read_upright(name):
+    if not (CAMELOT / name).is_file():
+        pytest.skip(f"{CAMELOT} is not on this machine")
+    with DocumentReader(CAMELOT / name) as doc:
+        view = doc.read_page(1, [])
+    assert view.turned in (90, 270)
+    got = view_text(view)
+    assert got[0] == "Table 1 : STATE WISE COVERAGE PARTICULARS BY PERIOD OF SURVEY (Contd...)"
+    assert "Kerala\t5738\t6633\t8864\t8297\t245\t2161\t3195\t1645\t2391" in got
+    assert not any("S t a t e" in line for line in got)
+
+
+def test_camelots_small_and_kerned_latin_text_keeps_its_letters_and_spaces():
+    if not CAMELOT.is_dir():
+        pytest.skip(f"{CAMELOT} is not on this machine")
+    text = "\n".join(line for pdf in sorted(CAMELOT.glob("*.pdf")) for line in _all_lines(pdf))
+    assert "dhanviinformatics" in text and "dhanvi nformatics" not in text  # 4pt text, fake-bold tolerance
+    assert "Two-Plan" in text and "Tw o-Plan" not in text  # size 1.0 operand under a 10x matrix
+    assert "Men (≥ 18yrs)" in text and "Men(≥18yrs)" not in text
+
+
+def _all_lines(path: Path) -> list[str]:
+    with DocumentReader(path) as doc:
+        return [line for n in range(1, doc.page_count + 1) for line in view_text(doc.read_page(n, []))]
