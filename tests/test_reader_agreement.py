@@ -22,10 +22,14 @@ SHARED = ROOT.parent / "shared"
 
 
 def compare_readers():
-    spec = importlib.util.spec_from_file_location("compare_readers", ROOT / "bench" / "compare_readers.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    import sys
+
+    if "compare_readers" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("compare_readers", ROOT / "bench" / "compare_readers.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["compare_readers"] = module  # its dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules["compare_readers"]
 
 
 def lines(path: Path, reader: str) -> list[str]:
@@ -79,13 +83,15 @@ def test_shared_pages_read_as_pdfminer_reads_them(folder):
     # of their ink); those pages are left out of the line score.
     assert total.share_checked >= 0.99, (
         f"{folder}: {total.share_checked:.2%} of pdfminer's lines; least alike {total.worst[:5]}")
-    # A glyph PDFium places elsewhere than pdfminer is only allowed where the
-    # rendered page has the ink in PDFium's box.  Glyphs whose text the readers
-    # give differently (ligatures such as 'fi', Arabic presentation forms) have no
-    # counterpart at all: a handful at most.
-    assert total.ink_pdfminer == 0, f"{folder}: PDFium misplaces glyphs; {total.box_pages[:5]}"
-    assert total.box_misses - total.box_misplaced <= 0.001 * total.glyphs, (
-        f"{folder}: {total.box_misses} of {total.glyphs} glyphs off pdfminer's box; {total.box_pages[:5]}")
+    # A glyph PDFium starts elsewhere than pdfminer is only allowed where the
+    # rendered page sides with PDFium.  (A box that only ends elsewhere is the
+    # advance: PDFium's ends where the next glyph starts, as TJ-tightened
+    # punctuation is printed; pdfminer's at the font's width.)  Glyphs whose
+    # text the readers give differently (ligatures such as 'fi', Arabic
+    # presentation forms) have no counterpart at all: a handful at most.
+    assert total.ink_pdfminer == 0, f"{folder}: PDFium misplaces glyphs on {total.pdfium_wrong_pages[:5]}"
+    unmatched = total.box_misses - total.box_misplaced - total.box_sized
+    assert unmatched <= 0.001 * total.glyphs, f"{folder}: {unmatched} of {total.glyphs} glyphs unmatched"
 
 
 CAMELOT = SHARED / "peers" / "camelot-lattice"
