@@ -37,6 +37,14 @@ def lines(path: Path, reader: str) -> list[str]:
         return view_text(doc.read_page(1, [], reader=reader))
 
 
+def test_every_sheet_page_has_its_manifest_line():
+    import csv
+
+    with open(PAGES / "MANIFEST.tsv", encoding="utf-8", newline="") as fh:
+        listed = sorted(row["file"] for row in csv.DictReader(fh, delimiter="\t"))
+    assert listed == sorted(p.name for p in PAGES.glob("*.pdf"))
+
+
 @pytest.mark.parametrize("reader", ["auto", "pdfium", "pdfminer"])
 def test_a_yokohama_sheet_reads_line_by_line(reader):
     got = lines(PAGES / "yokohama-r7-001-p1.pdf", reader)
