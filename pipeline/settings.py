@@ -51,9 +51,20 @@ class Settings:
     # real columns are never closer than ~20pt.
     snap_tolerance: float = 3.0
     # Shorter rule pieces are noise (a stroke's end cap, a dot leader).
+    # They are dropped before any snapping, after dashes are joined
+    # (``reading.rules``): kyoto-r6-001 (family) page 1 draws a dashed rule
+    # as 2.2 x 0.7pt boxes 2.9pt apart, whose ends, snapped first, chained
+    # every vertical rule of the page into one and both tables vanished.
     edge_min_length: float = 3.0
-    # A ruled "table" of fewer cells is a box or a frame around one text.
-    min_table_cells: int = 4
+    # Collinear rule pieces this far apart or closer are one dashed or
+    # dotted rule: kyoto-r6-001's dashes leave 0.7pt gaps; it is the snap
+    # tolerance, the gap pdfplumber's own joining bridges after snapping.
+    dash_join_gap: float = 3.0
+    # A ruled "table" of fewer cells is a frame around one text.  Two cells
+    # are a table: jp_nobeoka_hosei_gaiyo_r8_06 (family) page 1 rules its
+    # 補正額合計 as a label box beside its value box, which at 4 was in no
+    # table (its text in no cell, no warning).
+    min_table_cells: int = 2
 
     # ------------------------------------------------------------ grid
     # Cell-box edges within this distance are one band border: engines
