@@ -66,6 +66,19 @@ class Settings:
     # table (its text in no cell, no warning).
     min_table_cells: int = 2
 
+    # ------------------------------------------------------------ page layout
+    # A landscape sheet whose middle is an empty vertical band this wide
+    # (no glyph, rule or table crossing it) may be two pages side by side
+    # (``reading.layout``).  jp_setagaya_yosan_r8 (family) prints two A4
+    # pages on each A3 sheet with a gutter of 100-140pt between the halves'
+    # contents; a centred title or page number, or one wide table, leaves none.
+    two_up_gutter: float = 20.0
+    # ... when each half has its own page number or its own frame: a ruled
+    # table this share of the sheet's height (Setagaya frames each page's
+    # content in a box of 80% of the sheet's height; tables on a page are
+    # rarely that tall unless they fill the page).
+    two_up_frame_share: float = 0.6
+
     # ------------------------------------------------------------ grid
     # Cell-box edges within this distance are one band border: engines
     # report one rule a fraction of a point apart on either side of a cell.

@@ -6,7 +6,7 @@ on top of another one: text placed in the wrong cell, silently.  This counts
 them per document and per folder (issue 25, the before/after figure), and
 can dump every table's cells (``--dump``) so two runs can be compared.
 
-    .venv/bin/python bench/grid_overlaps.py ../shared/family ../shared/real --out /tmp/overlaps.json
+    .venv/bin/python tests/tools/grid_overlaps.py ../shared/family ../shared/real --out /tmp/overlaps.json
 
 Pages are all pages of every PDF (``tables``'s own defaults: pdfplumber
 engine, no OCR).  A document that fails counts as failed, not as zero.
