@@ -28,7 +28,7 @@ from typing import Iterable, Sequence
 from pdfplumber import table as plumber_table
 from pdfplumber import utils as plumber_utils
 
-from ..geometry import BBox, contains, union
+from ..geometry import BBox, union
 from ..models import RuledTable
 from ..settings import DEFAULT, Settings
 from .glyphs import is_white
@@ -207,7 +207,9 @@ def split_nested(group: Sequence[BBox], tol: float) -> list[list[BBox]]:
     """
     cells = list(dict.fromkeys(group))
     for outer in sorted(cells, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]), reverse=True):
-        inner = [c for c in cells if c != outer and contains(outer, c, tol)]
+        x0, top, x1, bottom = outer[0] - tol, outer[1] - tol, outer[2] + tol, outer[3] + tol
+        # (inline: this runs for every cell pair of every table of every page)
+        inner = [c for c in cells if x0 <= c[0] and top <= c[1] and c[2] <= x1 and c[3] <= bottom and c != outer]
         if len(inner) < 2:
             continue
         rest = [c for c in cells if c != outer and c not in inner]
