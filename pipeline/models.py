@@ -67,6 +67,11 @@ class GlyphTally:
     doubles: int = 0
     unmapped: int = 0
     merged_by_reader: int = 0
+    # Glyphs PDFium gave for a page whose placement check failed (their boxes
+    # overlapped across lines and the page's lines differed from pdfminer's,
+    # ``reading.placement``): the page was read with pdfminer instead, and
+    # the other counts are pdfminer's.
+    misplaced_by_reader: int = 0
 
     @property
     def kept(self) -> int:
@@ -109,6 +114,12 @@ class PageView:
     text_layer: str = "vector"
     # With text_layer "ocr": each recognised line and the model's confidence.
     ocr_lines: tuple[tuple[str, float], ...] = ()
+    # The direction (degrees counter-clockwise: 90 reads upwards) in which
+    # most of the page's text is printed, undone by reading: glyphs, rules
+    # and tables are in the turned, upright frame, and width/height are the
+    # turned page's.  ``reading.page.unturn_box`` maps a box back onto the
+    # page as displayed (0: nothing was turned).
+    turned: int = 0
 
     @property
     def has_text(self) -> bool:

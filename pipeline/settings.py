@@ -17,10 +17,15 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Settings:
     # ------------------------------------------------------------ reading
-    # A glyph repeated within this distance is fake bold, not content: the
-    # quirks fixture draws the copy +0.3pt off, word processors 0.2-0.5pt,
-    # while two genuine neighbours are at least ~4pt apart at 8pt.
-    fake_bold_tolerance: float = 1.0
+    # A glyph repeated within this share of its printed size is fake bold,
+    # not content.  Copies sit +0.3pt off at ~10pt in the quirks fixture
+    # (0.03 em), 0.2-0.5pt off at 10.5pt from word processors (<= 0.05 em).
+    # Two genuine neighbours of one letter are at least the narrowest
+    # advance apart, 'i' or 'l' at 0.22 em (Helvetica/Arial): the fixed
+    # 1.0pt tolerance this replaces deleted the second 'i' of
+    # "dhanviinformatics" in 4pt text (camelot's us-030.pdf, 0.9pt apart).
+    # 0.12 em keeps the copies (1.2pt at 10pt) and every such neighbour.
+    fake_bold_em: float = 0.12
     # Glyph boxes reach this far below the baseline.  pdfminer takes each
     # font's own descent, but subset fonts report different ones (the
     # spreadsheet fixture: one line's glyphs landed 2pt apart and split).
@@ -29,9 +34,48 @@ class Settings:
     # their height; mixed fonts and sizes shift baselines slightly, never
     # that much (all three fixtures).
     line_centre_share: float = 0.4
-    # Between two Latin glyphs, a gap this much wider than the line's usual
-    # gap is a word space (a word space is ~0.25-0.33em; "in KAWASAKI").
+    # Between two glyphs of a script that spaces its words (Latin, Arabic,
+    # digits, brackets), a gap wider than this share of the printed size is
+    # a word space: a space glyph is 0.25-0.33 em ("in KAWASAKI", "KPI 2024",
+    # camelot's "Men (≥ 18yrs)"), kerning 0.04 em (camelot's "Two-Plan" with
+    # 0.4pt gaps at 10pt, read as "Tw o-Plan" while sizes were 1.0).
     word_space_em: float = 0.2
+    # An East Asian "ambiguous" character (○ ● ※ ① △ ≧, but also é ≥) is set
+    # as CJK when its box is at least this share of its size wide: Japanese
+    # fonts print them full-width (1 em); Latin fonts print é at 0.6 em and
+    # ≥ at 0.55-0.84 em (Times, Arial; Bitstream Vera 0.838, whose
+    # "Men (≥ 18yrs)" lost its space at 0.8).  Dashes are never taken as
+    # CJK by width: a Latin em dash is 1 em too ("lait — 5").
+    full_width_em: float = 0.95
+    # A page is turned upright before it is read when more than this share
+    # of its glyphs is printed in one turned direction: camelot's clockwise
+    # and anticlockwise tables print every glyph turned; vertical Japanese
+    # (pdfminer_jo_vertical, pdfjs_vertical_dvipdfmx) keeps its glyphs
+    # upright and turns only Latin runs, well under half.
+    turned_text_share: float = 0.5
+    # Placement check (reading.placement): two glyph boxes overlap when one
+    # covers more than this share of the smaller; printed glyphs touch at
+    # most (kerning, tight leading: well under a third of a box).
+    glyph_overlap_share: float = 0.3
+    # A page's placement is in doubt when more than this share of its glyphs
+    # overlap another.  PDFium before the printed-size fix (65aa382): 76-93%
+    # on every Yokohama and Kyoto sheet (boxes of the font-size operand,
+    # 50pt for 9pt text); today, forced on every page of ../shared family,
+    # real, camelot-lattice and the fixtures (1,645 pages): at most 6%
+    # (Yokohama's vertical labels, which pdfminer reads anyway; slides with
+    # stacked marks 5.9%; Arabic 5.3%), 1,582 pages under 1%.
+    placement_overlap_share: float = 0.15
+    # ... and it has at least this many glyphs (a few stacked marks on a
+    # near-empty page are no evidence).
+    placement_min_glyphs: int = 20
+    # A page in doubt keeps PDFium's glyphs when its lines are this share of
+    # pdfminer's, identically; below, the page is read with pdfminer.
+    placement_agreement_share: float = 0.9
+    # In ``text``, a gap this many ems wide between two glyphs of one line
+    # (and no letter-spacing) separates two cells: the fuji budget's 款 name
+    # and its amount (市税 … 46,460,600) stand 5+ em apart with no rule
+    # between; word spaces are < 1 em even in justified Latin text.
+    cell_gap_em: float = 2.0
     # A filled rectangle at most this thick is a drawn rule (0.5pt in the
     # fixtures, up to ~1.5pt from spreadsheet exporters, 2.16pt for the
     # thick outer frame Ichitaro draws: the shared real jp_mlit_84, whose

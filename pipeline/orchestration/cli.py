@@ -179,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     tx.add_argument("--pages", help="pages to print, e.g. 1-3,7 (default: all)")
     tx.add_argument("--password", help="password of an encrypted PDF")
     tx.add_argument("--reader", default="auto", choices=READERS, help="force a reader (default: as extract does)")
+    tx.add_argument("--layout", action="store_true",
+                    help="keep columns apart as the page shows them (like pdftotext -layout); "
+                         "without it a line's cells are separated by a tab")
     pk = sub.add_parser("package", formatter_class=_HelpFormatter, help="bundle extracted CSVs with metadata for an open-data portal")
     pk.add_argument("--from", dest="source", type=Path, default=Path("extracted"), help="extracted folder")
     pk.add_argument("--out", type=Path, default=Path("dist"), help="bundle folder")
@@ -358,7 +361,7 @@ def text(args: argparse.Namespace) -> int:
         return EXIT_NOTHING
     out = sys.stdout
     try:
-        for _, lines in read_text(args.path, args.pages, args.password, args.reader):
+        for _, lines in read_text(args.path, args.pages, args.password, args.reader, layout=args.layout):
             out.write("".join(line + "\n" for line in lines) + "\f")
             out.flush()
     except SesakuError as exc:

@@ -28,7 +28,7 @@ from ..publishing.records import document_to_records, schema_problems
 from ..reading import ocr
 from ..reading.document import DocumentReader
 from ..reading.ledger import tallies_to_summary, tallies_to_warnings
-from ..reading.text import page_text
+from ..reading.text import view_text
 from ..reading.guards import Limits, check_file, file_sha256, memory_limit, parser_warnings, time_limit
 from ..settings import DEFAULT, Settings
 from ..understanding.accounting import account
@@ -174,8 +174,11 @@ def extract_document(
 def read_text(
     path: Path, pages: Optional[str] = None, password: Optional[str] = None, reader: str = "auto",
     limits: Limits = Limits(), settings: Settings = DEFAULT, warnings: Optional[list[str]] = None,
+    layout: bool = False,
 ) -> Iterator[tuple[int, list[str]]]:
-    """(page number, text lines) of each selected page, as sesaku reads it.
+    """(page number, text lines) of each selected page, as sesaku reads it;
+    a line's cells are separated by a tab, or with ``layout`` placed at
+    columns proportional to their x (``reading.text``).
 
     Raises a SesakuError for bad input, like ``extract_document``.
     """
@@ -194,7 +197,7 @@ def read_text(
                 for number in wanted:
                     with time_limit(limits.seconds_per_page, path, number):
                         view = doc.read_page(number, notes, reader=reader)
-                    yield number, page_text(view.chars, settings)
+                    yield number, view_text(view, settings, layout)
         except _DAMAGE as exc:
             raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
 

@@ -10,6 +10,7 @@ glyphs and graphics as plain dicts.
 from __future__ import annotations
 
 import contextlib
+import math
 from pathlib import Path
 from typing import Optional
 
@@ -18,10 +19,11 @@ import pdfplumber.page
 from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.layout import LTChar
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdftypes import resolve1
+from pdfminer.pdftypes import PDFStream, resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import CorruptPdf, EncryptedPdf
+from .glyphs import glyph_direction
 
 
 def _record_render_modes() -> None:
@@ -54,6 +56,46 @@ def _record_render_modes() -> None:
 _record_render_modes()
 
 
+def _record_path_colour_spaces() -> None:
+    """Put the colour spaces a path is painted in on pdfminer's graphics
+    (``ncs``, ``scs``, which pdfplumber gives by name), as pdfminer does for glyphs.
+
+    pdfminer reports a path's colour as bare components: tint 1.0 of a
+    Separation ink (full black, Setagaya's budget: every rule of its table
+    pages) looks like DeviceGray 1.0 (white), and those rules vanished from
+    the pages pdfminer reads while PDFium, which converts colours, saw them.
+    """
+    original = PDFLayoutAnalyzer.paint_path
+    if getattr(original, "_sesaku_colour_spaces", False):
+        return
+
+    def paint_path(self, gstate, stroke, fill, evenodd, path):
+        before = len(self.cur_item._objs)
+        original(self, gstate, stroke, fill, evenodd, path)
+        for item in self.cur_item._objs[before:]:
+            item.ncs, item.scs = gstate.ncs, gstate.scs  # pdfplumber gives their names
+
+    paint_path._sesaku_colour_spaces = True
+    PDFLayoutAnalyzer.paint_path = paint_path
+    pdfplumber.page.ALL_ATTRS.update(("ncs", "scs"))
+
+
+_record_path_colour_spaces()
+
+
+def _as_seen(colour, space: Optional[str]):
+    """A tint of ink (Separation, DeviceN) as the grey it prints: tint 1.0 is
+    full ink, grey 0.0, so colour checks that know no colour space
+    (``rules.is_rule``) judge it right."""
+    if not space or not str(space).lstrip("/").startswith(("Separation", "DeviceN")):
+        return colour
+    try:
+        tints = [float(v) for v in (colour if isinstance(colour, (list, tuple)) else (colour,))]
+    except (TypeError, ValueError):
+        return colour
+    return (1.0 - max(tints, default=0.0),)
+
+
 def open_pdf(path: Path, password: Optional[str]):
     try:
         return pdfplumber.open(path, password=password or "")
@@ -75,8 +117,37 @@ def close_pdf(pdf) -> None:
         pdf.close()
 
 
+def page_chars(page) -> list[dict]:
+    """The page's glyphs with their turn as displayed (``direction``, as PDFium's
+    reader gives it) and their printed size.
+
+    pdfminer's matrix has /Rotate applied already.  Its ``size`` is the box
+    height, which for a glyph turned 90° is its advance (2.8 for a 10pt
+    space on camelot's clockwise table); the box is one em across the line
+    in every direction, so a turned glyph's size is its box width."""
+    out = []
+    for ch in page.chars:
+        m = ch.get("matrix")
+        if not m:
+            out.append(ch)
+            continue
+        direction = glyph_direction(math.degrees(math.atan2(m[1], m[0])))
+        extra = {"direction": direction, "upright": direction == 0}
+        if direction in (90, 270):
+            extra["size"] = ch["x1"] - ch["x0"]
+        out.append({**ch, **extra})
+    return out
+
+
 def page_graphics(page) -> list[dict]:
-    return [*page.lines, *page.rects, *page.curves]
+    out = []
+    for obj in (*page.lines, *page.rects, *page.curves):
+        fill, stroke = _as_seen(obj.get("non_stroking_color"), obj.get("ncs")), \
+            _as_seen(obj.get("stroking_color"), obj.get("scs"))
+        if fill is not obj.get("non_stroking_color") or stroke is not obj.get("stroking_color"):
+            obj = {**obj, "non_stroking_color": fill, "stroking_color": stroke}
+        out.append(obj)
+    return out
 
 
 def page_images(page) -> list[dict]:
@@ -106,6 +177,39 @@ def has_unmapped_fonts(page) -> bool:
             encoding = getattr(resolve1(font.get("Encoding")), "name", "")
             if getattr(resolve1(font.get("Subtype")), "name", "") == "Type0" and "ToUnicode" not in font \
                     and str(encoding).startswith("Identity"):
+                return True
+    except Exception:  # unreadable resources: let the careful reader decide
+        return True
+    return False
+
+
+def _encoding_name(font) -> str:
+    encoding = resolve1(font.get("Encoding"))
+    name = getattr(encoding, "name", None)
+    if name is not None:
+        return str(name)
+    if isinstance(encoding, PDFStream):  # an embedded CMap: its name and writing mode
+        wmode = resolve1(encoding.get("WMode"))
+        if wmode == 1:
+            return "-V"
+        return str(getattr(resolve1(encoding.get("CMapName")), "name", ""))
+    return ""
+
+
+def has_vertical_fonts(page) -> bool:
+    """Does the page draw text with a vertical-writing CMap (``…-V``, WMode 1)?
+
+    PDFium boxes such glyphs by the font-size operand before the text
+    matrix scales it (a label drawn ``50 Tf`` through a 0.18 matrix comes out
+    50pt wide at 9pt printed, and a pdfTeX 縦書き page's glyphs land far from
+    where pdfminer and the rendered page put them); pdfminer places them as
+    printed, so these pages are read by pdfminer.
+    """
+    try:
+        fonts = resolve1(resolve1(page.page_obj.resources or {}).get("Font") or {})
+        for font in fonts.values():
+            font = resolve1(font)
+            if getattr(resolve1(font.get("Subtype")), "name", "") == "Type0" and _encoding_name(font).endswith("-V"):
                 return True
     except Exception:  # unreadable resources: let the careful reader decide
         return True

@@ -19,11 +19,12 @@ from typing import Optional
 from ..errors import CorruptPdf, UnmappedFont
 from ..models import PageView
 from ..settings import DEFAULT, Settings
-from . import careful, census, deskew, imagerules, ocr, ocrlayer, pdfium
+from . import careful, census, deskew, imagerules, ocr, ocrlayer, pdfium, placement
 from .rules import rule
 from .glyphs import chars_to_lines
 from .guards import Limits, time_limit
 from .page import page_to_view
+from .text import view_text
 
 
 READERS = ("auto", "pdfium", "pdfminer")
@@ -155,18 +156,27 @@ class DocumentReader:
             return self._make_view(page, chars, pdfium.page_paths(self._fast, index), geometry)
         if self._fast is not None and reader == "auto":
             try:
-                if pdfium.usable(self._fast, index) and not careful.has_unmapped_fonts(page):
+                if self.pdfium_may_read(page, index):
                     painted: list[int] = []
                     chars = pdfium.page_chars(self._fast, index, self.settings, painted)
                     if chars is not None:
                         view = self._make_view(page, chars, pdfium.page_paths(self._fast, index), geometry)
-                        if shown is not None and painted[0] + PDFIUM_SHORTFALL_TOLERANCE < shown:
+                        view = self._check_placement(page, view, geometry)
+                        # A page read again by pdfminer for placement has pdfminer's count.
+                        if not view.tally.misplaced_by_reader and shown is not None \
+                                and painted[0] + PDFIUM_SHORTFALL_TOLERANCE < shown:
                             view = self._recheck(page, view, painted[0], shown, geometry, warnings)
                         return view if view.chars else dataclasses.replace(view, has_images=careful.has_images(page))
             except Exception:  # a page PDFium cannot read is read the slow way
                 pass
-        view = self._make_view(page, page.chars, careful.page_graphics(page), geometry)
+        view = self._make_view(page, careful.page_chars(page), careful.page_graphics(page), geometry)
         return view if view.chars else dataclasses.replace(view, has_images=careful.has_images(page))
+
+    def pdfium_may_read(self, page, index: int) -> bool:
+        """Whether PDFium maps this page as pdfminer would: its boxes, every glyph
+        mapped to Unicode, no vertical writing (``careful.has_vertical_fonts``)."""
+        return (self._fast is not None and pdfium.usable(self._fast, index)
+                and not careful.has_unmapped_fonts(page) and not careful.has_vertical_fonts(page))
 
     def _make_view(self, page, chars, graphics, geometry: dict) -> PageView:
         """The view of the glyphs a reader gave; an OCR layer's invisible text counts as
@@ -220,6 +230,18 @@ class DocumentReader:
         shift = lambda r: rule(r["x0"] + dx, r["top"], r["x1"] + dx, r["bottom"])  # noqa: E731
         return [shift(r) for r in horizontal], [shift(r) for r in vertical]
 
+    def _check_placement(self, page, fast: PageView, geometry: dict) -> PageView:
+        """PDFium's glyphs overlap like no printed page's (``placement``): compare
+        the page's lines with pdfminer's, and where they differ take pdfminer's
+        view; the ledger counts PDFium's glyphs as misplaced and warns."""
+        if not placement.misplaced_signal(fast.chars, self.settings):
+            return fast
+        slow = self._make_view(page, careful.page_chars(page), careful.page_graphics(page), geometry)
+        agreement = placement.same_lines_share(view_text(fast, self.settings), view_text(slow, self.settings))
+        if agreement >= self.settings.placement_agreement_share:
+            return fast  # the page's glyphs do overlap: both readers see it so
+        return dataclasses.replace(slow, tally=dataclasses.replace(slow.tally, misplaced_by_reader=fast.tally.kept))
+
     def _recheck(self, page, fast: PageView, painted: int, shown: int, geometry: dict,
                  warnings: list[str]) -> PageView:
         """PDFium returned fewer glyphs than the page shows: let pdfminer read it too.
@@ -230,7 +252,7 @@ class DocumentReader:
         only characters pdfminer's view has beyond PDFium's count as lost;
         without any, PDFium's view is kept and nothing is said.
         """
-        slow = self._make_view(page, page.chars, careful.page_graphics(page), geometry)
+        slow = self._make_view(page, careful.page_chars(page), careful.page_graphics(page), geometry)
         lost = Counter(c["text"] for c in slow.chars) - Counter(c["text"] for c in fast.chars)
         if not lost:
             # pdfminer's count of the painted glyphs is then what the census

@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 import re
 import statistics
-from typing import Iterable, Sequence
+import unicodedata
+from typing import Iterable, Optional, Sequence
 
 from ..models import Line
 from ..settings import DEFAULT, Settings
@@ -82,6 +83,15 @@ def is_invisible(char: dict) -> bool:
     return char.get("render_mode") in INVISIBLE_RENDER_MODES or is_white(char.get("non_stroking_color"), char.get("ncs"))
 
 
+def glyph_direction(degrees: float) -> Optional[int]:
+    """A glyph's turn as displayed, counter-clockwise, as 0, 90, 180 or 270
+    (90: the line reads upwards); None when it is turned by another angle."""
+    quarter = round(degrees / 90)
+    if abs(degrees - 90 * quarter) >= 0.5:
+        return None
+    return (quarter % 4) * 90
+
+
 def visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[dict]:
     """Drop whitespace glyphs, invisible glyphs and fake-bold doubles."""
     return tally_visible_chars(chars, settings)[0]
@@ -107,12 +117,15 @@ def tally_visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT) -> 
             continue
         key = (text, int(ch["x0"] // 4), int(ch["top"] // 4))
         duplicate = False
+        # Relative to the printed size: 4pt text sets two 'i' 0.9pt apart.
+        # The 4pt buckets hold every copy closer than 4pt (sizes up to 33pt).
+        tolerance = min(settings.fake_bold_em * glyph_size(ch), 4.0)
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
                 for other in buckets.get((text, key[1] + dx, key[2] + dy), ()):
                     if (
-                        abs(other["x0"] - ch["x0"]) <= settings.fake_bold_tolerance
-                        and abs(other["top"] - ch["top"]) <= settings.fake_bold_tolerance
+                        abs(other["x0"] - ch["x0"]) <= tolerance
+                        and abs(other["top"] - ch["top"]) <= tolerance
                     ):
                         duplicate = True
                         break
@@ -132,28 +145,74 @@ def is_latin(c: str) -> bool:
     return c.isascii() and (c.isalnum() or c in "%&'-.,:/+")
 
 
-def _join_chars(chars: Sequence[dict], settings: Settings) -> str:
-    """Join one line's glyphs; a space only between Latin words.
+def is_cjk(c: str) -> bool:
+    """Han, kana, CJK punctuation and full-width forms: never separated by a space."""
+    if not c:
+        return False
+    code = ord(c)
+    if 0x3000 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF:
+        return True
+    if 0xFF00 <= code <= 0xFFEF or 0x20000 <= code <= 0x3FFFF or 0x31F0 <= code <= 0x31FF:
+        return True
+    return unicodedata.east_asian_width(c) in ("W", "F")
 
-    Gaps between CJK glyphs are letter-spacing (均等割り付け, Tc) or
-    justification, never word spaces, so they vanish.  Between two Latin
-    glyphs a gap clearly wider than the line's usual glyph gap is a word
-    space (``in KAWASAKI``).
+
+def spaces_words(c: str) -> bool:
+    """A character of a script that separates words by spaces (Latin,
+    accented Latin, Greek, Cyrillic, Arabic, digits, ASCII punctuation),
+    judged without its printed width: not CJK, and not one of the East Asian
+    ambiguous symbols (○ ※ ① ≧) that Japanese text sets full-width."""
+    if not c or c.isspace() or is_cjk(c):
+        return False
+    return unicodedata.east_asian_width(c) != "A" or ord(c) < 0x2000
+
+
+def glyph_size(ch: dict) -> float:
+    """The printed size of a glyph: its ``size`` (both readers take it from the
+    glyph's matrix), else its box height (OCR'd glyphs)."""
+    return ch.get("size") or (ch["bottom"] - ch["top"]) or 8.0
+
+
+def _sets_as_cjk(ch: dict, c: str, settings: Settings) -> bool:
+    """Whether glyph ``ch`` (whose character ``c`` is the one facing the gap)
+    is set like CJK: a CJK character, or one of the East Asian *ambiguous*
+    characters (○ ● ※ ① △ → ≧, but also é and ≥) printed full-width, as a
+    Japanese font prints them.  The same ``≥`` or ``é`` in a Latin font is
+    narrow and is Latin text, where spaces are kept; so is a dash, which
+    Latin fonts print one em wide too."""
+    if is_cjk(c):
+        return True
+    if unicodedata.east_asian_width(c) != "A" or unicodedata.category(c) == "Pd":
+        return False
+    return ch["x1"] - ch["x0"] >= settings.full_width_em * glyph_size(ch)
+
+
+def join_line(chars: Sequence[dict], settings: Settings = DEFAULT) -> str:
+    """One line's glyphs (sorted by x) as text: the one joiner of every reading.
+
+    Gaps beside a CJK glyph are letter-spacing (均等割り付け, Tc) or
+    justification, never word spaces, so they vanish.  Between two glyphs of
+    any other script (Latin, Arabic, digits, brackets, ``≥``, dashes,
+    accented letters), a gap wider than ``settings.word_space_em`` of the
+    printed glyph size is a word space: ``Men (≥ 18yrs)`` keeps its spaces,
+    ``KPI 2024`` too, while kerning (0.04 em) and PDFium's box rounding do not
+    make one.
     """
-    if not chars:
-        return ""
-    gaps = [b["x0"] - a["x1"] for a, b in zip(chars, chars[1:])]
-    typical = statistics.median(gaps) if gaps else 0.0
-    out = [chars[0]["text"]]
-    for prev, ch, gap in zip(chars, chars[1:], gaps):
-        size = ch.get("size") or 8.0
-        if (
-            is_latin(prev["text"][-1])
-            and is_latin(ch["text"][0])
-            and gap > max(typical, 0.0) + settings.word_space_em * size
-        ):
-            out.append(" ")
-        out.append(ch["text"])
+    out: list[str] = []
+    prev = None
+    for ch in chars:
+        text = ch["text"]
+        if prev is not None and text:
+            gap = ch["x0"] - prev["x1"]
+            size = max(glyph_size(prev), glyph_size(ch))
+            if (
+                gap > settings.word_space_em * size
+                and not _sets_as_cjk(prev, prev["text"][-1:], settings)
+                and not _sets_as_cjk(ch, text[:1], settings)
+            ):
+                out.append(" ")
+        out.append(text)
+        prev = ch
     return "".join(out)
 
 
@@ -185,7 +244,7 @@ def chars_to_lines(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[
         fonts = [font_family(c.get("fontname", "")) for c in group if not c["text"].isascii()] or [""]
         lines.append(
             Line(
-                text=_join_chars(group, settings),
+                text=join_line(group, settings),
                 x0=min(c["x0"] for c in group),
                 top=min(c["top"] for c in group),
                 x1=max(c["x1"] for c in group),

@@ -12,7 +12,7 @@ import re
 from typing import Sequence
 
 from ...models import Line
-from ...reading.glyphs import is_latin
+from ...reading.glyphs import spaces_words
 from ...settings import DEFAULT, Settings
 from ...vocabulary import BULLETS, MEASURE_MARKS, NOTE_MARK, label_of, starts_item, unbalanced
 
@@ -98,7 +98,10 @@ def lines_to_text(lines: Sequence[Line], cell_x0: float, cell_x1: float, setting
             ctx["prev_is_label"] = label_of(line.text) is not None
             continue
         ctx["prev_is_label"] = False
-        if is_latin(prev.text[-1]) and is_latin(line.text[0]):
+        # A wrapped line of Latin (or Arabic, or mixed) text goes on after a
+        # word space, ``(No. of`` + ``individuals)``; CJK wraps anywhere and
+        # takes none; a word broken at its hyphen (``2011-`` + ``12)``) none.
+        if spaces_words(prev.text[-1]) and spaces_words(line.text[0]) and prev.text[-1] != "-":
             parts.append(" " + line.text)
         else:
             parts.append(line.text)
