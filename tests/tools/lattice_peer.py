@@ -9,7 +9,9 @@ the expected rows).  Per case:
   ``camelot.read_pdf(file, pages=...)`` (lattice, its defaults);
 - every output table becomes a matrix of cell texts, a merged cell's text
   in its top-left position (camelot's own default, ``shift_text=['l', 't']``);
-- whitespace is collapsed in each cell of both (``" ".join(text.split())``),
+- whitespace is collapsed in each cell of both (``" ".join(text.split())``)
+  and compatibility forms folded (NFKC: the Arabic case's expected text is
+  in presentation forms, the glyphs' shapes, where sesaku writes letters),
   and the expected table's leading and trailing rows and columns empty
   throughout are dropped (padding; a tool's empty row is a row read wrong);
 - the score is the cell accuracy of the best-matching output table: equal
@@ -39,6 +41,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,7 +60,9 @@ Matrix = list[list[str]]
 
 
 def collapse(text) -> str:
-    return " ".join(str(text or "").split())
+    """Whitespace collapsed, compatibility forms folded (NFKC): camelot keeps Arabic
+    presentation forms (ﺎﺒﺣﺮﻣ, the glyphs' shapes), sesaku writes the letters they are (ابحرم)."""
+    return " ".join(unicodedata.normalize("NFKC", str(text or "")).split())
 
 
 def normalise(matrix: Sequence[Sequence[str]], strip: bool = False) -> Matrix:
