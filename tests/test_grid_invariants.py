@@ -37,15 +37,23 @@ def covered_twice(cells) -> int:
 
 
 @st.composite
-def lattices(draw):
-    """A lattice of unit segments (x and y borders ≥ 14pt apart) with some interior ones left out."""
-    n_cols, n_rows = draw(st.integers(1, 6)), draw(st.integers(1, 7))
+def bands(draw, least: int):
+    """Column borders >= 20pt apart and row borders >= 14pt apart, as real tables draw them."""
+    n_cols, n_rows = draw(st.integers(least, 6)), draw(st.integers(least, 7))
     xs = [40.0]
     for _ in range(n_cols):
         xs.append(xs[-1] + draw(st.integers(20, 90)))
     ys = [60.0]
     for _ in range(n_rows):
         ys.append(ys[-1] + draw(st.integers(14, 40)))
+    return xs, ys
+
+
+@st.composite
+def lattices(draw):
+    """A lattice of unit segments (x and y borders ≥ 14pt apart) with some interior ones left out."""
+    xs, ys = draw(bands(1))
+    n_cols, n_rows = len(xs) - 1, len(ys) - 1
     segments = []
     for r, y in enumerate(ys):
         for c in range(n_cols):
@@ -82,13 +90,8 @@ def test_no_two_cells_cover_one_grid_position_whatever_rules_are_drawn(lattice):
 @st.composite
 def tilings(draw):
     """A lattice cut into rectangles (random merges), every cell border drawn."""
-    n_cols, n_rows = draw(st.integers(2, 6)), draw(st.integers(2, 7))
-    xs = [40.0]
-    for _ in range(n_cols):
-        xs.append(xs[-1] + draw(st.integers(20, 90)))
-    ys = [60.0]
-    for _ in range(n_rows):
-        ys.append(ys[-1] + draw(st.integers(14, 40)))
+    xs, ys = draw(bands(2))
+    n_cols, n_rows = len(xs) - 1, len(ys) - 1
     taken = [[False] * n_cols for _ in range(n_rows)]
     cells = []
     for r in range(n_rows):

@@ -42,6 +42,7 @@ from pipeline.geometry import area, overlap_area
 from pipeline.models import Grid
 from pipeline.orchestration.run import Options
 from pipeline.orchestration.tables import read_ruled_tables
+from pipeline.understanding.table.engines.camelot import camelot_table_to_cell_boxes
 
 MAX_PAGES = 40
 MIN_IOU = 0.8
@@ -76,33 +77,16 @@ def camelot_tables(path: Path, page: int, height: float, origin: tuple[float, fl
 
     out = []
     for t in tables:
-        n_rows, n_cols = len(t.cells), len(t.cells[0]) if t.cells else 0
-        parent = list(range(n_rows * n_cols))
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        for r in range(n_rows):
-            for k in range(n_cols):
-                c = t.cells[r][k]
-                if k + 1 < n_cols and not c.right:
-                    parent[find(r * n_cols + k)] = find(r * n_cols + k + 1)
-                if r + 1 < n_rows and not c.bottom:
-                    parent[find(r * n_cols + k)] = find((r + 1) * n_cols + k)
-        merged: dict[int, list] = {}
-        for r in range(n_rows):
-            for k in range(n_cols):
-                c = t.cells[r][k]
-                merged.setdefault(find(r * n_cols + k), []).append((box(c.x1, c.y1, c.x2, c.y2), t.df.iloc[r, k]))
-        cells = []
-        for parts in merged.values():
-            b = (min(p[0][0] for p in parts), min(p[0][1] for p in parts),
-                 max(p[0][2] for p in parts), max(p[0][3] for p in parts))
-            cells.append((b, "".join(str(p[1]) for p in parts)))
-        out.append((box(*t._bbox), cells))
+        # Band cells without a border between them are one printed cell (the engine's own joining).
+        merged = {b: [] for b in camelot_table_to_cell_boxes(t, height, origin)}
+        for r, row in enumerate(t.cells):
+            for k, c in enumerate(row):
+                band = box(c.x1, c.y1, c.x2, c.y2)
+                cx, cy = (band[0] + band[2]) / 2, (band[1] + band[3]) / 2
+                owner = next((b for b in merged if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]), None)
+                if owner is not None:
+                    merged[owner].append(str(t.df.iloc[r, k]))
+        out.append((box(*t._bbox), [(b, "".join(texts)) for b, texts in merged.items()]))
     return out
 
 

@@ -7,10 +7,15 @@ cell text.  A table that runs over a page break is one logical table:
 - a page's grid continues the previous logical table when it is the
   first table of the page right after the page holding that table's last
   grid, that grid was the last table of its page, both have the same
-  column bands (``same_columns``), and the page prints nothing above the
+  column bands (``same_columns``), the header goes on (``repeats_header``)
+  and the page prints nothing above the
   table that the previous page did not print above its first table (a
   caption there, 歳出 over a table shaped like the 歳入 one before it,
   starts a new table; running heads repeat on every page);
+- "page" above is a reading unit: a page, or each half of a sheet printing
+  two pages side by side (``reading.layout``, in the orchestration);
+- a continuation never covers a grid position twice: a first row cut by
+  the break only goes on in the very cells it was cut from;
 - the continuation's leading rows that repeat the table's header (same
   cells, same text without layout spaces) are dropped;
 - at the break, a row cut in two is joined (``continuation.row_continues``,
