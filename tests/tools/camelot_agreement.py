@@ -9,7 +9,10 @@ books do not outweigh the rest (and camelot's 300 dpi pass stays affordable).
 
 Tables: sesaku's page grids (``read_ruled_tables``, before any stitching
 over pages) against camelot's tables of the same page, read with
-``camelot.read_pdf(file, pages=N)`` and no options (lattice).  A pair is
+``camelot.read_pdf(file, pages=N)`` and no options (lattice), or with
+``--split-text`` its ``split_text=True`` (pdfminer joins the texts of
+neighbouring cells printed on one baseline into one line, which camelot
+then puts whole into one cell; split_text is camelot's own remedy).  A pair is
 one table both find when their frames overlap by at least ``MIN_IOU`` of
 their union; each table pairs at most once, best overlap first.
 
@@ -26,6 +29,11 @@ within a cell, and camelot joining a line's text boxes in another order,
 ``市税1`` for ``1 市税``, do not count; a glyph in another group does).
 Groups where both are empty are not counted.  Agreement = agreeing
 groups / groups.  ``strict`` is the same with texts compared in order.
+``agreement_on_cells_drawn_alike`` counts only the groups that are one
+cell of each tool (the cells both tools draw with the same borders): the
+agreement of the text placed in them, apart from where the two grids
+differ (where one tool misses or invents a border, it is the grid, not
+the text, that differs).
 """
 
 from __future__ import annotations
@@ -63,13 +71,13 @@ def spread(pages: list[int], n: int = MAX_PAGES) -> list[int]:
     return sorted({pages[round(i * (len(pages) - 1) / (n - 1))] for i in range(n)})
 
 
-def camelot_tables(path: Path, page: int, height: float, origin: tuple[float, float]):
+def camelot_tables(path: Path, page: int, height: float, origin: tuple[float, float], **options):
     """camelot's tables of one page: (frame, [(printed cell box, text)]) in pdfplumber coordinates."""
     import camelot
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        tables = camelot.read_pdf(str(path), pages=str(page), suppress_stdout=True)
+        tables = camelot.read_pdf(str(path), pages=str(page), suppress_stdout=True, **options)
     left, top = origin
 
     def box(x0, y0, x1, y1):
@@ -90,8 +98,9 @@ def camelot_tables(path: Path, page: int, height: float, origin: tuple[float, fl
     return out
 
 
-def compare(grid: Grid, cells: list) -> tuple[int, int, int, list]:
-    """(groups compared, agreeing, agreeing in order, the differing pairs) of one table both found."""
+def compare(grid: Grid, cells: list) -> tuple[int, int, int, int, int, list]:
+    """Of one table both found: groups compared, agreeing, agreeing in order; groups that are one
+    cell of each (a cell both draw alike) and those agreeing; the differing pairs."""
     mine = [(c.bbox, c.text) for c in grid.cells]
     nodes = mine + cells
     parent = list(range(len(nodes)))
@@ -111,7 +120,7 @@ def compare(grid: Grid, cells: list) -> tuple[int, int, int, list]:
     for i in range(len(nodes)):
         side = groups.setdefault(find(i), ([], []))
         (side[0] if i < len(mine) else side[1]).append(i)
-    n = same = strict = 0
+    n = same = strict = alike = alike_same = 0
     diffs = []
     for ours, theirs in groups.values():
         a = "".join(_compact(nodes[i][1]) for i in sorted(ours, key=lambda i: (nodes[i][0][1], nodes[i][0][0])))
@@ -120,14 +129,17 @@ def compare(grid: Grid, cells: list) -> tuple[int, int, int, list]:
             continue
         n += 1
         strict += a == b
-        if sorted(a) == sorted(b):
-            same += 1
-        else:
+        agree = sorted(a) == sorted(b)
+        same += agree
+        if len(ours) == len(theirs) == 1:
+            alike += 1
+            alike_same += agree
+        if not agree:
             diffs.append((a, b))
-    return n, same, strict, diffs
+    return n, same, strict, alike, alike_same, diffs
 
 
-def measure(folder: Path) -> dict:
+def measure(folder: Path, **options) -> dict:
     docs = {}
     for pdf in sorted(folder.glob("*.pdf")):
         try:
@@ -141,13 +153,13 @@ def measure(folder: Path) -> dict:
                 by_page.setdefault(g.page, []).append(g)
         pages = spread(sorted(by_page))
         result = {"pages": len(pages), "sesaku_tables": 0, "camelot_tables": 0, "both": 0, "cells": 0, "equal": 0,
-                  "strict": 0, "examples": []}
+                  "strict": 0, "alike": 0, "alike_equal": 0, "examples": []}
         with pdfplumber.open(pdf) as plumber:
             for page in pages:
                 p = plumber.pages[page - 1]
                 origin = (float(p.mediabox[0]), float(p.mediabox[1]))
                 try:
-                    theirs = camelot_tables(pdf, page, float(p.height), origin)
+                    theirs = camelot_tables(pdf, page, float(p.height), origin, **options)
                 except Exception as exc:
                     result.setdefault("camelot_errors", []).append(f"page {page}: {type(exc).__name__}")
                     continue
@@ -162,11 +174,13 @@ def measure(folder: Path) -> dict:
                         continue
                     used_i.add(i)
                     used_j.add(j)
-                    n, same, strict, diffs = compare(mine[i], theirs[j][1])
+                    n, same, strict, alike, alike_same, diffs = compare(mine[i], theirs[j][1])
                     result["both"] += 1
                     result["cells"] += n
                     result["equal"] += same
                     result["strict"] += strict
+                    result["alike"] += alike
+                    result["alike_equal"] += alike_same
                     if diffs and len(result["examples"]) < 8:
                         result["examples"].append({"page": page, "diffs": diffs[:3]})
         result["agreement"] = round(result["equal"] / result["cells"], 4) if result["cells"] else None
@@ -176,22 +190,29 @@ def measure(folder: Path) -> dict:
     ok = [d for d in docs.values() if "cells" in d]
     cells, equal = sum(d["cells"] for d in ok), sum(d["equal"] for d in ok)
     strict = sum(d["strict"] for d in ok)
+    alike, alike_equal = sum(d["alike"] for d in ok), sum(d["alike_equal"] for d in ok)
     return {"documents": len(docs), "tables_both_found": sum(d["both"] for d in ok),
             "sesaku_tables": sum(d["sesaku_tables"] for d in ok), "camelot_tables": sum(d["camelot_tables"] for d in ok),
             "cells": cells, "equal": equal, "agreement": round(equal / cells, 4) if cells else None,
-            "strict": round(strict / cells, 4) if cells else None, "per_document": docs}
+            "strict": round(strict / cells, 4) if cells else None,
+            "cells_drawn_alike": alike, "agreement_on_cells_drawn_alike": round(alike_equal / alike, 4) if alike else None,
+            "per_document": docs}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", nargs="+", type=Path)
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--split-text", action="store_true",
+                        help="camelot's split_text=True: a text line crossing a border split at it")
     args = parser.parse_args(argv)
-    result = {folder.name: measure(folder) for folder in args.folders}
+    options = {"split_text": True} if args.split_text else {}
+    result = {folder.name: measure(folder, **options) for folder in args.folders}
     for name, r in result.items():
         print(f"{name}: {r['tables_both_found']} tables both found (sesaku {r['sesaku_tables']}, camelot "
               f"{r['camelot_tables']} on the pages compared), {r['cells']} cell groups, agreement {r['agreement']} "
-              f"(in order: {r['strict']})")
+              f"(in order: {r['strict']}); on the {r['cells_drawn_alike']} cells both draw alike: "
+              f"{r['agreement_on_cells_drawn_alike']}")
     if args.out:
         args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1))
     return 0
