@@ -336,3 +336,22 @@ def test_a_white_rule_on_a_white_page_is_no_rule(tmp_path):
     sheet.text(64, 103, "区分").text(164, 123, "金額")
     tables, _ = _tables(build_sheets(tmp_path / "whitepage.pdf", [sheet]))
     assert [t.n_rows for t in tables] == [2]
+
+
+def test_a_column_cut_open_by_the_page_break_keeps_its_text_out_of_its_neighbour(tmp_path):
+    # jp_mlit_nishinosu page 13: the first column, cut open at the top by the
+    # page break, lost each line's last glyph to the cell beside it.
+    sheet = Sheet()
+    for x in (60, 200, 400):
+        sheet.line(x, 50, x, 300)
+    sheet.line(200, 80, 400, 80)
+    for y in (150, 300):
+        sheet.line(60, y, 400, y)
+    for i, line in enumerate(["「関東地方整備局発注工事", "において受賞した表彰の", "有無」"]):
+        sheet.text(64, 56 + 14 * i, line, size=10)
+    sheet.text(204, 84, "表彰なし").text(204, 154, "表彰あり").text(64, 154, "若手技術者")
+    tables, report = _tables(build_sheets(tmp_path / "cut.pdf", [sheet]))
+    cells = {text: (row, col) for (row, col), (_, _, text) in _cells(tables[0]).items()}
+    assert cells["「関東地方整備局発注工事において受賞した表彰の有無」"][1] == 0
+    assert cells["表彰なし"][1] == 1
+    assert report.accounting["leftover_chars"] == 0

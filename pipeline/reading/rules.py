@@ -219,6 +219,39 @@ def split_nested(group: Sequence[BBox], tol: float) -> list[list[BBox]]:
     return [cells]
 
 
+def _open_ends(edges: list[dict], tol: float) -> list[dict]:
+    """The missing top or bottom rule of columns a page break cut open.
+
+    A writer cutting a table at the page break may leave out the rule at
+    the cut while the column rules still run to it (the shared real
+    jp_mlit_nishinosu page 13: its first column's text, cut open at the
+    top, was in no cell).  Where neighbouring column rules end level and
+    no rule spans between them anywhere above (below, for a bottom), the
+    cut is drawn in; a merged cell inside a table always has its
+    table's rule above it, so it is never cut.
+    """
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    added = []
+    for end, beyond in (("top", lambda y, h: h["top"] < y - tol), ("bottom", lambda y, h: h["top"] > y + tol)):
+        levels: dict[float, list[dict]] = {}
+        for e in vertical:
+            level = next((y for y in levels if abs(y - e[end]) <= tol), e[end])
+            levels.setdefault(level, []).append(e)
+        for y, ends in levels.items():
+            ends = sorted(ends, key=lambda e: e["x0"])
+            for a, b in zip(ends, ends[1:]):
+                spans = [h for h in horizontal if h["x0"] - tol <= a["x0"] and b["x0"] <= h["x1"] + tol]
+                # Columns of one table: a rule of theirs runs from one to the other.
+                joined = any(max(a["top"], b["top"]) - tol <= h["top"] <= min(a["bottom"], b["bottom"]) + tol
+                             for h in spans)
+                if (joined and b["x0"] - a["x0"] > tol
+                        and not any(abs(h["top"] - y) <= tol or beyond(y, h) for h in spans)):
+                    added.extend(e for e in plumber_utils.obj_to_edges(rule(a["x0"], y, b["x0"], y))
+                                 if e["orientation"] == "h")
+    return added
+
+
 def rules_to_tables(horizontal: list[dict], vertical: list[dict], settings: Settings = DEFAULT) -> tuple[RuledTable, ...]:
     """Every ruled table the rules form, top to bottom, with its cell boxes."""
     if len(horizontal) < 2 or len(vertical) < 2:
@@ -230,6 +263,7 @@ def rules_to_tables(horizontal: list[dict], vertical: list[dict], settings: Sett
         edges, snap_x_tolerance=tol, snap_y_tolerance=tol, join_x_tolerance=tol, join_y_tolerance=tol
     )
     edges = plumber_utils.filter_edges(edges, min_length=settings.edge_min_length)
+    edges += _open_ends(edges, tol)
     intersections = plumber_table.edges_to_intersections(edges, tol, tol)
     cells = plumber_table.intersections_to_cells(intersections)
     groups = [

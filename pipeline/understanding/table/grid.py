@@ -57,6 +57,15 @@ def _nearest_box_on_line(ch: dict, boxes: Sequence[BBox], settings: Settings) ->
     return best
 
 
+def _adjacent(a: dict, b: dict, settings: Settings) -> bool:
+    """Two glyphs of one run: on one line, next to each other (at most ``crossing_em`` apart)."""
+    size = max(a.get("size") or 8.0, b.get("size") or 8.0)
+    reach = settings.crossing_em * size
+    if abs((a["top"] + a["bottom"]) / 2 - (b["top"] + b["bottom"]) / 2) >= reach:
+        return False
+    return max(a["x0"] - b["x1"], b["x0"] - a["x1"]) <= reach
+
+
 def assign_chars(
     chars: Sequence[dict], boxes: Sequence[BBox], settings: Settings = DEFAULT
 ) -> tuple[list[list[dict]], list[dict]]:
@@ -64,15 +73,39 @@ def assign_chars(
     per_box: list[list[dict]] = [[] for _ in boxes]
     owner: dict[int, int] = {}
     stray: list[dict] = []
+    outside: list[tuple[dict, int]] = []
     for ch in chars:
         cx, cy = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2  # hot loop: no helper call
         idx = next((i for i, b in enumerate(boxes) if b[0] <= cx <= b[2] and b[1] <= cy <= b[3]), None)
-        if idx is None:
-            idx = _nearest_box_on_line(ch, boxes, settings)
+        if idx is not None:
+            owner[id(ch)] = idx
+            continue
+        idx = _nearest_box_on_line(ch, boxes, settings)
         if idx is None:
             stray.append(ch)
-            continue
-        owner[id(ch)] = idx
+        else:
+            outside.append((ch, idx))
+    # A glyph outside every box belongs to the box beside it only as the
+    # run of a line typed in that box, reached glyph by glyph (overflow
+    # past the frame): text of a region no rule closes (a cell cut open by
+    # the page break) is never pulled into its neighbour (the shared real
+    # jp_mlit_nishinosu page 13: each line's last glyph of the open
+    # column's text joined the cell beside it: 表彰なし受性川浦貢有).
+    runs: dict[int, list[dict]] = {}
+    for ch in chars:
+        if id(ch) in owner:
+            runs.setdefault(owner[id(ch)], []).append(ch)
+    joined = True
+    while outside and joined:
+        joined = False
+        for item in list(outside):
+            ch, idx = item
+            if any(_adjacent(ch, other, settings) for other in runs.get(idx, ())):
+                owner[id(ch)] = idx
+                runs.setdefault(idx, []).append(ch)
+                outside.remove(item)
+                joined = True
+    stray.extend(ch for ch, _ in outside)
     # A glyph that crossed into the neighbour cell on the same line as a run
     # of the left cell continues that run (overflow into a filled neighbour).
     for ch in chars:
