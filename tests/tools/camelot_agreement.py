@@ -24,7 +24,8 @@ smaller's area; linked cells form groups (one cell each where both tools
 draw the same grid; a merged cell and the cells it spans where one tool
 saw a border the other did not, as a dashed rule camelot's image pass
 misses).  A group agrees when both tools put the same characters in it:
-texts compared as character multisets without whitespace (so line order
+texts compared as character multisets without whitespace, under NFKC
+(camelot keeps Kangxi radicals such as ⾦ where sesaku reads 金) (so line order
 within a cell, and camelot joining a line's text boxes in another order,
 ``市税1`` for ``1 市税``, do not count; a glyph in another group does).
 Groups where both are empty are not counted.  Agreement = agreeing
@@ -41,6 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 import warnings
 from pathlib import Path
 
@@ -57,7 +59,9 @@ MIN_IOU = 0.8
 
 
 def _compact(text: str) -> str:
-    return "".join(str(text or "").split())
+    # NFKC: camelot keeps the Kangxi radicals a writer's ToUnicode names (⾦額), sesaku reads the
+    # characters they stand for (金額); that is no difference of placement.
+    return "".join(unicodedata.normalize("NFKC", str(text or "")).split())
 
 
 def _iou(a, b) -> float:
