@@ -114,8 +114,10 @@ class Settings:
     # A landscape sheet whose middle is an empty vertical band this wide
     # (no glyph, rule or table crossing it) may be two pages side by side
     # (``reading.layout``).  jp_setagaya_yosan_r8 (family) prints two A4
-    # pages on each A3 sheet with a gutter of 100-140pt between the halves'
-    # contents; a centred title or page number, or one wide table, leaves none.
+    # pages on each A3 sheet with a gutter of 114-211pt between the halves'
+    # contents (every 7th sheet measured); a centred title or page number,
+    # or one wide table, leaves none, and no landscape page of the shared
+    # family or real collections is cut.
     two_up_gutter: float = 20.0
     # ... when each half has its own page number or its own frame: a ruled
     # table this share of the sheet's height (Setagaya frames each page's
