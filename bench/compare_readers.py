@@ -49,15 +49,17 @@ class Score:
     worst: list = field(default_factory=list)  # (share, file, page) of the pages least alike
     glyphs: int = 0         # pdfminer's glyphs on the compared pages (with --boxes)
     box_misses: int = 0     # ... without a PDFium glyph at the same box
-    box_misplaced: int = 0  # ... of those, glyphs whose character PDFium gives, elsewhere
-    ink_pdfium: int = 0     # ... of those, glyphs on pages where PDFium's boxes hold more of the rendered ink
-    ink_pdfminer: int = 0   # ... where pdfminer's do
+    box_misplaced: int = 0  # ... of those, glyphs whose character PDFium gives, starting elsewhere
+    box_sized: int = 0      # ... glyphs PDFium starts at pdfminer's place but ends elsewhere (advance, height)
+    ink_pdfium: int = 0     # ... of those, glyphs on pages where the rendered page sides with PDFium's boxes
+    ink_pdfminer: int = 0   # ... with pdfminer's
     box_pages: list = field(default_factory=list)  # (misses, file, page, first char, its distance)
     # Pages where the rendered page shows pdfminer misplacing glyphs (with --boxes):
     # their lines are no reference, and ``share_checked`` leaves them out.
     bad_reference_pages: list = field(default_factory=list)
     bad_reference_lines: int = 0
     bad_reference_same: int = 0
+    pdfium_wrong_pages: list = field(default_factory=list)  # where the rendered page sides with pdfminer
 
     def add(self, other: "Score") -> None:
         self.pages += other.pages
@@ -69,6 +71,8 @@ class Score:
         self.glyphs += other.glyphs
         self.box_misses += other.box_misses
         self.box_misplaced += other.box_misplaced
+        self.box_sized += other.box_sized
+        self.pdfium_wrong_pages += other.pdfium_wrong_pages
         self.ink_pdfium += other.ink_pdfium
         self.bad_reference_pages += other.bad_reference_pages
         self.bad_reference_lines += other.bad_reference_lines
@@ -109,63 +113,74 @@ BOX_TOLERANCE_PT = 1.0
 BOX_SHIFT_EM = 0.4
 
 
-def _box_distance(o: dict, c: dict, size: float) -> float:
-    """How far box ``o`` is from agreeing with ``c``, in points (<= 0: agrees)."""
+def _box_distance(o: dict, c: dict, size: float) -> tuple[float, float]:
+    """How far box ``o`` is from agreeing with ``c``, in points beyond the
+    tolerance (<= 0: agrees): (where it starts, up or down; its extent)."""
     tolerance = max(BOX_TOLERANCE_PT, BOX_TOLERANCE_EM * size)
-    across = max(abs(o["x0"] - c["x0"]), abs(o["x1"] - c["x1"]),
-                 abs((o["bottom"] - o["top"]) - (c["bottom"] - c["top"]))) - tolerance
     shift = abs((o["top"] + o["bottom"]) - (c["top"] + c["bottom"])) / 2 - BOX_SHIFT_EM * size
-    return max(across, shift)
+    placed = max(abs(o["x0"] - c["x0"]) - tolerance, shift)
+    extent = max(abs(o["x1"] - c["x1"]), abs((o["bottom"] - o["top"]) - (c["bottom"] - c["top"]))) - tolerance
+    return placed, extent
 
 
-def box_misses(ours: list[dict], theirs: list[dict]) -> list[tuple[dict, float]]:
+def box_misses(ours: list[dict], theirs: list[dict]) -> list[tuple[dict, float, dict | None, bool]]:
     """pdfminer's glyphs (``theirs``) with no glyph of the same text in ``ours``
-    at the same box (see BOX_TOLERANCE_EM), with the nearest one's distance
-    beyond the tolerance (inf when ``ours`` has no such character)."""
+    at the same box (see BOX_TOLERANCE_EM): (glyph, the nearest one's distance
+    beyond the tolerance or inf when ``ours`` has no such character, that
+    nearest glyph, whether it starts elsewhere rather than only ends elsewhere)."""
     by_text: dict[str, list[dict]] = {}
     for c in ours:
         by_text.setdefault(c["text"], []).append(c)
     misses = []
     for c in theirs:
         size = c.get("size") or (c["bottom"] - c["top"])
-        best = min((_box_distance(o, c, size) for o in by_text.get(c["text"], ())), default=float("inf"))
+        scored = [(max(_box_distance(o, c, size)), _box_distance(o, c, size)[0] > 0, o) for o in by_text.get(c["text"], ())]
+        if not scored:
+            misses.append((c, float("inf"), None, True))
+            continue
+        best, elsewhere, o = min(scored, key=lambda t: t[0])
         if best > 0:
-            misses.append((c, best))
+            misses.append((c, best, o, elsewhere))
     return misses
 
 
 REFEREE_DPI = 144
 
 
-def _uncovered_ink(image, view, scale: float) -> int:
-    """Dark pixels of the rendered page outside every glyph box of ``view``.
-
-    Rules and images are dark for both readers alike; glyph ink left outside
-    the boxes is what a reader misplaced."""
-    import numpy as np
-
-    from pipeline.reading.page import unturn_box
-
-    covered = np.zeros(image.shape[:2], dtype=bool)
-    width, height = (view.height, view.width) if view.turned in (90, 270) else (view.width, view.height)
-    for c in view.chars:
-        box = (c["x0"], c["top"], c["x1"], c["bottom"])
-        if view.turned:
-            box = unturn_box(box, view.turned, width, height)
-        x0, top, x1, bottom = box
-        covered[max(int(top * scale), 0):max(int(bottom * scale) + 1, 0),
-                max(int((x0 - view.origin[0]) * scale), 0):max(int((x1 - view.origin[0]) * scale) + 1, 0)] = True
-    return int(((image < 128) & ~covered).sum())
+def _edge_ink(image, g: dict, scale: float, origin_x: float, vertical: bool) -> int:
+    """Dark pixels in the strip along a glyph box's leading edge (its left
+    edge, or its top when the readers disagree up or down): a box where the
+    glyph is printed has the glyph's side bearing there, nearly blank; a box
+    half an em off cuts through its neighbour's ink."""
+    size = g.get("size") or (g["bottom"] - g["top"])
+    w, h = g["x1"] - g["x0"], g["bottom"] - g["top"]
+    if vertical:
+        x0, x1, top, bottom = g["x0"] + 0.2 * w, g["x1"] - 0.2 * w, g["top"], g["top"] + 0.1 * size
+    else:
+        x0, x1, top, bottom = g["x0"], g["x0"] + 0.1 * size, g["top"] + 0.2 * h, g["bottom"] - 0.2 * h
+    rows = image[max(int(top * scale), 0):max(int(bottom * scale) + 1, 0),
+                 max(int((x0 - origin_x) * scale), 0):max(int((x1 - origin_x) * scale) + 1, 0)]
+    return int((rows < 128).sum())
 
 
-def referee(doc, number: int, fast_view, slow_view) -> str:
-    """Where the readers put glyphs apart, the rendered page says whose boxes
-    hold the ink: "pdfium" when PDFium's leave less of it outside, else "pdfminer"."""
+def referee(doc, number: int, fast_view, placed: list) -> str:
+    """Where the readers start glyphs at different places, the rendered page
+    says which reader's boxes sit on them: summed over the page's disputed
+    glyphs, the ink along each box's leading edge (``_edge_ink``).  "pdfium"
+    or "pdfminer" for the reader with less, "undecided" on a tie or a page
+    turned upright (its boxes are not in the rendered page's frame)."""
     from pipeline.reading import pdfium
 
+    if getattr(fast_view, "turned", 0):
+        return "undecided"
     image = pdfium.render_gray(doc._fast, number - 1, REFEREE_DPI)
-    scale = REFEREE_DPI / 72
-    return "pdfium" if _uncovered_ink(image, fast_view, scale) <= _uncovered_ink(image, slow_view, scale) else "pdfminer"
+    scale, origin_x = REFEREE_DPI / 72, fast_view.origin[0]
+    ours = theirs = 0
+    for c, _, o, _ in placed:
+        vertical = abs(o["top"] - c["top"]) > abs(o["x0"] - c["x0"])
+        ours += _edge_ink(image, o, scale, origin_x, vertical)
+        theirs += _edge_ink(image, c, scale, origin_x, vertical)
+    return "pdfium" if ours < theirs else "pdfminer" if theirs < ours else "undecided"
 
 
 def _pdfium_may_read(doc, number: int) -> bool:
@@ -233,19 +248,22 @@ def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes
                     score.glyphs += len(reference.chars)
                     misses = box_misses(list(fast_view.chars) if fast_view is not None else [], list(reference.chars))
                     score.box_misses += len(misses)
-                    placed = [(c, d) for c, d in misses if d != float("inf")]
+                    placed = [m for m in misses if m[2] is not None and m[3]]
                     score.box_misplaced += len(placed)
+                    score.box_sized += sum(1 for m in misses if m[2] is not None and not m[3])
                     if placed:
-                        if referee(doc, number, fast_view, reference) == "pdfium":
+                        verdict = referee(doc, number, fast_view, placed)
+                        if verdict == "pdfium":
                             score.ink_pdfium += len(placed)
                             # pdfminer misplaces glyphs of this page: no reference for its lines
                             score.bad_reference_pages.append((path.name, number))
                             score.bad_reference_lines += len(theirs)
                             score.bad_reference_same += same
-                        else:
+                        elif verdict == "pdfminer":
                             score.ink_pdfminer += len(placed)
+                            score.pdfium_wrong_pages.append((path.name, number))
                     if misses:
-                        c, d = misses[0]
+                        c, d = misses[0][:2]
                         score.box_pages.append((len(misses), path.name, number, c["text"], round(d, 1)))
             if theirs and same < len(theirs):
                 score.worst = sorted(score.worst + [(round(same / len(theirs), 3), path.name, number)])[:10]
@@ -302,8 +320,11 @@ def main(argv=None) -> int:
                       f"without them, identical {total.share_checked:.1%}")
             print(f"  glyph boxes: {total.box_misses} of {total.glyphs} pdfminer glyphs have no PDFium glyph at their box "
                   f"(edges within {BOX_TOLERANCE_EM} em, {BOX_TOLERANCE_PT} pt at least; {BOX_SHIFT_EM} em up or down), "
-                  f"{total.box_misplaced} of them a character PDFium gives elsewhere; on their pages the rendered ink is "
-                  f"in PDFium's boxes for {total.ink_pdfium} of them, in pdfminer's for {total.ink_pdfminer}"
+                  f"{total.box_sized} where PDFium's box ends elsewhere, {total.box_misplaced} where it starts elsewhere; "
+                  f"of these, the rendered page sides with PDFium for {total.ink_pdfium}, with pdfminer for "
+                  f"{total.ink_pdfminer}"
+                  + (f" (pages {', '.join(f'{f} p{p}' for f, p in total.pdfium_wrong_pages[:8])})"
+                     if total.pdfium_wrong_pages else "")
                   + ("; most on " + ", ".join(f"{f} p{p} ({n}, e.g. {c!r} {d} pt)" for n, f, p, c, d in total.box_pages[:6])
                      if total.box_pages else ""))
         if total.worst:
@@ -313,6 +334,7 @@ def main(argv=None) -> int:
             "share": round(total.share, 4),
             **({"share_pdfium": round(total.share_pdfium, 4)} if args.also_pdfium else {}),
             **({"glyphs": total.glyphs, "box_misses": total.box_misses, "box_misplaced": total.box_misplaced,
+                "box_sized": total.box_sized, "pdfium_wrong_pages": total.pdfium_wrong_pages,
                 "ink_in_pdfium_box": total.ink_pdfium, "ink_in_pdfminer_box": total.ink_pdfminer,
                 "pdfminer_misplaces_pages": len(total.bad_reference_pages), "share_checked": round(total.share_checked, 4)}
                if args.boxes else {}),

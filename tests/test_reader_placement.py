@@ -395,3 +395,29 @@ def test_a_page_read_right_is_not_read_twice(tmp_path, monkeypatch):
     with DocumentReader(pdf) as doc:
         view = doc.read_page(1, [])
     assert not calls and view.tally.misplaced_by_reader == 0
+
+
+@st.composite
+def a_line(draw):
+    """A line's glyphs left to right: any script, any gaps."""
+    texts = draw(st.lists(st.sampled_from(list("施策計画名現状アイabcXYZ019(),.-≥é○①،ب")), min_size=1, max_size=25))
+    size = draw(st.floats(4, 20))
+    x, chars = 0.0, []
+    for t in texts:
+        x += draw(st.floats(0, 3)) * size
+        width = size * draw(st.floats(0.3, 1.0))
+        chars.append({"text": t, "x0": x, "x1": x + width, "top": 0.0, "bottom": size, "size": size})
+        x += width
+    return chars
+
+
+@given(a_line())
+def test_the_joiner_keeps_every_glyph_in_order_and_spaces_no_cjk(chars):
+    from pipeline.reading.glyphs import is_cjk
+
+    text = join_line(chars)
+    assert text.replace(" ", "") == "".join(c["text"] for c in chars)
+    for i, c in enumerate(text):
+        if c == " ":
+            assert not is_cjk(text[i - 1]) and not is_cjk(text[i + 1])
+            assert text[i - 1] != " " and text[i + 1] != " "

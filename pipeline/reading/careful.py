@@ -199,11 +199,13 @@ def _encoding_name(font) -> str:
 def has_vertical_fonts(page) -> bool:
     """Does the page draw text with a vertical-writing CMap (``…-V``, WMode 1)?
 
-    PDFium boxes such glyphs by the font-size operand before the text
-    matrix scales it (a label drawn ``50 Tf`` through a 0.18 matrix comes out
-    50pt wide at 9pt printed, and a pdfTeX 縦書き page's glyphs land far from
-    where pdfminer and the rendered page put them); pdfminer places them as
-    printed, so these pages are read by pdfminer.
+    PDFium's loose box of such a glyph is the font-size operand wide before
+    the text matrix scales it (Yokohama's 事業計画 label, drawn ``50 Tf``
+    through a 0.18 matrix: 50pt wide at 9pt printed, so it swallowed the
+    cells beside it), and its origin is not pdfminer's (dvipdfmx's and
+    pdfdiff's 縦書き pages); pdfminer boxes them one em square as printed,
+    so these pages are read by pdfminer (9 of Setagaya's first 60 pages,
+    every Yokohama sheet, pages of 8 files of ../shared/real).
     """
     try:
         fonts = resolve1(resolve1(page.page_obj.resources or {}).get("Font") or {})
@@ -214,3 +216,13 @@ def has_vertical_fonts(page) -> bool:
     except Exception:  # unreadable resources: let the careful reader decide
         return True
     return False
+
+
+def same_media_box(page, box) -> bool:
+    """Whether ``box`` (as another reader took it) is the page's media box as
+    pdfminer reads it (inherited from the page tree where the page has none)."""
+    try:
+        ours = [float(v) for v in resolve1(page.page_obj.mediabox)]
+    except Exception:  # no readable media box: the readers cannot be compared
+        return False
+    return len(ours) == 4 and all(abs(a - b) <= 0.5 for a, b in zip(ours, box))

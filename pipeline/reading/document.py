@@ -174,9 +174,16 @@ class DocumentReader:
 
     def pdfium_may_read(self, page, index: int) -> bool:
         """Whether PDFium maps this page as pdfminer would: its boxes, every glyph
-        mapped to Unicode, no vertical writing (``careful.has_vertical_fonts``)."""
-        return (self._fast is not None and pdfium.usable(self._fast, index)
-                and not careful.has_unmapped_fonts(page) and not careful.has_vertical_fonts(page))
+        mapped to Unicode, no vertical writing (``careful.has_vertical_fonts``).
+
+        The media box must be the one pdfminer reads: on a court judgment FPDF
+        wrote with pages of mixed sizes PDFium takes Letter where the page is
+        A4, and every glyph of the page landed 48pt above its ink."""
+        if self._fast is None or not pdfium.usable(self._fast, index):
+            return False
+        if not careful.same_media_box(page, pdfium.media_box(self._fast, index)):
+            return False
+        return not careful.has_unmapped_fonts(page) and not careful.has_vertical_fonts(page)
 
     def _make_view(self, page, chars, graphics, geometry: dict) -> PageView:
         """The view of the glyphs a reader gave; an OCR layer's invisible text counts as

@@ -61,6 +61,16 @@ def usable(pdoc, index: int) -> bool:
         page.close()
 
 
+@_serialised
+def media_box(pdoc, index: int) -> tuple[float, ...]:
+    """The page's media box as PDFium reads it."""
+    page = pdoc[index]
+    try:
+        return tuple(page.get_mediabox())
+    finally:
+        page.close()
+
+
 def _to_display(page):
     """User space -> pdfplumber's displayed coordinates (x, top), /Rotate applied.
 
@@ -148,10 +158,10 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
                 # (level for every glyph of a line, whichever way it runs),
                 # and along the line as PDFium's box.
                 raw.FPDFText_GetCharOrigin(text.raw, i, ox, oy)
-                bx_, by_ = to_display(ox.value, oy.value)
+                origin_x, baseline = to_display(ox.value, oy.value)
                 under, over = settings.descent_em * size, (1 - settings.descent_em) * size
                 if direction == 0:
-                    at, bt = by_ + under - size, by_ + under
+                    at, bt = baseline + under - size, baseline + under
                     # Along the line the box is the glyph's advance, as
                     # pdfminer's: PDFium's loose box reaches to the ink where
                     # a glyph overhangs it ('f' in Times, 1.3pt at 12pt, which
@@ -161,14 +171,14 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
                     if i + 1 < count and _address(raw.FPDFText_GetTextObject(text.raw, i + 1)) == _address(obj) \
                             and raw.FPDFText_GetCharOrigin(text.raw, i + 1, nx, ny):
                         end, base = to_display(nx.value, ny.value)
-                        if abs(base - by_) < 0.01 and min(ax, bx) < end < max(ax, bx):
+                        if abs(base - baseline) < 0.01 and min(ax, bx) < end < max(ax, bx):
                             ax, bx = min(ax, bx), end
                 elif direction == 180:
-                    at, bt = by_ - under, by_ + over
+                    at, bt = baseline - under, baseline + over
                 elif direction == 90:  # reads upwards: the glyph's top points left
-                    ax, bx = bx_ - over, bx_ + under
+                    ax, bx = origin_x - over, origin_x + under
                 else:  # 270, reads downwards: its top points right
-                    ax, bx = bx_ - under, bx_ + over
+                    ax, bx = origin_x - under, origin_x + over
             mode = raw.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
             if mode in INVISIBLE_RENDER_MODES:
                 hidden += 1

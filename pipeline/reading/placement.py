@@ -8,7 +8,7 @@ a glyph (PDFium's font-size operand for a glyph drawn ``50 Tf`` through a
 0.18 matrix, 50pt boxes for 9pt text spanning three lines) gives boxes
 that overlap their neighbours on other lines.  So the share of glyphs
 whose box covers much of another glyph's box is the signal; it needs no
-other reader and costs one pass over a spatial hash.
+other reader and costs a sort and a sweep per line.
 
 When the signal fires on a page PDFium read, the page's line structure is
 compared with pdfminer's (``reading.document``): where they differ, the
@@ -22,11 +22,6 @@ from typing import Sequence
 
 from ..settings import DEFAULT, Settings
 
-# Spatial hash cell, in points: about a line of body text, so a glyph's box
-# falls in one to four cells (a 50pt box in ~50).
-_CELL = 10.0
-
-
 def _area(a: dict) -> float:
     return max(a["x1"] - a["x0"], 0.0) * max(a["bottom"] - a["top"], 0.0)
 
@@ -34,38 +29,45 @@ def _area(a: dict) -> float:
 def overlapping_glyphs(chars: Sequence[dict], settings: Settings = DEFAULT, enough: int = 0) -> int:
     """How many glyphs have a box covering more than ``glyph_overlap_share``
     of another glyph's box (the smaller of the two); counting stops past
-    ``enough`` when it is given."""
-    grid: dict[tuple[int, int], list[int]] = {}
-    cells = []
-    for i, c in enumerate(chars):
-        gx0, gy0 = int(c["x0"] // _CELL), int(c["top"] // _CELL)
-        gx1, gy1 = int(c["x1"] // _CELL), int(c["bottom"] // _CELL)
-        cells.append((gx0, gy0))
-        for gx in range(gx0, gx1 + 1):
-            for gy in range(gy0, gy1 + 1):
-                grid.setdefault((gx, gy), []).append(i)
-    hit: set[int] = set()
+    ``enough`` when it is given.
+
+    Glyphs of one line share a band (their top and bottom), so the work is
+    a sweep along x within each band and between the few bands that overlap
+    by more than that share of their height: on a printed page the next
+    band starts where this one ends, and nothing is compared twice."""
     share = settings.glyph_overlap_share
-    for (gx, gy), members in grid.items():
-        if len(members) < 2:
-            continue
-        for n, i in enumerate(members):
-            a = chars[i]
-            for j in members[n + 1:]:
-                # Each pair once: in the cell holding the top-left corner of
-                # the two boxes' intersection.
-                if (max(cells[i][0], cells[j][0]), max(cells[i][1], cells[j][1])) != (gx, gy):
-                    continue
-                b = chars[j]
+    bands: dict[tuple[float, float], list[dict]] = {}
+    for c in chars:
+        bands.setdefault((round(c["top"], 1), round(c["bottom"], 1)), []).append(c)
+    keys = sorted(bands)
+    for key in keys:
+        bands[key].sort(key=lambda c: c["x0"])
+    hit: set[int] = set()
+
+    def sweep(upper: list[dict], lower: list[dict], same: bool) -> bool:
+        for n, a in enumerate(upper):
+            for b in (lower[n + 1:] if same else lower):
+                if b["x0"] >= a["x1"]:
+                    break
                 w = min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
                 h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
-                if w <= 0 or h <= 0:
-                    continue
-                smaller = min(_area(a), _area(b))
-                if w * h > share * smaller:
-                    hit.update((i, j))
+                if w > 0 and h > 0 and w * h > share * min(_area(a), _area(b)):
+                    hit.update((id(a), id(b)))
                     if enough and len(hit) > enough:
-                        return len(hit)
+                        return True
+        return False
+
+    for k, (top, bottom) in enumerate(keys):
+        if sweep(bands[(top, bottom)], bands[(top, bottom)], True):
+            return len(hit)
+        for other in keys[k + 1:]:
+            if other[0] >= bottom:
+                break  # bands are sorted by top: no later one reaches into this
+            h = min(bottom, other[1]) - other[0]
+            if h <= share * min(bottom - top, other[1] - other[0]):
+                continue  # too little of the height in common for any pair to count
+            if sweep(bands[(top, bottom)], bands[other], False):
+                return len(hit)
     return len(hit)
 
 
