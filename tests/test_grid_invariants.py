@@ -159,6 +159,15 @@ def _cells(table) -> dict[tuple[int, int], tuple[int, int, str]]:
     return {(c.row, c.col): (c.rowspan, c.colspan, squash(c.text)) for c in table.cells}
 
 
+def _ruled(sheet: Sheet, vertical, horizontal) -> Sheet:
+    """Rules drawn one by one: vertical (x, top, bottom), horizontal (y, x0, x1)."""
+    for x, top, bottom in vertical:
+        sheet.line(x, top, x, bottom)
+    for y, x0, x1 in horizontal:
+        sheet.line(x0, y, x1, y)
+    return sheet
+
+
 def _dashes(sheet: Sheet, top: float, x0: float, x1: float, dash=2.2, pitch=2.9, thickness=0.7):
     """A dashed rule as a writer draws it: one small filled box per dash."""
     x = x0
@@ -242,15 +251,8 @@ def test_a_vertical_group_label_and_the_total_row_keep_their_own_labels(tmp_path
     # jp_nobeoka_hosei_gaiyo_r8_06 page 1: 企業会計 down the first column,
     # its two rows' labels beside it and 合計 under both with no rule
     # between: the labels were in one cell, two value rows without one.
-    x = [60.0, 80.0, 200.0, 320.0]
-    sheet = Sheet()
-    for xx in (60, 200, 320):
-        sheet.line(xx, 100, xx, 190)
-    sheet.line(80, 100, 80, 160)
-    for y in (100, 190):
-        sheet.line(60, y, 320, y)
-    for y in (130, 160):
-        sheet.line(80, y, 320, y)
+    sheet = _ruled(Sheet(), [(60, 100, 190), (200, 100, 190), (320, 100, 190), (80, 100, 160)],
+                   [(100, 60, 320), (190, 60, 320), (130, 80, 320), (160, 80, 320)])
     for i, ch in enumerate("企業会計"):
         sheet.text(64, 104 + i * 13, ch)
     sheet.text(84, 110, "水道事業").text(204, 110, "4,168,178")
@@ -341,12 +343,8 @@ def test_a_white_rule_on_a_white_page_is_no_rule(tmp_path):
 def test_a_column_cut_open_by_the_page_break_keeps_its_text_out_of_its_neighbour(tmp_path):
     # jp_mlit_nishinosu page 13: the first column, cut open at the top by the
     # page break, lost each line's last glyph to the cell beside it.
-    sheet = Sheet()
-    for x in (60, 200, 400):
-        sheet.line(x, 50, x, 300)
-    sheet.line(200, 80, 400, 80)
-    for y in (150, 300):
-        sheet.line(60, y, 400, y)
+    sheet = _ruled(Sheet(), [(60, 50, 300), (200, 50, 300), (400, 50, 300)],
+                   [(80, 200, 400), (150, 60, 400), (300, 60, 400)])
     for i, line in enumerate(["「関東地方整備局発注工事", "において受賞した表彰の", "有無」"]):
         sheet.text(64, 56 + 14 * i, line, size=10)
     sheet.text(204, 84, "表彰なし").text(204, 154, "表彰あり").text(64, 154, "若手技術者")
