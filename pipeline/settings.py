@@ -98,9 +98,35 @@ class Settings:
     # real columns are never closer than ~20pt.
     snap_tolerance: float = 3.0
     # Shorter rule pieces are noise (a stroke's end cap, a dot leader).
+    # They are dropped before any snapping, after dashes are joined
+    # (``reading.rules``): kyoto-r6-001 (family) page 1 draws a dashed rule
+    # as 2.2 x 0.7pt boxes 2.9pt apart, whose ends, snapped first, chained
+    # every vertical rule of the page into one and both tables vanished.
     edge_min_length: float = 3.0
-    # A ruled "table" of fewer cells is a box or a frame around one text.
-    min_table_cells: int = 4
+    # Collinear rule pieces this far apart or closer are one dashed or
+    # dotted rule: kyoto-r6-001's dashes leave 0.7pt gaps; it is the snap
+    # tolerance, the gap pdfplumber's own joining bridges after snapping.
+    dash_join_gap: float = 3.0
+    # A ruled "table" of fewer cells is a frame around one text.  Two cells
+    # are a table: jp_nobeoka_hosei_gaiyo_r8_06 (family) page 1 rules its
+    # 補正額合計 as a label box beside its value box, which at 4 was in no
+    # table (its text in no cell, no warning).
+    min_table_cells: int = 2
+
+    # ------------------------------------------------------------ page layout
+    # A landscape sheet whose middle is an empty vertical band this wide
+    # (no glyph, rule or table crossing it) may be two pages side by side
+    # (``reading.layout``).  jp_setagaya_yosan_r8 (family) prints two A4
+    # pages on each A3 sheet with a gutter of 114-211pt between the halves'
+    # contents (every 7th sheet measured); a centred title or page number,
+    # or one wide table, leaves none, and no landscape page of the shared
+    # family or real collections is cut.
+    two_up_gutter: float = 20.0
+    # ... when each half has its own page number or its own frame: a ruled
+    # table this share of the sheet's height (Setagaya frames each page's
+    # content in a box of 80% of the sheet's height; tables on a page are
+    # rarely that tall unless they fill the page).
+    two_up_frame_share: float = 0.6
 
     # ------------------------------------------------------------ grid
     # Cell-box edges within this distance are one band border: engines

@@ -34,6 +34,7 @@ __all__ = [
     "make_not_a_pdf", "make_empty", "make_truncated", "make_encrypted", "make_scanned",
     "make_prose_only", "make_cid_without_unicode", "make_text_pages", "SAMPLE_PROSE",
     "flush_sentence", "make_plain_prose", "BROWSER_PROSE", "BROWSER_PROSE_WIDTH",
+    "Sheet", "build_sheets",
 ]
 
 # ----------------------------------------------------------------------------- plan grids
@@ -741,3 +742,71 @@ def make_ocr_copy(path, source_pdf, *, dpi=150, pages=None, font="HeiseiMin-W3",
     c.save()
     src.close()
     return texts
+
+
+# ----------------------------------------------------------------------------- free drawings
+
+
+@dataclass
+class Sheet:
+    """One page drawn op by op, in pdfplumber coordinates (``top`` from the page top).
+
+    ``line`` strokes a rule, ``box`` fills (and/or strokes) a rectangle, ``text`` puts a
+    string whose glyph tops are at ``top``; colours are RGB 0..1.  Ops are drawn in order
+    (a white rule after the fill it lies on)."""
+    width: float = 595.0
+    height: float = 842.0
+    ops: list = field(default_factory=list)
+
+    def line(self, x0, top, x1, bottom, width=0.5, colour=(0, 0, 0)):
+        self.ops.append(("line", x0, top, x1, bottom, width, colour))
+        return self
+
+    def box(self, x0, top, x1, bottom, fill=None, stroke=None, width=0.5):
+        self.ops.append(("box", x0, top, x1, bottom, fill, stroke, width))
+        return self
+
+    def text(self, x, top, text, size=9.0, colour=(0, 0, 0)):
+        self.ops.append(("text", x, top, text, size, colour))
+        return self
+
+    def grid(self, xs, ys, width=0.5):
+        """Every rule of a plain grid: verticals at ``xs``, horizontals at ``ys``."""
+        for x in xs:
+            self.line(x, ys[0], x, ys[-1], width)
+        for y in ys:
+            self.line(xs[0], y, xs[-1], y, width)
+        return self
+
+
+def build_sheets(path, sheets, font="HeiseiMin-W3") -> Path:
+    """Draw ``sheets`` (one page each) into a PDF at ``path``."""
+    path = Path(path)
+    font = _font(font)
+    c = rl_canvas.Canvas(str(path))
+    for sheet in sheets:
+        H = sheet.height
+        c.setPageSize((sheet.width, H))
+        for op in sheet.ops:
+            kind = op[0]
+            if kind == "line":
+                _, x0, top, x1, bottom, width, colour = op
+                c.setLineWidth(width)
+                c.setStrokeColorRGB(*colour)
+                c.line(x0, H - top, x1, H - bottom)
+            elif kind == "box":
+                _, x0, top, x1, bottom, fill, stroke, width = op
+                if fill is not None:
+                    c.setFillColorRGB(*fill)
+                if stroke is not None:
+                    c.setStrokeColorRGB(*stroke)
+                    c.setLineWidth(width)
+                c.rect(x0, H - bottom, x1 - x0, bottom - top, stroke=int(stroke is not None), fill=int(fill is not None))
+            else:
+                _, x, top, text, size, colour = op
+                c.setFillColorRGB(*colour)
+                c.setFont(font, size)
+                c.drawString(x, H - (top + size * _ASCENT), text)
+        c.showPage()
+    c.save()
+    return path

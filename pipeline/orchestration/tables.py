@@ -37,6 +37,7 @@ from ..publishing.emit import to_json, write_tables
 from ..publishing.ruled import tables_to_rows, wide_csv_bytes, wide_csv_name
 from ..publishing.schema import RULED_TABLES
 from ..reading.document import DocumentReader
+from ..reading.layout import split_two_up
 from ..reading.ledger import tallies_to_summary, tallies_to_warnings
 from ..reading.guards import check_file, file_sha256, memory_limit, parser_warnings, time_limit
 from ..understanding.table.engines import EngineSource, check_engine, make_engine
@@ -88,6 +89,10 @@ def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressF
                 engine = make_engine(options.engine, EngineSource(path, options.password), options.settings,
                                      prefer=options.prefer)
                 grids: list[Grid] = []
+                units: list[int] = []  # each grid's reading unit: a page, or half of a two-up page
+                follows: dict[int, tuple[int, ...]] = {}  # the units a unit's first table may go on from
+                sides: dict[int, str] = {}  # the half of a two-up sheet a unit is
+                halves_before = 0
                 above: dict[int, frozenset[str]] = {}
                 pages: list[dict] = []
                 text_pages, scanned = 0, []
@@ -95,12 +100,32 @@ def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressF
                     for done, number in enumerate(wanted, 1):
                         with time_limit(limits.seconds_per_page, path, number):
                             view = reader.read_page(number, notes)
-                            page_grids = view_to_grids(view, engine)
+                            page_grids = []
+                            # Two pages printed side by side are read half by half, in order;
+                            # after another two-up sheet, a half also goes on from the same half
+                            # of that sheet (facing pages: left pages one table, right pages another).
+                            parts = split_two_up(view, options.settings)
+                            for side, part in zip(("left", "right") if len(parts) == 2 else ("",), parts):
+                                unit = len(above) + 1
+                                both = len(parts) == 2 and halves_before == 2
+                                follows[unit] = (unit - 1, unit - 2) if both else (unit - 1,)
+                                if side:
+                                    sides[unit] = side
+                                part_grids = view_to_grids(part, engine, first_no=len(page_grids) + 1)
+                                above[unit] = lines_above_tables(part, part_grids)
+                                units.extend([unit] * len(part_grids))
+                                page_grids.extend(part_grids)
+                            # A caption over either half heads the sheet's tables (facing
+                            # pages print the section, 款 and 項, over the left half only).
+                            sheet_above = frozenset().union(*(above[u] for u in range(len(above) - len(parts) + 1,
+                                                                                       len(above) + 1)))
+                            for u in range(len(above) - len(parts) + 1, len(above) + 1):
+                                above[u] = sheet_above
+                            halves_before = len(parts)
                         text_pages += view.has_text
                         if view.has_images and not view.has_text:
                             scanned.append(number)
                         grids.extend(page_grids)
-                        above[number] = lines_above_tables(view, page_grids)
                         pages.append(page_accounting(view, page_grids, options.settings.region_margin) | {"page": number})
                         check_memory(number)
                         if progress:
@@ -113,7 +138,7 @@ def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressF
     if scanned:
         notes.append(f"pages {page_ranges(scanned)} are images without a text layer (a scan?) and were skipped; "
                      f"{_scan_advice(options)}")
-    return page_count, grids_to_tables(grids, above), grids, pages, notes
+    return page_count, grids_to_tables(grids, above, units, follows, sides), grids, pages, notes
 
 
 def tables_accounting(tables: Sequence[LogicalTable], pages: Sequence[dict]) -> tuple[dict, list[str]]:

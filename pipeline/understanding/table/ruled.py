@@ -7,10 +7,15 @@ cell text.  A table that runs over a page break is one logical table:
 - a page's grid continues the previous logical table when it is the
   first table of the page right after the page holding that table's last
   grid, that grid was the last table of its page, both have the same
-  column bands (``same_columns``), and the page prints nothing above the
+  column bands (``same_columns``), the header goes on (``repeats_header``)
+  and the page prints nothing above the
   table that the previous page did not print above its first table (a
   caption there, 歳出 over a table shaped like the 歳入 one before it,
   starts a new table; running heads repeat on every page);
+- "page" above is a reading unit: a page, or each half of a sheet printing
+  two pages side by side (``reading.layout``, in the orchestration);
+- a continuation never covers a grid position twice: a first row cut by
+  the break only goes on in the very cells it was cut from;
 - the continuation's leading rows that repeat the table's header (same
   cells, same text without layout spaces) are dropped;
 - at the break, a row cut in two is joined (``continuation.row_continues``,
@@ -48,10 +53,13 @@ from .engines import Engine
 COLUMN_EDGE_TOLERANCE = 2.0
 
 
-def view_to_grids(view: PageView, engine: Engine) -> list[Grid]:
-    """The grid of every ruled region of the page, top to bottom (then left to right)."""
+def view_to_grids(view: PageView, engine: Engine, first_no: int = 1) -> list[Grid]:
+    """The grid of every ruled region of the page, top to bottom (then left to right).
+
+    ``first_no``: the ``table_no`` of the first (a two-up page's right
+    half numbers its tables on from the left half's)."""
     regions = sorted(view.table_bboxes, key=lambda b: (round(b[1]), b[0]))
-    return [engine.region_to_grid(view, bbox, n) for n, bbox in enumerate(regions, 1)]
+    return [engine.region_to_grid(view, bbox, n) for n, bbox in enumerate(regions, first_no)]
 
 
 def _running_form(text: str) -> str:
@@ -73,7 +81,12 @@ def lines_above_tables(view: PageView, grids: Sequence[Grid]) -> frozenset[str]:
     return frozenset(f for f in forms if f and not any(mark in f for mark in CONTINUED_MARKS))
 
 
-def same_columns(a: Sequence[float], b: Sequence[float], tolerance: float = COLUMN_EDGE_TOLERANCE) -> bool:
+def same_columns(a: Sequence[float], b: Sequence[float], tolerance: float = COLUMN_EDGE_TOLERANCE,
+                 widths_only: bool = False) -> bool:
+    """The same column borders; ``widths_only``: the same columns wherever they start
+    (a table going on from one half of a two-up sheet to the other)."""
+    if widths_only and a and b:
+        a, b = [x - a[0] for x in a], [x - b[0] for x in b]
     return len(a) == len(b) and all(abs(x - y) <= tolerance for x, y in zip(a, b))
 
 
@@ -100,7 +113,7 @@ class _Building:
     header: tuple  # signature of the header cells, to recognise a repeated header
     cells: list[TableCell]
     pages: list[int]
-    last_page: int
+    last_unit: int  # the reading unit (page, or half of a two-up page) of its latest grid
 
     @property
     def n_rows(self) -> int:
@@ -135,7 +148,7 @@ def _cell(cell: Cell, row: int, header: bool = False) -> TableCell:
     return TableCell(cell.page, row, cell.col, cell.rowspan, cell.colspan, cell.text, cell.bbox, header)
 
 
-def _start(grid: Grid, table_no: int) -> _Building:
+def _start(grid: Grid, table_no: int, unit: int) -> _Building:
     top = min(c.row for c in grid.cells)
     group = header_band_count(grid.cells)
     bands = max(c.row + c.rowspan for c in grid.cells) - top
@@ -147,19 +160,49 @@ def _start(grid: Grid, table_no: int) -> _Building:
         table_no=table_no, col_edges=grid.col_edges, header_rows=header_rows,
         header=_signature(grid.cells, top, header_rows) if header_rows else (),
         cells=[_cell(c, c.row - top, header=c.row - top < header_rows) for c in grid.cells],
-        pages=[grid.page], last_page=grid.page,
+        pages=[grid.page], last_unit=unit,
     )
 
 
-def _continue(table: _Building, grid: Grid) -> None:
+def repeats_header(table: _Building, grid: Grid) -> bool:
+    """May a page's grid go on under the table's header?
+
+    Where the page prints the header again, yes.  A header of column
+    titles need not be printed again (writers often print it on the first
+    page only: jp_nobeoka_gian_kekka_r6_09, family, and four documents of
+    the shared real collection go on without it), unless the page prints
+    other column titles instead: words at its top where the table's body
+    holds amounts.  A header that is one
+    title across every column names the block under it: a page not
+    printing it again holds another block of the form (yokohama-r7-001,
+    family: each 細事業 block under its 細事業の分析 title, the second on
+    the next page without it, was stitched onto the first).
+    """
+    if not table.header_rows:
+        return True
+    top = min(c.row for c in grid.cells)
+    if _signature(grid.cells, top, table.header_rows) == table.header:
+        return True
+    n_cols = len(table.col_edges) - 1
+    title = [c for c in table.cells if c.row == 0]
+    if len(title) == 1 and title[0].colspan == n_cols:
+        return False
+    # Not printed again: the page must go on with body rows, not print other
+    # column titles (words where the table's body holds amounts).
+    amounts = {c.col for c in table.cells if not c.header and _amount(c.text)}
+    return not any(c.col in amounts and c.text.strip() and not _value(c.text) for c in grid.cells if c.row == top)
+
+
+def _continue(table: _Building, grid: Grid, unit: int) -> None:
     """Add a continuation page's grid: repeated header dropped, the cut row joined."""
     top = min(c.row for c in grid.cells)
     body_top = top
     if table.header_rows and _signature(grid.cells, top, table.header_rows) == table.header:
         body_top = top + table.header_rows
     body = [c for c in grid.cells if c.row >= body_top]
-    table.pages.append(grid.page)
-    table.last_page = grid.page
+    if table.pages[-1] != grid.page:
+        table.pages.append(grid.page)
+    table.last_unit = unit
     if not body:
         return
     body_top = min(c.row for c in body)
@@ -171,7 +214,12 @@ def _continue(table: _Building, grid: Grid) -> None:
     lead = "".join(c.text for c in first if c.col == 0)
     taken: set[int] = set()
     pairs = [(table.cells[open_cells[(c.col, c.colspan)]].text, c.text) for c in first if (c.col, c.colspan) in open_cells]
-    if row_continues(lead, [c.text for c in first]) and not any(_value(a) and _value(b) for a, b in pairs):
+    # A cut row goes on in the very cells it was cut from: a first row cut
+    # otherwise (fuji budget page 5: a 項 row under the 款 row spanning both
+    # label columns above) is a new row, or its cells would cover the row above.
+    same_cells = all((c.col, c.colspan) in open_cells for c in first)
+    if (row_continues(lead, [c.text for c in first]) and same_cells
+            and not any(_value(a) and _value(b) for a, b in pairs)):
         # The row was cut by the break: its first band here is the last band above.
         base = n_rows - 1
         for c in first:
@@ -195,32 +243,55 @@ def _continue(table: _Building, grid: Grid) -> None:
     table.cells.extend(_cell(c, base + c.row - body_top) for c in body if id(c) not in taken)
 
 
-def grids_to_tables(grids: Sequence[Grid], above: Mapping[int, frozenset[str]] | None = None) -> tuple[LogicalTable, ...]:
-    """Page grids (in page order, each page's in ``table_no`` order) to logical tables.
+def grids_to_tables(
+    grids: Sequence[Grid], above: Mapping[int, frozenset[str]] | None = None, units: Sequence[int] | None = None,
+    follows: Mapping[int, Sequence[int]] | None = None, sides: Mapping[int, str] | None = None,
+) -> tuple[LogicalTable, ...]:
+    """Page grids (in reading order, each page's in ``table_no`` order) to logical tables.
 
-    ``above``: per page, ``lines_above_tables`` (none given: no caption
+    ``units``: each grid's reading unit, a page or one half of a two-up
+    page (``reading.layout``), numbered in reading order; by default its
+    page.  A table goes on from the unit right before, or from those
+    ``follows`` names for a unit, in that order (a two-up sheet's half
+    also from the same half of the sheet before: facing pages, where the
+    left pages carry one table and the right pages another).  ``sides``:
+    the half a unit is ("left", "right"; none for a whole page): from one
+    side to another, columns are compared by their widths only.
+    ``above``: per unit, ``lines_above_tables`` (none given: no caption
     anywhere).  Grids without cells (an engine found none) make no table;
     their text is in their leftovers.
     """
     above = above or {}
-    with_cells = [g for g in grids if g.cells]
-    first_on_page: dict[int, int] = {}
-    for g in with_cells:
-        first_on_page.setdefault(g.page, g.table_no)
+    follows = follows or {}
+    sides = sides or {}
+    unit_of = list(units) if units is not None else [g.page for g in grids]
+    with_cells = [(g, u) for g, u in zip(grids, unit_of) if g.cells]
+    first_in_unit: dict[int, int] = {}
+    for g, u in with_cells:
+        first_in_unit.setdefault(u, g.table_no)
     tables: list[_Building] = []
-    for grid in with_cells:
-        # The latest table built holds the latest grid, so when this grid is
-        # the first of the page right after that grid's page, that grid was
-        # the last table of its page: the one place a table can go on from.
-        previous = tables[-1] if tables else None
-        if (
-            previous is not None
-            and grid.table_no == first_on_page[grid.page]
-            and previous.last_page == grid.page - 1
-            and same_columns(previous.col_edges, grid.col_edges)
-            and above.get(grid.page, frozenset()) <= above.get(previous.last_page, frozenset())
-        ):
-            _continue(previous, grid)
-            continue
-        tables.append(_start(grid, len(tables) + 1))
+    last_in_unit: dict[int, _Building] = {}  # the table holding each unit's last grid
+    for grid, unit in with_cells:
+        target = None
+        if grid.table_no == first_in_unit[unit]:
+            # Only from the table holding the last grid of a unit before,
+            # when nothing has gone on from that unit yet.
+            for before in follows.get(unit, (unit - 1,)):
+                table = last_in_unit.get(before)
+                if (
+                    table is not None
+                    and table.last_unit == before
+                    and same_columns(table.col_edges, grid.col_edges,
+                                     widths_only=sides.get(unit) != sides.get(before))
+                    and repeats_header(table, grid)
+                    and above.get(unit, frozenset()) <= above.get(before, frozenset())
+                ):
+                    target = table
+                    break
+        if target is not None:
+            _continue(target, grid, unit)
+        else:
+            target = _start(grid, len(tables) + 1, unit)
+            tables.append(target)
+        last_in_unit[unit] = target
     return tuple(t.freeze() for t in tables)

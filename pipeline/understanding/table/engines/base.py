@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar, Optional
 
-from ....geometry import BBox
+from ....geometry import BBox, contains
 from ....models import Grid, PageView
 from ....settings import DEFAULT, Settings
 from ..grid import cell_boxes_to_grid
@@ -37,4 +37,7 @@ class Engine:
     def region_to_grid(self, view: PageView, region: BBox, table_no: int) -> Grid:
         """The Grid of one region; glyphs of a region without cells become leftovers."""
         boxes = self.cell_boxes(view, region)
-        return cell_boxes_to_grid(view.number, table_no, boxes, view.chars, region=region, settings=self.settings)
+        # Tables drawn inside this one (in a frame's cell) are read as their own.
+        holes = [b for b in view.table_bboxes if b != region and contains(region, b, self.settings.edge_tolerance)]
+        return cell_boxes_to_grid(view.number, table_no, boxes, view.chars, region=region, settings=self.settings,
+                                  holes=holes)

@@ -10,7 +10,7 @@ by sesaku, never by pdfplumber.
 
 from __future__ import annotations
 
-from ....geometry import BBox, overlap_area
+from ....geometry import BBox, area, overlap_area
 from ....models import PageView
 from .base import Engine
 
@@ -21,5 +21,15 @@ class PdfplumberEngine(Engine):
     def cell_boxes(self, view: PageView, region: BBox) -> list[BBox]:
         if not view.ruled_tables:
             return []
-        best = max(view.ruled_tables, key=lambda t: overlap_area(t.bbox, region))
+        # The table that is the region, not only one overlapping it: a
+        # frame around a nested table overlaps the nested table's region
+        # as much as the nested table does (jp_setagaya_yosan_r8, family:
+        # the frame was read twice and the nested table never).
+        best = max(view.ruled_tables, key=lambda t: _shared_share(t.bbox, region))
         return list(best.cells) if overlap_area(best.bbox, region) > 0 else []
+
+
+def _shared_share(a: BBox, b: BBox) -> float:
+    """Overlap over the union of two boxes (1.0: the same box)."""
+    shared = overlap_area(a, b)
+    return shared / (area(a) + area(b) - shared) if shared > 0 else 0.0
