@@ -179,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     tx.add_argument("--pages", help="pages to print, e.g. 1-3,7 (default: all)")
     tx.add_argument("--password", help="password of an encrypted PDF")
     tx.add_argument("--reader", default="auto", choices=READERS, help="force a reader (default: as extract does)")
+    tx.add_argument("--ocr", default="auto", choices=OCR_MODES, help="as for extract: pages extract reads by OCR are read by OCR here too")
     pk = sub.add_parser("package", formatter_class=_HelpFormatter, help="bundle extracted CSVs with metadata for an open-data portal")
     pk.add_argument("--from", dest="source", type=Path, default=Path("extracted"), help="extracted folder")
     pk.add_argument("--out", type=Path, default=Path("dist"), help="bundle folder")
@@ -353,14 +354,21 @@ def text(args: argparse.Namespace) -> int:
     """Print the visible text of each selected page; pages end with a form feed, like pdftotext."""
     try:
         parse_pages(args.pages, 1)
+        mode = ocr_mode(args.ocr)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NOTHING
     out = sys.stdout
+    notes: list[str] = []
     try:
-        for _, lines in read_text(args.path, args.pages, args.password, args.reader):
+        for _, lines in read_text(args.path, args.pages, args.password, args.reader, ocr=mode, warnings=notes):
             out.write("".join(line + "\n" for line in lines) + "\f")
             out.flush()
+            # What the reading says about the page (read by OCR and why, glyphs
+            # left out): on stderr, so the text stays the page's own.
+            for note in notes:
+                print(f"note: {note}", file=sys.stderr)
+            notes.clear()
     except SesakuError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NOTHING
