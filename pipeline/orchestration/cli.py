@@ -284,6 +284,9 @@ def _extract(args: argparse.Namespace) -> int:
         lost = r.accounting.get("leftover", 0)
         if lost:
             print(f"warning {r.path}: {lost} character(s) inside the table went to no field; see leftovers.csv", file=sys.stderr)
+        lost = r.accounting.get("prose_leftover", 0)
+        if lost:
+            print(f"warning {r.path}: {lost} character(s) of the prose pages went to no field; see leftovers.csv", file=sys.stderr)
     report = run_report(reports, args.engine)
     report["run"] = started
     run_json = args.out / "_run.json"

@@ -339,8 +339,9 @@ class DocumentReport:
     rows: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     seconds: float = 0.0
-    # Where the characters inside the table regions went (understanding.accounting):
-    # into fields, explained as headings/labels/bullets, or left over.
+    # Where the characters inside the table regions and of the prose pages went
+    # (understanding.accounting): into fields, explained as headings, labels,
+    # bullets or running heads, or left over (the prose's keys start with prose_).
     accounting: dict = field(default_factory=dict)
     # With --engine both: how many cells the two engines agree on.
     agreement: dict = field(default_factory=dict)
