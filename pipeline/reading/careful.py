@@ -119,10 +119,13 @@ def has_images(page) -> bool:
 
 
 def has_unmapped_fonts(page) -> bool:
-    """Does the page use a composite font with no way back to Unicode?
+    """Does the page use an Identity-encoded composite font without ToUnicode?
 
-    PDFium silently drops such glyphs where pdfminer says (cid:NN); those
-    pages are read by pdfminer so the unmapped-font check can see them.
+    Either it has no way back to Unicode (an Identity collection: PDFium
+    silently drops or invents glyphs where pdfminer says (cid:NN), which the
+    unmapped-font check must see), or it is a known collection whose CIDs
+    PDFium maps through its own UCS-2 table, not the published one (吉 for
+    Adobe-Japan1's 𠮷, ～ for 〜: ``cidmaps``).  Such pages are read by pdfminer.
     """
     try:
         fonts = resolve1(resolve1(page.page_obj.resources or {}).get("Font") or {})
