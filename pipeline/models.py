@@ -445,11 +445,34 @@ class NarrativeProgram:
 
 
 @dataclass(frozen=True)
+class ProseLine:
+    """One line of a prose page and the output it went into, for the character accounting.
+
+    ``role``: running (a running head or foot, or a page number) | title (the
+    plan title) | program (a program heading) | block (a 【…】 block title) |
+    heading (a sub-heading the items under it carry) | item (a narrative
+    item) | none (no output took it; ``note`` says why).  ``fields`` are the
+    output texts the line's characters are in (an item's text, a heading, a
+    program's number, name and rating, the plan's name); the accounting
+    checks each character against them.
+    """
+
+    page: int
+    text: str
+    bbox: BBox
+    role: str
+    fields: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Narrative:
     programs: tuple[NarrativeProgram, ...]
     items: tuple[NarrativeItem, ...]
     # Lines whose reading the cues disagreed on, with page and line, for the run report.
     warnings: tuple[str, ...] = ()
+    # Every line of the prose pages read, with what became of it (``accounting``).
+    lines: tuple[ProseLine, ...] = ()
 
 
 @dataclass(frozen=True)

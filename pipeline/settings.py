@@ -190,6 +190,12 @@ class Settings:
     # A step this share under the pitch is a heading's own wrap, set closer
     # than body lines (word-processor fixture: 10.5pt steps at a 13.65pt pitch).
     tight_gap_share: float = 0.15
+    # The narrowest a Latin letter or digit is set, in ems, when judging whether
+    # a word pushed to the next line would have fitted on the line above
+    # (``narrative.no_room``): IPAexGothic's proportional Latin is 0.5-0.7em,
+    # HeiseiMin's half-width 0.5em; taking the narrowest never calls a line
+    # wrapped that had room left for the word.
+    latin_glyph_em: float = 0.5
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

@@ -32,7 +32,7 @@ __all__ = [
     "Target", "SubRow", "Measure", "Program", "plan_grid", "plan_truth", "year_labels",
     "DrawnCell", "DrawnPage", "Drawing", "build_table_pdf",
     "make_not_a_pdf", "make_empty", "make_truncated", "make_encrypted", "make_scanned",
-    "make_prose_only", "make_cid_without_unicode", "make_text_pages", "SAMPLE_PROSE",
+    "make_prose_only", "make_cid_without_unicode", "make_cid_text", "make_glyph_id_text", "make_text_pages", "SAMPLE_PROSE",
     "flush_sentence", "make_plain_prose", "BROWSER_PROSE", "BROWSER_PROSE_WIDTH",
     "Sheet", "build_sheets",
 ]
@@ -614,6 +614,90 @@ def make_cid_without_unicode(path):
     buf = io.BytesIO()
     writer.write(buf)
     Path(path).write_bytes(buf.getvalue())
+
+
+def _one_font_pdf(path, lines: list[bytes], font_objects: list[bytes], *, x: float, y: float, size: float,
+                  pitch: float) -> Path:
+    """One A4 page showing ``lines`` (raw codes, one Tj each, down from ``y``) in font
+    /F1, whose Type0 dictionary and what it refers to are ``font_objects`` (objects 5, 6, ...)."""
+    content = b"BT /F1 %g Tf\n" % size
+    for i, codes in enumerate(lines):
+        content += b"1 0 0 1 %g %g Tm <%s> Tj\n" % (x, y - pitch * i, codes.hex().upper().encode())
+    content += b"ET\n"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%sendstream" % (len(content), content),
+        *font_objects,
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    Path(path).write_bytes(bytes(out))
+    return Path(path)
+
+
+def make_cid_text(path, lines: list[bytes], *, encoding: str = "Identity-H", ordering: str = "Japan1",
+                  font: str = "HeiseiMin-W3", size: float = 14.0, pitch: float = 24.0) -> Path:
+    """One page of ``lines`` (each the raw codes of one text line) in a CID font of the
+    Adobe-``ordering`` collection, not embedded, with ``encoding`` and NO /ToUnicode:
+    what Acrobat Web Capture (Identity-H) and TCPDF or PDFjet (UniJIS-UTF16-H) write.
+
+    reportlab always writes UniJIS-UCS2-H, which no reader gets wrong and which cannot
+    hold a character outside the BMP, so the file is written by hand."""
+    return _one_font_pdf(path, lines, [
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /%s /Encoding /%s /DescendantFonts [6 0 R] >>"
+        % (font.encode(), encoding.encode()),
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /%s /CIDSystemInfo << /Registry (Adobe) /Ordering (%s) "
+        b"/Supplement 4 >> /FontDescriptor 7 0 R /DW 1000 >>" % (font.encode(), ordering.encode()),
+        b"<< /Type /FontDescriptor /FontName /%s /Flags 6 /FontBBox [0 -141 1000 859] /ItalicAngle 0 "
+        b"/Ascent 859 /Descent -141 /CapHeight 700 /StemV 80 >>" % font.encode(),
+    ], x=72, y=720, size=size, pitch=pitch)
+
+
+def make_glyph_id_text(path, lines: list[str], *, size: float = 20.0, pitch: float = 36.0) -> Path:
+    """One page of ``lines`` in an embedded TrueType subset written as glyph ids
+    (Identity-H, Adobe-Identity), with no /ToUnicode and no cmap table in the font:
+    a reader has the shapes and no way back to Unicode, as in the Distiller bid
+    document of ../shared/real (jp_mlit_89test_distiller_nounicode.pdf).  PDFium
+    still draws it (glyph ids need no cmap), so it can be read from its image."""
+    import io as _io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    import matplotlib_fontja
+
+    font = TTFont(str(Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf"))
+    cmap = font.getBestCmap()
+    order = font.getGlyphOrder()
+    gids = {ch: order.index(cmap[ord(ch)]) for line in lines for ch in line}
+    options = subset.Options()
+    options.retain_gids = True
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=sorted(set(gids.values())))
+    subsetter.subset(font)
+    del font["cmap"]
+    buf = _io.BytesIO()
+    font.save(buf)
+    data = buf.getvalue()
+    codes = [b"".join(gids[ch].to_bytes(2, "big") for ch in line) for line in lines]
+    return _one_font_pdf(path, codes, [
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /ABCDEF+IPAexGothic /Encoding /Identity-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /ABCDEF+IPAexGothic /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Identity) /Supplement 0 >> /FontDescriptor 7 0 R /DW 1000 /CIDToGIDMap /Identity >>",
+        b"<< /Type /FontDescriptor /FontName /ABCDEF+IPAexGothic /Flags 4 /FontBBox [0 -141 1000 859] /ItalicAngle 0 "
+        b"/Ascent 859 /Descent -141 /CapHeight 700 /StemV 80 /FontFile2 8 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(data), data),
+    ], x=60, y=740, size=size, pitch=pitch)
 
 
 # ----------------------------------------------------------------------------- cue-less prose pages

@@ -58,7 +58,9 @@ BAD = {
     "encrypted": (synth.make_encrypted, "encrypted", r"encrypted\.pdf: the PDF is encrypted; give its password with --password"),
     "scanned": (synth.make_scanned, "no_text_layer", r"scanned\.pdf: no page has a text layer \(a scan\?\); " + OCR_ADVICE),
     "scanned_pages": (_scanned_after_prose, "no_text_layer", r"scanned_pages\.pdf: no 施策計画 table in the text, and pages 3 are images without a text layer \(a scan\?\); " + OCR_ADVICE),
-    "cid_font": (synth.make_cid_without_unicode, "cid_font", r"cid_font\.pdf, page 1: text uses a font without a Unicode map and extracts as \(cid:NN\); re-export"),
+    "cid_font": (synth.make_cid_without_unicode, "cid_font", r"cid_font\.pdf, page 1: text uses a font without a Unicode map \(glyph ids only\) "
+                 r"and extracts as \(cid:NN\); (sesaku reads such pages by OCR: read it with --ocr auto|"
+                 r"install the OCR extra \(pip install 'sesaku\[ocr\]'\) and sesaku reads such pages by OCR)$"),
     "no_table": (synth.make_prose_only, "no_table", r"no_table\.pdf: no 施策計画 table found"),
 }
 

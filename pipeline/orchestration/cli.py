@@ -182,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     tx.add_argument("--layout", action="store_true",
                     help="keep columns apart as the page shows them (like pdftotext -layout); "
                          "without it a line's cells are separated by a tab")
+    tx.add_argument("--ocr", default="auto", choices=OCR_MODES, help="as for extract: pages extract reads by OCR are read by OCR here too")
     pk = sub.add_parser("package", formatter_class=_HelpFormatter, help="bundle extracted CSVs with metadata for an open-data portal")
     pk.add_argument("--from", dest="source", type=Path, default=Path("extracted"), help="extracted folder")
     pk.add_argument("--out", type=Path, default=Path("dist"), help="bundle folder")
@@ -286,6 +287,9 @@ def _extract(args: argparse.Namespace) -> int:
         lost = r.accounting.get("leftover", 0)
         if lost:
             print(f"warning {r.path}: {lost} character(s) inside the table went to no field; see leftovers.csv", file=sys.stderr)
+        lost = r.accounting.get("prose_leftover", 0)
+        if lost:
+            print(f"warning {r.path}: {lost} character(s) of the prose pages went to no field; see leftovers.csv", file=sys.stderr)
     report = run_report(reports, args.engine)
     report["run"] = started
     run_json = args.out / "_run.json"
@@ -356,14 +360,22 @@ def text(args: argparse.Namespace) -> int:
     """Print the visible text of each selected page; pages end with a form feed, like pdftotext."""
     try:
         parse_pages(args.pages, 1)
+        mode = ocr_mode(args.ocr)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NOTHING
     out = sys.stdout
+    notes: list[str] = []
     try:
-        for _, lines in read_text(args.path, args.pages, args.password, args.reader, layout=args.layout):
+        for _, lines in read_text(args.path, args.pages, args.password, args.reader, ocr=mode, warnings=notes,
+                                  layout=args.layout):
             out.write("".join(line + "\n" for line in lines) + "\f")
             out.flush()
+            # What the reading says about the page (read by OCR and why, glyphs
+            # left out): on stderr, so the text stays the page's own.
+            for note in notes:
+                print(f"note: {note}", file=sys.stderr)
+            notes.clear()
     except SesakuError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NOTHING

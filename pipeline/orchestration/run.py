@@ -22,7 +22,8 @@ from typing import Callable, Iterator, Optional
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from ..errors import BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoPlanTable, NoTextLayer, SesakuError
+from ..errors import (BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoPlanTable, NoTextLayer, SesakuError,
+                      UnmappedFont)
 from ..models import Document, SourceRef, page_ranges
 from ..publishing.records import document_to_records, schema_problems
 from ..reading import ocr
@@ -127,6 +128,26 @@ def _scan_advice(options: Options) -> str:
     return "install the OCR extra (pip install 'sesaku[ocr]') to read it, or OCR it first (ocrmypdf -l jpn)"
 
 
+def _unmapped_advice(mode: str) -> str:
+    """What to do with a page whose font has no Unicode map (``reading.document``)."""
+    if mode != "never":
+        # OCR was on, but the page cannot be rendered where its glyphs are
+        # (a crop box unlike the media box): sesaku's OCR cannot place it.
+        return "sesaku cannot render this page for OCR; OCR it first (ocrmypdf -l jpn --force-ocr)"
+    if ocr.available():
+        return "sesaku reads such pages by OCR: read it with --ocr auto"
+    return "install the OCR extra (pip install 'sesaku[ocr]') and sesaku reads such pages by OCR"
+
+
+@contextlib.contextmanager
+def font_advice(mode: str) -> Iterator[None]:
+    """A page of glyph ids fails with what to do about it, which depends on the OCR mode."""
+    try:
+        yield
+    except UnmappedFont as exc:
+        raise UnmappedFont(exc.path, f"{exc.problem}; {_unmapped_advice(mode)}", exc.page) from None
+
+
 def extract_document(
     path: Path | str,
     *,
@@ -175,19 +196,22 @@ def read_text(
     path: Path, pages: Optional[str] = None, password: Optional[str] = None, reader: str = "auto",
     limits: Limits = Limits(), settings: Settings = DEFAULT, warnings: Optional[list[str]] = None,
     layout: bool = False,
+    ocr: str = "never",
 ) -> Iterator[tuple[int, list[str]]]:
     """(page number, text lines) of each selected page, as sesaku reads it;
     a line's cells are separated by a tab, or with ``layout`` placed at
     columns proportional to their x (``reading.text``).
 
-    Raises a SesakuError for bad input, like ``extract_document``.
+    ``ocr`` is the mode as ``ocr_mode`` gives it: pages read by OCR in
+    ``extract`` (images without text, fonts without a Unicode map) are read
+    by OCR here too.  Raises a SesakuError for bad input, like ``extract_document``.
     """
     path = Path(path)
     check_file(path, limits)
     notes = warnings if warnings is not None else []
-    with parser_warnings(notes):
+    with parser_warnings(notes), font_advice(ocr):
         try:
-            with DocumentReader(path, password, limits, settings) as doc:
+            with DocumentReader(path, password, limits, settings, ocr_mode=ocr) as doc:
                 try:
                     wanted = parse_pages(pages, doc.page_count)
                 except ValueError as exc:
@@ -229,8 +253,8 @@ class ReadingLog:
 def _extract(path: Path, sha: str, options: Options, progress: Optional[ProgressFn], doc_id: str,
              log: ReadingLog, reread_ocr_layers: bool = False) -> Document:
     limits = options.limits
-    with DocumentReader(path, options.password, limits, options.settings, ocr_mode=options.ocr,
-                        reread_ocr_layers=reread_ocr_layers) as reader:
+    with font_advice(options.ocr), DocumentReader(path, options.password, limits, options.settings,
+                                                  ocr_mode=options.ocr, reread_ocr_layers=reread_ocr_layers) as reader:
         page_count = log.page_count = reader.page_count
         metadata = reader.metadata
         wanted = selected_pages(path, options, page_count)
@@ -318,8 +342,9 @@ class DocumentReport:
     rows: dict = field(default_factory=dict)
     warnings: list = field(default_factory=list)
     seconds: float = 0.0
-    # Where the characters inside the table regions went (understanding.accounting):
-    # into fields, explained as headings/labels/bullets, or left over.
+    # Where the characters inside the table regions and of the prose pages went
+    # (understanding.accounting): into fields, explained as headings, labels,
+    # bullets or running heads, or left over (the prose's keys start with prose_).
     accounting: dict = field(default_factory=dict)
     # With --engine both: how many cells the two engines agree on.
     agreement: dict = field(default_factory=dict)

@@ -45,7 +45,8 @@ from ..understanding.table.ruled import grids_to_tables, lines_above_tables, vie
 from ..version import __version__
 from .batch import collect_pdfs
 from .docids import assign_doc_ids, stem_doc_id
-from .run import _DAMAGE, DocumentReport, Options, ProgressFn, _scan_advice, failure_of, ocr_mode, selected_pages
+from .run import (_DAMAGE, DocumentReport, Options, ProgressFn, _scan_advice, failure_of, font_advice, ocr_mode,
+                  selected_pages)
 
 
 def _chars(text: str) -> int:
@@ -81,7 +82,7 @@ def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressF
     check_file(path, limits)
     check_engine(options.engine, options.prefer)
     notes: list[str] = []
-    with parser_warnings(notes):
+    with parser_warnings(notes), font_advice(options.ocr):
         try:
             with DocumentReader(path, options.password, limits, options.settings, ocr_mode=options.ocr) as reader:
                 page_count = reader.page_count

@@ -289,7 +289,7 @@ _table(TableSchema(
 ))
 
 _table(TableSchema(
-    "leftovers", "取り残し", "Text inside a table region that no output field took",
+    "leftovers", "取り残し", "Text inside a table region or on a prose page that no output field took",
     (
         DOC_ID, PAGE, OCR,
         _f("text", "string", "本文", "The text", "文字列", True),

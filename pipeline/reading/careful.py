@@ -17,12 +17,15 @@ from typing import Optional
 import pdfplumber
 import pdfplumber.page
 from pdfminer.converter import PDFLayoutAnalyzer
+from pdfminer.cmapdb import PyUnicodeMap
 from pdfminer.layout import LTChar
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdffont import PDFCIDFont
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import CorruptPdf, EncryptedPdf
+from . import cidmaps
 from .glyphs import glyph_direction
 
 
@@ -41,6 +44,7 @@ def _record_render_modes() -> None:
         return
 
     def render_string(self, textstate, seq, ncs, graphicstate):
+        complete_collection_map(textstate.font)
         before = len(self.cur_item._objs)
         original(self, textstate, seq, ncs, graphicstate)
         mode = textstate.render
@@ -51,6 +55,27 @@ def _record_render_modes() -> None:
     render_string._sesaku_render_mode = True
     PDFLayoutAnalyzer.render_string = render_string
     pdfplumber.page.ALL_ATTRS.add("render_mode")
+
+
+def complete_collection_map(font) -> None:
+    """Give a CID font of a known collection without ToUnicode the collection's full table.
+
+    pdfminer maps such a font through its own table of the collection
+    (``PyUnicodeMap``), which lacks every character outside the BMP
+    (``cidmaps``); the full table keeps all it maps and adds those.  A font
+    with its own ToUnicode (or an Identity collection) is left as it is.
+    Fonts are cached per document by pdfminer, so this runs once per font.
+    """
+    if font is None or getattr(font, "_sesaku_collection", False):
+        return
+    with contextlib.suppress(AttributeError, TypeError):  # a font object pdfminer could not fill in
+        font._sesaku_collection = True
+        if not isinstance(font, PDFCIDFont) or not cidmaps.is_known(font.cidcoding):
+            return
+        if font.unicode_map is None or isinstance(font.unicode_map, PyUnicodeMap):
+            full = cidmaps.unicode_map(font.cidcoding, font.vertical)
+            if full is not None:
+                font.unicode_map = full
 
 
 _record_render_modes()
@@ -165,10 +190,13 @@ def has_images(page) -> bool:
 
 
 def has_unmapped_fonts(page) -> bool:
-    """Does the page use a composite font with no way back to Unicode?
+    """Does the page use an Identity-encoded composite font without ToUnicode?
 
-    PDFium silently drops such glyphs where pdfminer says (cid:NN); those
-    pages are read by pdfminer so the unmapped-font check can see them.
+    Either it has no way back to Unicode (an Identity collection: PDFium
+    silently drops or invents glyphs where pdfminer says (cid:NN), which the
+    unmapped-font check must see), or it is a known collection whose CIDs
+    PDFium maps through its own UCS-2 table, not the published one (吉 for
+    Adobe-Japan1's 𠮷, ～ for 〜: ``cidmaps``).  Such pages are read by pdfminer.
     """
     try:
         fonts = resolve1(resolve1(page.page_obj.resources or {}).get("Font") or {})

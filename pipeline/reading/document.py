@@ -4,8 +4,12 @@ Each reader opens the file once.  A page is read with PDFium where PDFium
 maps it as pdfminer would (same boxes, every glyph mapped to Unicode),
 else with pdfminer.  PDFium's glyphs are checked against a count taken
 from the page's own content streams (``census``); a page where PDFium
-returned fewer is read again with pdfminer, with a warning.  Glyphs without a Unicode map, ``(cid:NN)``, never
-reach a field: a page made mostly of them fails the document, a few are
+returned fewer is read again with pdfminer, with a warning.  A CID font of
+a known collection (Adobe-Japan1, -GB1, -CNS1, -Korea1) without ToUnicode is
+mapped through the collection's published table (``cidmaps``, applied by
+the careful reader).  Glyphs with no Unicode map at all, ``(cid:NN)``,
+never reach a field: a page made mostly of them is read by OCR when OCR is
+on (with a warning saying why), else fails the document; a few are
 dropped with a warning.
 """
 
@@ -37,6 +41,11 @@ READERS = ("auto", "pdfium", "pdfminer")
 # are left out of both counts and control glyphs make PDFium give the
 # page up altogether (``pdfium.page_chars``), so neither needs room here.
 PDFIUM_SHORTFALL_TOLERANCE = 0
+
+
+# What a page mostly of glyph ids is; the caller adds what to do (it knows
+# whether sesaku's OCR could read it).
+UNMAPPED_PROBLEM = "text uses a font without a Unicode map (glyph ids only) and extracts as (cid:NN)"
 
 
 class DocumentReader:
@@ -115,6 +124,13 @@ class DocumentReader:
                 view = self._view(page, number - 1, reader, warnings)
                 if self._wants_ocr(view):
                     view = self._ocr_view(view, warnings)
+                elif self._unreadable_fonts(view):
+                    unmapped = sum(1 for c in view.chars if _unmapped(c))
+                    warnings.append(
+                        f"page {number}: {unmapped} of its {len(view.chars)} glyphs are set in a font without a "
+                        "Unicode map (glyph ids only, shown as (cid:NN)), so the page was read by OCR"
+                    )
+                    view = self._ocr_view(view, warnings)
             finally:
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat
         except (UnmappedFont, CorruptPdf):
@@ -123,14 +139,22 @@ class DocumentReader:
             raise CorruptPdf(self.path, f"the page cannot be read ({type(exc).__name__}); download the PDF again", number) from None
         if view.chars:
             if _cid_share(view) > self.limits.max_cid_share:
-                raise UnmappedFont(
-                    self.path,
-                    "text uses a font without a Unicode map and extracts as (cid:NN); "
-                    "re-export the PDF with embedded Unicode fonts or OCR it",
-                    number,
-                )
+                # The caller says how to read it (OCR, or the extra to install).
+                raise UnmappedFont(self.path, UNMAPPED_PROBLEM, number)
             view = _drop_unmapped(view, warnings, self.settings)
         return view
+
+    def _unreadable_fonts(self, view: PageView) -> bool:
+        """A page mostly of glyph ids, and OCR on: the image is the only way to its text.
+
+        Fonts of a known collection (Adobe-Japan1 ...) are mapped by the
+        careful reader (``cidmaps``) and never come here; what is left has
+        no Unicode map at all (a subset TrueType font without ToUnicode or
+        cmap, as Distiller writes from PScript5: ``(cid:NN)`` for every glyph).
+        """
+        if self.ocr_mode == "never" or self._fast is None or not pdfium.usable(self._fast, view.number - 1):
+            return False
+        return bool(view.chars) and _cid_share(view) > self.limits.max_cid_share
 
     def _shown_glyphs(self, page):
         try:

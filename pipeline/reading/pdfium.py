@@ -105,8 +105,12 @@ def _address(pointer) -> Optional[int]:
 
 
 def _unmapped(code: int) -> bool:
-    """Codes PDFium gives glyphs it has no Unicode for (pdfminer says (cid:NN))."""
-    return code in (0xFFFD, 0xFFFE) or code < 0x20 or 0xE000 <= code <= 0xF8FF
+    """Codes PDFium gives glyphs it has no Unicode for (pdfminer says (cid:NN)),
+    and halves of a surrogate pair: PDFium splits a character outside the BMP
+    written through a UTF-16 CMap (UniJIS-UTF16-H's 𠮷, D842 DFB7) into two
+    glyphs of one advance each, shifting the rest of the line, where pdfminer
+    reads one glyph and maps it through the collection's table (``cidmaps``)."""
+    return code in (0xFFFD, 0xFFFE) or code < 0x20 or 0xE000 <= code <= 0xF8FF or 0xD800 <= code <= 0xDFFF
 
 
 @_serialised

@@ -1,4 +1,5 @@
-"""Nothing lost: every character inside a table region is accounted for.
+"""Nothing lost: every character inside a table region, and every character
+of a prose page, is accounted for.
 
 Each ruled cell's text (as read from the page) is compared with the
 output fields that can have come from it.  A character counts as
@@ -15,6 +16,15 @@ output fields that can have come from it.  A character counts as
   one ``leftovers`` row (page, cell box, the characters, why); glyphs
   that fell outside every cell (``Grid.leftovers``) give one row each.
 
+Prose pages are accounted line by line (``Narrative.lines``: each line of
+each prose page with the output texts the narrative put it in).  A
+character counts as ``prose_fields`` when it is in one of those texts (a
+narrative item, a sub-heading, a program's number, name and rating, the
+plan's number and name), ``prose_form`` when it is a bullet or heading mark,
+a 【…】 block title or a form word, ``prose_running`` when its line is a
+running head, foot or page number, and ``prose_leftover`` otherwise: each
+such line gives one ``leftovers`` row (page, line box, the characters, why).
+
 ``account(doc)`` is pure; ``.rows`` feed the ``leftovers`` table and
 ``.summary`` the run report.
 """
@@ -23,12 +33,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Optional
 
 from normalizers.width import field_text, squash
 
-from ..models import Cell, Document, Measure
-from ..vocabulary import FORM_LABELS, HEADER_WORDS, strip_bullet
+from ..models import Cell, Document, Measure, ProseLine
+from ..vocabulary import BULLETS, FORM_LABELS, HEADER_WORDS, HEADING_MARKS, PLAN_TITLE, strip_bullet
 
 _BLOCK_HEADING = re.compile(r"^【[^】0-9０-９]+】$")
 
@@ -186,9 +196,77 @@ def account(doc: Document) -> Accounting:
             counts["table_chars"] += n
             counts["leftover"] += n
             rows.append(_row(doc.doc_id, lo.page, lo.text, lo.bbox, lo.reason))
+    prose_counts, prose_rows = account_prose(doc.doc_id, doc.narrative.lines, _narrative_outputs(doc))
+    counts.update(prose_counts)
+    rows += prose_rows
     rows.sort(key=lambda r: (r["page"], r["top"], r["x0"]))
     counts["leftover_rows"] = len(rows)
     return Accounting(tuple(rows), counts)
+
+
+RUNNING = 4
+PROSE_CATEGORIES = ("prose_fields", "prose_form", "prose_running", "prose_leftover")
+
+
+def _narrative_outputs(doc: Document) -> set[str]:
+    """The normalised texts of the narrative's rows (items and their sub-headings):
+    a line counts as in its field only when that field reached the output."""
+    items = doc.narrative.items
+    return {_norm(it.text) for it in items} | {_norm(it.heading) for it in items if it.heading}
+
+
+def _prose_mask(line: ProseLine, text: str, outputs: Optional[set[str]]) -> bytearray:
+    """Each character of a prose line's normalised text: field, form, running or left over (0)."""
+    mask = bytearray(len(text))
+    if line.role == "running":
+        return bytearray([RUNNING]) * len(text)
+    if line.role == "block":
+        return bytearray([FORM]) * len(text)
+    fields = [f for f in map(_norm, line.fields) if f]
+    if outputs is not None and line.role in ("item", "heading"):
+        fields = [f for f in fields if f in outputs]
+    # A wrapped line is a piece of its field; a bullet or heading mark opening
+    # it is layout the field leaves out.
+    head = 0
+    if text[:1] in BULLETS + HEADING_MARKS or strip_bullet(text)[1]:
+        head = len(text) - len(_norm(strip_bullet(text)[0])) or 1
+    for start in (0, head):
+        if text[start:] and any(text[start:] in f for f in fields):
+            mask[:start] = bytearray([FORM]) * start
+            mask[start:] = bytearray([FIELD]) * (len(text) - start)
+            return mask
+    # A heading line holding its fields among form words (1 NAME【達成状況区分 3*】,
+    # プラン6 NAME): the fields are masked where they stand, then the words.
+    mask[:head] = bytearray([FORM]) * head
+    for f in fields:
+        _mask_all(text, f, mask, FIELD)
+    title = PLAN_TITLE.match(text) if line.role == "title" else None
+    for a, b in [(m.start(), m.end()) for m in FORM_LABELS.finditer(text)] + ([(0, title.start(1))] if title else []):
+        for i in range(a, b):
+            mask[i] = mask[i] or FORM
+    return mask
+
+
+def account_prose(doc_id: str, lines: tuple[ProseLine, ...], outputs: Optional[set[str]] = None) -> tuple[dict, list[dict]]:
+    """Where every character of the prose pages went: counts and a leftover row per line with any.
+
+    ``outputs``, if given, are the narrative rows' texts (``_narrative_outputs``):
+    an item or heading line whose field is not among them is left over."""
+    counts = dict.fromkeys(("prose_chars",) + PROSE_CATEGORIES, 0)
+    rows: list[dict] = []
+    for line in lines:
+        text = _norm(line.text)
+        if not text:
+            continue
+        mask = _prose_mask(line, text, outputs)
+        counts["prose_chars"] += len(text)
+        for key, value in zip(PROSE_CATEGORIES, (FIELD, FORM, RUNNING, 0)):
+            counts[key] += mask.count(value)
+        lost = ["".join(text[a:b]) for a, b in _runs(mask)]
+        if lost:
+            why = line.note or f"prose {line.role} line: not in the output field it was read into"
+            rows.append(_row(doc_id, line.page, "…".join(lost), line.bbox, why))
+    return counts, rows
 
 
 def _row(doc_id: str, page: int, text: str, bbox, reason: str) -> dict:
@@ -196,4 +274,4 @@ def _row(doc_id: str, page: int, text: str, bbox, reason: str) -> dict:
             "x0": bbox[0], "top": bbox[1], "x1": bbox[2], "bottom": bbox[3]}
 
 
-__all__ = ["Accounting", "account"]
+__all__ = ["Accounting", "PROSE_CATEGORIES", "account", "account_prose"]

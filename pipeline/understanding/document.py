@@ -19,6 +19,7 @@ from ..errors import NoPlanTable
 from ..models import Grid, Narrative, PageView, Plan
 from ..settings import DEFAULT, Settings
 from .legend import lines_to_legend
+from .prose.narrative import pages_to_lines
 from .quantities import attach_quantities
 from .revisions import plan_with_changes
 from .sections import PageItem, merge_sections, pages_to_sections, section_to_plan
@@ -67,6 +68,7 @@ class DocumentUnderstanding:
         if not parts:
             raise NoPlanTable(self.path, "no 施策計画 table header found (施策計画名 / 現状 / 目標)")
         plan, narrative = merge_sections(parts)
+        narrative = with_unread_prose(narrative, [v for v in self.items if isinstance(v, PageView)])
         if not any(p.measures for p in plan.programs):
             raise NoPlanTable(self.path, "a 施策計画 header was found but no measure (○ NAME) under it")
         if len(parts) > 1:
@@ -75,6 +77,19 @@ class DocumentUnderstanding:
         plan, revision_notes = plan_with_changes(dataclasses.replace(plan, rating_legend=self.rating_legend))
         warnings = list(plan.warnings) + list(narrative.warnings) + rating_mismatches(plan, narrative)
         return plan, narrative, warnings + revision_notes + notes
+
+
+# Prose pages of no plan section: after a section's tables, without a program
+# heading of their own (``sections.pages_to_sections``).
+OUTSIDE_SECTIONS = "a prose page outside every plan section (after the tables, no program heading): in no output field"
+
+
+def with_unread_prose(narrative: Narrative, prose: Sequence[PageView]) -> Narrative:
+    """The narrative with the lines of prose pages no section read, left over:
+    a back cover, a note or an appendix is not lost silently."""
+    read = {line.page for line in narrative.lines}
+    unread = pages_to_lines([view for view in prose if view.number not in read], OUTSIDE_SECTIONS)
+    return dataclasses.replace(narrative, lines=narrative.lines + unread) if unread else narrative
 
 
 def rating_mismatches(plan: Plan, narrative: Narrative) -> list[str]:

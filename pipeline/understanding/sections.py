@@ -91,4 +91,5 @@ def merge_sections(parts: Sequence[tuple[Plan, Narrative]]) -> tuple[Plan, Narra
     first = parts[0][0]
     merged = Plan(first.plan_no, first.plan_name, tuple(columns), tuple(programs), tuple(warnings), tuple(roles))
     notes = tuple(w for _, narrative in parts for w in narrative.warnings)
-    return merged, Narrative(tuple(prose_programs), tuple(items), notes)
+    lines = tuple(line for _, narrative in parts for line in narrative.lines)
+    return merged, Narrative(tuple(prose_programs), tuple(items), notes, lines)

@@ -25,17 +25,18 @@ dropped the bullet glyph).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from normalizers.ratings import Rating, parse_rating
 from normalizers.width import field_text as clean_text
 from normalizers.width import to_halfwidth_ascii
 
-from ...models import Line, Narrative, NarrativeItem, NarrativeProgram, PageView
+from ...models import Line, Narrative, NarrativeItem, NarrativeProgram, PageView, ProseLine
 from ...settings import DEFAULT, Settings
 from ...vocabulary import BLOCK_TITLE, CIRCLED, HAS_RATING_BLOCK, HEADING_MARKS, PLAN_TITLE, PROGRAM_HEADING, prose_block
 from .cues import (
@@ -96,9 +97,13 @@ def pages_to_running_lines(pages: Sequence[PageView], settings: Settings = DEFAU
     return running
 
 
-def pages_to_content(pages: Sequence[PageView], settings: Settings = DEFAULT) -> list[tuple[int, Line]]:
-    """(page number, line) of every line that is not a running header/footer."""
-    running = pages_to_running_lines(pages, settings)
+def pages_to_content(
+    pages: Sequence[PageView], settings: Settings = DEFAULT, running: Optional[set[tuple[int, Line]]] = None
+) -> list[tuple[int, Line]]:
+    """(page number, line) of every line that is not a running header/footer
+    (``running``, when the caller has found them already)."""
+    if running is None:
+        running = pages_to_running_lines(pages, settings)
     return [
         (page.number, line)
         for page in pages
@@ -164,6 +169,8 @@ class Paragraph:
     # What the cues read the first line as: "heading", "bullet" (an item,
     # with or without its glyph) or None (after a program or block title).
     reading: Optional[str] = None
+    # The page of each line (a paragraph may run over a page break).
+    pages: list[int] = field(default_factory=list)
 
     @property
     def x0(self) -> float:
@@ -221,6 +228,41 @@ def is_full(line: Line, layout: Layout) -> bool:
     return line.x1 >= layout.right_edge - layout.settings.paragraph_end_em * size
 
 
+# Glyphs that never open a line (JIS X 4051 line-start rules: closing
+# brackets, punctuation, the long vowel mark, small kana, iteration marks):
+# a line breaking before one takes the glyph before it along.
+_NO_LINE_START = set("、。，．,.・：；:;！？!?）)」』】〕〉》］]｝}ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〻ゝゞヽヾ")
+# Glyphs that never close a line (opening brackets): they go down with the glyph after them.
+_NO_LINE_END = set("（(「『【〔〈《［[｛{")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9.,'&/+-]*")
+
+
+def first_unit_ems(text: str, latin_em: float) -> float:
+    """How wide, in ems, the first piece of ``text`` a line may not break inside is:
+    a Latin word, an opening bracket with the glyph after it, a glyph with
+    the one that may not open a line after it, else one glyph."""
+    text = text.strip()
+    m = _LATIN_WORD.match(text)
+    if m:
+        return len(m.group()) * latin_em
+    if text[:1] in _NO_LINE_END or text[1:2] in _NO_LINE_START:
+        return 2.0
+    return 1.0
+
+
+def no_room(line: Line, below: Line, layout: Layout) -> bool:
+    """``line`` ended a sentence-less run short of the edge only because the first
+    unbreakable piece of ``below`` did not fit: a browser or a word processor
+    wraps a heading before a Latin word or a bracket, leaving room that a
+    glyph-by-glyph measure takes for a paragraph's end."""
+    if ends_sentence(line.text):
+        return False
+    size = line.size or layout.body_size
+    unit = first_unit_ems(below.text, layout.settings.latin_glyph_em)
+    room = layout.right_edge - line.x1
+    return room < (unit - layout.settings.paragraph_end_em) * size
+
+
 def opens_paragraph_by_title(line: Line, layout: Layout) -> Optional[str]:
     if line_to_program(line, layout.body_size, layout.settings):
         return "program"
@@ -235,7 +277,7 @@ def _run_end(lines: Sequence[tuple[int, Line]], i: int, layout: Layout) -> int:
     j = i
     while j - i < 2 and j + 1 < len(lines):
         line, below = lines[j][1], lines[j + 1][1]
-        if not is_full(line, layout) or ends_sentence(line.text):
+        if not (is_full(line, layout) or no_room(line, below, layout)) or ends_sentence(line.text):
             break
         if opens_with_glyph(below.text) or opens_paragraph_by_title(below, layout):
             break
@@ -262,7 +304,7 @@ def line_to_cues(
     open_sentences = any(ends_sentence(ln.text) for ln in open_para.lines)
     open_is_heading = open_para.kind == "plain" and not open_sentences
     plain_glyph = glyph is not None and glyph not in HEADING_MARKS
-    above_full, above_stop = is_full(above, layout), ends_sentence(above.text)
+    above_full, above_stop = is_full(above, layout) or no_room(above, line, layout), ends_sentence(above.text)
     step = line.top - above.top if page == above_page else None
     pitch = layout.pitch * size / layout.body_size if layout.pitch else 0.0
     circled = leading_circled(text)
@@ -358,8 +400,9 @@ def content_to_paragraphs(
             notes.append(reading_to_note(page, numbers[i], line, reading))
         if kind is None:
             open_para.lines.append(line)
+            open_para.pages.append(page)
         else:
-            paragraphs.append(Paragraph(kind, page, [line], reading.kind if reading else None))
+            paragraphs.append(Paragraph(kind, page, [line], reading.kind if reading else None, [page]))
     return paragraphs
 
 
@@ -412,6 +455,8 @@ class _State:
     heading_at: Optional[tuple[int, tuple[float, float, float, float]]] = None  # page, box
     last_bullet: Optional[Paragraph] = None
     counts: dict = field(default_factory=dict)
+    # The open sub-heading's record (``_Fate``) until an item takes it.
+    heading_fate: Optional["_Fate"] = None
 
 
 def is_unbulleted_item(para: Paragraph, state: _State, layout: Layout) -> bool:
@@ -443,37 +488,141 @@ def paragraph_to_item(para: Paragraph, state: _State) -> NarrativeItem:
     )
 
 
+@dataclass
+class _Fate:
+    """What became of one paragraph: the role its lines play and the output
+    texts they are in (``ProseLine``), or why none took them."""
+
+    para: Paragraph
+    role: str
+    fields: tuple[str, ...] = ()
+    note: str = ""
+
+
+# Why a line no output took is left over (the ``leftovers`` table's reason).
+PREAMBLE = "prose before the first program heading: in no output field"
+UNUSED_HEADING = "a sub-heading with no item under it: in no output field"
+
+
+def _preamble_fates(para: Paragraph, titled: bool) -> tuple[list[_Fate], bool]:
+    """Lines before the first program: the plan title (``lines_to_plan_title``
+    gives the plan its number and name from the first such line), or nothing."""
+    fates = []
+    for line, page in zip(para.lines, para.pages):
+        one = Paragraph(para.kind, page, [line], para.reading, [page])
+        m = None if titled else PLAN_TITLE.match(to_halfwidth_ascii(line.text.strip()) or "")
+        if m:
+            titled = True
+            fates.append(_Fate(one, "title", (m.group(1), clean_text(m.group(2)))))
+        else:
+            fates.append(_Fate(one, "none", note=PREAMBLE))
+    return fates, titled
+
+
+def _joins_heading(para: Paragraph, state: _State) -> bool:
+    """A sub-heading right under another that no item has taken yet is the rest of it.
+
+    A heading names the items below it, so two in a row with nothing between
+    are one heading wrapped over two lines whose second line the cues read
+    as a new paragraph (a first line ending short of the margin, a page
+    whose right edge the cues cannot tell): taking the second alone would
+    lose the first.  A second heading opening with its own number or mark
+    ((1), ①, ア, ■) is a heading of its own, and the first is left over.
+    """
+    return state.heading_fate is not None and not starts_numbered(para.lines[0].text.strip())
+
+
 def paragraphs_to_narrative(
     paragraphs: Sequence[Paragraph], layout: Layout, warnings: Sequence[str] = ()
 ) -> Narrative:
     programs: list[NarrativeProgram] = []
     items: list[NarrativeItem] = []
+    notes = list(warnings)
+    fates: list[_Fate] = []
+    titled = False
     state = _State()
     for para in paragraphs:
         if para.kind == "program":
             no, name, rating = line_to_program(para.lines[0], layout.body_size, layout.settings)
             state = _State(program=NarrativeProgram(no, name, rating, para.page), counts=state.counts)
             programs.append(state.program)
+            number = PROGRAM_HEADING.match(para.lines[0].text.strip())
+            fates.append(_Fate(para, "program", tuple(
+                t for t in (number.group(1) if number else str(no), name, rating.raw if rating else "") if t)))
         elif state.program is None:
-            continue  # plan title and preamble before the first program
+            more, titled = _preamble_fates(para, titled)  # plan title and preamble before the first program
+            fates.extend(more)
         elif para.kind == "block":
             state.section = text_to_block(para.lines[0].text)
-            state.heading, state.heading_at, state.last_bullet = None, None, None
-        elif para.kind == "bullet":
-            state.last_bullet = para
-            items.append(paragraph_to_item(para, state))
-        elif is_unbulleted_item(para, state, layout):
-            items.append(paragraph_to_item(para, state))
+            state.heading, state.heading_at, state.last_bullet, state.heading_fate = None, None, None, None
+            fates.append(_Fate(para, "block"))
+        elif para.kind == "bullet" or is_unbulleted_item(para, state, layout):
+            if para.kind == "bullet":
+                state.last_bullet = para
+            item = paragraph_to_item(para, state)
+            items.append(item)
+            fates.append(_Fate(para, "item", (item.text,)))
+            if state.heading_fate is not None:
+                state.heading_fate.role, state.heading_fate = "heading", None
+        elif _joins_heading(para, state):
+            held = state.heading_fate.para
+            joined = Paragraph(held.kind, held.page, held.lines + para.lines, held.reading, held.pages + para.pages)
+            state.heading_fate.para = joined
+            state.heading, state.last_bullet = paragraph_to_text(joined), None
+            state.heading_at = (joined.page, paragraph_to_bbox(joined))
+            state.heading_fate.fields = (state.heading,)
+            notes.append(
+                f"prose page {para.page}: read {para.lines[0].text[:30]!r} as the rest of the sub-heading above it "
+                f"({held.lines[0].text[:20]!r}…), which no item followed"
+            )
         else:
             state.heading, state.last_bullet = paragraph_to_text(para), None
             state.heading_at = (para.page, paragraph_to_bbox(para))
-    return Narrative(programs=tuple(programs), items=tuple(items), warnings=tuple(warnings))
+            # "none" until an item under it takes it.
+            state.heading_fate = _Fate(para, "none", (state.heading,), UNUSED_HEADING)
+            fates.append(state.heading_fate)
+    return Narrative(programs=tuple(programs), items=tuple(items), warnings=tuple(notes),
+                     lines=tuple(line for fate in fates for line in _fate_lines(fate)))
+
+
+def _fate_lines(fate: _Fate) -> Iterator[ProseLine]:
+    fields = fate.fields if fate.role != "none" else ()
+    note = fate.note if fate.role == "none" else ""
+    for line, page in zip(fate.para.lines, fate.para.pages):
+        yield ProseLine(page, line.text, _line_box(line), fate.role, fields, note)
+
+
+def _line_box(line: Line) -> tuple[float, float, float, float]:
+    return (round(line.x0, 2), round(line.top, 2), round(line.x1, 2), round(line.bottom, 2))
+
+
+def running_lines(pages: Sequence[PageView], running: set[tuple[int, Line]]) -> list[ProseLine]:
+    """The running heads, feet and page numbers, as explained lines."""
+    return [
+        ProseLine(page.number, line.text, _line_box(line), "running",
+                  note="page number" if is_page_number(line.text) else "running head or foot")
+        for page in pages for line in page.lines if (page.number, line) in running
+    ]
+
+
+def pages_to_lines(pages: Sequence[PageView], note: str) -> tuple[ProseLine, ...]:
+    """Every line of prose pages that no narrative read (outside every plan section),
+    left over but for page numbers."""
+    return tuple(
+        ProseLine(page.number, line.text, _line_box(line), "running", note="page number")
+        if is_page_number(line.text) else ProseLine(page.number, line.text, _line_box(line), "none", note=note)
+        for page in pages for line in page.lines if line.text.strip()
+    )
 
 
 def pages_to_narrative(pages: Sequence[PageView], settings: Settings = DEFAULT) -> Narrative:
-    """The narrative of the prose pages (the caller passes only those)."""
-    content = pages_to_content(pages, settings)
+    """The narrative of the prose pages (the caller passes only those), with
+    every line of them and what became of it (``Narrative.lines``)."""
+    running = pages_to_running_lines(pages, settings)
+    content = pages_to_content(pages, settings, running)
     layout = content_to_layout(content, settings)
     notes: list[str] = []
     paragraphs = content_to_paragraphs(content, layout, notes)
-    return paragraphs_to_narrative(paragraphs, layout, notes)
+    narrative = paragraphs_to_narrative(paragraphs, layout, notes)
+    lines = sorted(narrative.lines + tuple(running_lines(pages, running)), key=lambda ln: (ln.page, ln.bbox[1], ln.bbox[0]))
+    return dataclasses.replace(narrative, lines=tuple(lines))
