@@ -32,6 +32,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from normalizers.era import find_year_in_label
+from normalizers.kinds import parse_year_kind
 from normalizers.units import split_unit, unit_in
 from normalizers.width import squash
 
@@ -326,3 +328,50 @@ def _empty_axes(layout: GridLayout, readings: dict[Key, CellReading]) -> set[Key
             taken.update(key(c) for c in layout.starting_in(below))
             below += max(c.rowspan for c in layout.starting_in(below))
     return taken
+
+
+# ---------------------------------------------------------------- a figure beside its label
+
+_PARTS = re.compile(r"[\n、,，]")
+
+
+def labelled_values(page: int, labels: list[Cell], cell: Cell, reading: CellReading,
+                    era: Optional[str]) -> list[SheetValue]:
+    """A figure beside a label that names one fiscal year and one kind (in its own
+    lines or in the group labels over it): ``７令和７年度の方向性 | 予算案
+    経費（一財）、単位（千円） | 663,000（0）`` is 経費 663,000 and 一財 0, budget
+    2025, in 千円.  The label's other words are the item.  Anything else (no
+    year, no kind, two of either) is no value: the pair stays a field.
+    """
+    years: list[tuple[int, str]] = []
+    kinds: list[tuple[str, str]] = []
+    unit: Optional[str] = None
+    names: list[str] = []
+    for label in labels:
+        for part in (p.strip() for p in _PARTS.split(label.text) if p.strip()):
+            if part.startswith("※"):
+                continue
+            part_unit = unit_in(part)
+            if part_unit is not None and squash(split_unit(part)[1]) in ("", UNIT_WORD):
+                unit = unit or part_unit
+                continue
+            axis = parse_year_kind(part, era=era, errors="null")
+            if axis is not None:
+                if axis.fiscal_year is not None:
+                    years.append((axis.fiscal_year, part))
+                if axis.kind is not None:
+                    kinds.append((axis.kind, part))
+                continue
+            year = find_year_in_label(part, era=era, errors="null")
+            if year is not None and label is not labels[-1]:
+                years.append((year.fiscal_year, part))  # a group label dated by its year
+                continue
+            if label is labels[-1]:
+                names.append(part)
+    if len({y for y, _ in years}) != 1 or len({k for k, _ in kinds}) != 1 or len(names) != 1:
+        return []
+    item = names[0]
+    unit = unit or unit_in(item)
+    text = " ".join(dict.fromkeys(part for _, part in years + kinds))
+    return _Reader(page, GridLayout([]), {}, None).values_of(
+        cell, reading, split_unit(item)[1] or item, unit, years[0][0], kinds[0][0], text)

@@ -39,7 +39,7 @@ from ...vocabulary import (
     SELECTED_MARKS,
     UNSELECTED_MARKS,
 )
-from .cells import CellReading, is_label_like, is_short_answer, label_text
+from .cells import CellReading, figure_value, is_label_like, is_short_answer, label_text, pair_values
 from .layout import GridLayout, covers_cols, covers_rows
 
 Key = tuple[int, int]
@@ -98,8 +98,8 @@ def pair_to_choice(label: str, value_cell: Cell, page: int, label_bbox) -> Optio
         question = " ".join(part for part in (label, inline.prefix) if part)
         options = tuple(SheetOption(t, s, page, value_cell.bbox) for t, s in inline.options)
         return SheetChoice(question, options, inline.form, page, label_bbox or value_cell.bbox)
-    if not is_short_answer(text):
-        return None
+    if not is_short_answer(text) or figure_value(squash(text))[0] or pair_values(squash(text)) is not None:
+        return None  # a figure is no answer chosen from a list
     answer = label_text(text)
     if LETTER_ANSWER.match(squash(answer)):
         return SheetChoice(label, (SheetOption(answer, True, page, value_cell.bbox),), "letter", page,

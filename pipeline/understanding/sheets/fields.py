@@ -27,12 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from normalizers.width import squash
-
-from ...models import Cell, SheetChoice, SheetField, SheetUnplaced
+from ...models import Cell, SheetChoice, SheetField, SheetUnplaced, SheetValue
+from .axes import labelled_values
 from .cells import CellReading, is_label_like, label_text, value_text
 from .choices import pair_to_choice
-from .layout import GridLayout, covers_cols, covers_rows, rows_of
+from .layout import GridLayout, covers_rows, rows_of
 
 Key = tuple[int, int]
 # A counter label printed after its figure (02 款, 05 項, 04 目): one or two glyphs.
@@ -47,13 +46,16 @@ def key(cell: Cell) -> Key:
 class GridFields:
     fields: list[SheetField] = field(default_factory=list)
     choices: list[SheetChoice] = field(default_factory=list)
+    values: list[SheetValue] = field(default_factory=list)
     unplaced: list[SheetUnplaced] = field(default_factory=list)
     headings: list[Cell] = field(default_factory=list)
 
 
 class _Pairer:
-    def __init__(self, page: int, layout: GridLayout, readings: dict[Key, CellReading], free: set[Key]):
+    def __init__(self, page: int, layout: GridLayout, readings: dict[Key, CellReading], free: set[Key],
+                 era: Optional[str]):
         self.page = page
+        self.era = era
         self.layout = layout
         self.readings = readings
         self.free = set(free)
@@ -63,9 +65,12 @@ class _Pairer:
     def r(self, cell: Cell) -> CellReading:
         return self.readings[key(cell)]
 
-    def label_path(self, label: Cell) -> str:
+    def label_cells(self, label: Cell) -> list[Cell]:
         groups = [g for g in self.groups if covers_rows(g, label) and g.col < label.col]
-        return " ".join(label_text(c.text) for c in sorted(groups, key=lambda c: c.col) + [label])
+        return sorted(groups, key=lambda c: c.col) + [label]
+
+    def label_path(self, label: Cell) -> str:
+        return " ".join(label_text(c.text) for c in self.label_cells(label))
 
     def emit(self, label: Cell, value: Cell, path: Optional[str] = None) -> None:
         self.free.discard(key(label))
@@ -73,6 +78,11 @@ class _Pairer:
         name = path if path is not None else self.label_path(label)
         if self.r(value).kind == "empty":
             return  # a label with nothing filled in: the form's, not a field
+        if self.r(value).kind in ("figure", "pair"):
+            found = labelled_values(self.page, self.label_cells(label), value, self.r(value), self.era)
+            if found:
+                self.out.values.extend(found)
+                return
         choice = pair_to_choice(name, value, self.page, label.bbox)
         if choice is not None:
             self.out.choices.append(choice)
@@ -151,16 +161,11 @@ class _Pairer:
                    else "a label without a value")
 
 
-def grid_to_fields(page: int, layout: GridLayout, readings: dict[Key, CellReading], free: set[Key]) -> GridFields:
-    """Label → value pairs (and the choices among them) of one grid's cells in ``free``."""
-    pairer = _Pairer(page, layout, readings, free)
+def grid_to_fields(page: int, layout: GridLayout, readings: dict[Key, CellReading], free: set[Key],
+                   era: Optional[str] = None) -> GridFields:
+    """Label → value pairs (and the choices and labelled figures among them) of one grid's cells in ``free``."""
+    pairer = _Pairer(page, layout, readings, free, era)
     for band in range(layout.n_rows):
         pairer.row(band)
     return pairer.out
 
-
-def same_text(a: str, b: str) -> bool:
-    return squash(a) == squash(b)
-
-
-__all__ = ["GridFields", "grid_to_fields", "covers_cols"]

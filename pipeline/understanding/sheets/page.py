@@ -94,8 +94,9 @@ def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era
         answered, taken, answer_heads = answer_row_choices(page, layout, readings, free)
         choices.extend(answered)
         free -= taken
-        paired = grid_to_fields(page, layout, readings, free)
+        paired = grid_to_fields(page, layout, readings, free, era)
         fields.extend(paired.fields)
+        values.extend(paired.values)
         choices.extend(paired.choices)
         # A figure the axes could not place, and no label took either, is unplaced
         # with the axes' reason rather than as a lone value.
