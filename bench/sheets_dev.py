@@ -58,7 +58,7 @@ def read_document(path: Path, max_pages: int | None = None):
         for number in range(1, n + 1):
             view = reader.read_page(number, warnings)
             grids = view_to_grids(view, engine)
-            pages.append((number, view.lines, grids))
+            pages.append((number, view.lines, grids, view.chars))
     return pages, warnings
 
 

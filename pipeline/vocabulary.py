@@ -224,6 +224,8 @@ MARK_FAMILIES: tuple[tuple[str, str], ...] = (
 SELECTED_MARKS = "".join(marked for marked, _ in MARK_FAMILIES)
 UNSELECTED_MARKS = "".join(unmarked for _, unmarked in MARK_FAMILIES)
 CHECKBOX_MARKS = "■□☑☒☐"
+# A ring glyph drawn over an option (far larger than the text) circles it.
+RING_MARKS = "◯○〇"
 # A mark alone in a cell beside or under an option says it is chosen.
 GRID_MARKS = "○◯〇●◉✓✔☑■"
 
@@ -252,4 +254,4 @@ SUB_PROGRAM_WORD = "細事業"
 NUMBER_LABELS = ("No", "NO", "no", "番号", "整理番号", "事業番号", "評価書番号", "シート番号")
 DEPARTMENT_WORDS = ("所管", "担当", "主管")
 # "No. 1" printed in a title line outside the tables.
-NUMBER_IN_LINE = re.compile(r"(?:^|\s|[)）])(?P<label>[NＮ][OoＯｏ]\s*[.．]?)\s*(?P<value>[0-9０-９]+)\s*$")
+NUMBER_IN_LINE = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])(?P<label>[NＮ][OoＯｏ]\s*[.．]?)\s*(?P<value>[0-9０-９]+)\s*$")

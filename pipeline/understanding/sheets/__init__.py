@@ -27,18 +27,22 @@ from .cut import readings_to_sheets
 from .page import PageReading, page_to_reading
 
 
-def pages_to_sheets(pages: Sequence[tuple[int, Sequence[Line], Sequence[Grid]]],
-                    era: Optional[str] = None) -> tuple[Sheet, ...]:
-    """The sheets of a document: ``pages`` are (page number, lines, grids) in page order.
+SheetSource = tuple[int, Sequence[Line], Sequence[Grid], Sequence[dict]]
 
+
+def pages_to_sheets(pages: Sequence[SheetSource], era: Optional[str] = None) -> tuple[Sheet, ...]:
+    """The sheets of a document: ``pages`` are (page number, lines, grids, glyphs) in page order.
+
+    The glyphs (``PageView.chars``; may be empty) are only read for rings
+    drawn over an option.
     ``era``: the era of year labels printed without one; by default the
     era the document's own text dates itself in (None when it names none:
     such labels are then not read as years).
     """
     if era is None:
-        era = document_era(line.text for _, lines, _ in pages for line in lines)
-    readings = [page_to_reading(number, lines, grids, era) for number, lines, grids in pages]
+        era = document_era(line.text for _, lines, _, _ in pages for line in lines)
+    readings = [page_to_reading(number, lines, grids, era, chars) for number, lines, grids, chars in pages]
     return readings_to_sheets(readings)
 
 
-__all__ = ["PageReading", "pages_to_sheets"]
+__all__ = ["PageReading", "SheetSource", "pages_to_sheets"]

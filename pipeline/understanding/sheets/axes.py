@@ -91,11 +91,16 @@ class _Reader:
 
     # -------------------------------------------------------------- walks
     def is_unit_cell(self, cell: Cell) -> bool:
-        """Is ``cell`` under a 単位 header (over the column's other cells)?"""
+        """Is ``cell`` under a 単位 header, over the column's other cells (figures,
+        and the units of the rows above, printed in the same column band)?"""
         for level in self.layout.above_levels(cell):
-            heads = [c for c in level if not self.r(c).is_value_like]
-            if heads:
-                return len(heads) == 1 and squash(label_text(heads[0].text)) == UNIT_WORD
+            for head in level:
+                if self.r(head).is_value_like:
+                    continue
+                if squash(label_text(head.text)) == UNIT_WORD:
+                    return True
+                if not (head.col == cell.col and head.colspan == cell.colspan):
+                    return False
         return False
 
     def walk_up(self, cell: Cell, p: _Placement) -> None:
@@ -201,10 +206,14 @@ class _Reader:
             return [], [], None, None
         if reading.kind == "text" and (year is None or kind is None):
             return [], [], None, None  # words with one axis are a field's, not a figure's
+        head = p.year_cell or p.sub_cell
+        block = ("across", head.row) if head is not None else ("down", p.row_year_cell.col if p.row_year_cell else None)
+        read = [c for c in (cell, p.year_cell, p.sub_cell, p.group_cell, p.row_year_cell, p.row_kind_cell, p.item_cell)
+                if c is not None] + p.unit_cells
         if year is None:
-            return [], [], "a kind but no fiscal year over or beside it", None
+            return [], read, "a kind but no fiscal year over or beside it", block
         if kind is None:
-            return [], [], f"a fiscal year ({year}) but no kind (目標・実績・予算・決算 …) over or beside it", None
+            return [], read, f"a fiscal year ({year}) but no kind (目標・実績・予算・決算 …) over or beside it", block
         item_cell = p.item_cell
         from_above = None
         if item_cell is None:
@@ -229,12 +238,8 @@ class _Reader:
         label = " ".join(
             label_text(c.text) for c in (group, p.year_cell, p.sub_cell, p.row_year_cell, p.row_kind_cell) if c is not None
         )
-        used = [c for c in (cell, p.year_cell, p.sub_cell, p.group_cell, p.row_year_cell, p.row_kind_cell, item_cell) if c is not None]
-        used += p.unit_cells
         values = self.values_of(cell, reading, item, unit, year, kind, label)
-        head = p.year_cell or p.sub_cell
-        block = ("across", head.row) if head is not None else ("down", p.row_year_cell.col if p.row_year_cell else None)
-        return values, used, None, block
+        return values, read, None, block
 
     def values_of(self, cell: Cell, reading: CellReading, item: Optional[str], unit: Optional[str], year: int,
                   kind: str, label: str) -> list[SheetValue]:
@@ -282,9 +287,12 @@ def grid_to_values(page: int, layout: GridLayout, readings: dict[Key, CellReadin
             continue
         found, used, why, block = reader.place(cell)
         if why is not None and reading.kind != "text":
+            # A figure under a year with no kind (or the reverse): its block is
+            # read as structure, the figure listed with the reason, nothing guessed.
             unplaced.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, why))
+        elif not found:
             continue
-        if not found or block is None:
+        if block is None:
             continue
         values.extend(found)
         taken.update(key(c) for c in used)

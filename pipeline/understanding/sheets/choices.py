@@ -24,11 +24,13 @@ Four printed forms are read here, by their marks and their geometry:
 from __future__ import annotations
 
 import re
+from statistics import median
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from normalizers.width import squash
 
+from ...geometry import centre_in
 from ...models import Cell, SheetChoice, SheetOption
 from ...vocabulary import (
     ANSWER_BULLETS,
@@ -36,6 +38,7 @@ from ...vocabulary import (
     DIRECTION_WORDS,
     LETTER_ANSWER,
     MARK_FAMILIES,
+    RING_MARKS,
     SELECTED_MARKS,
     UNSELECTED_MARKS,
 )
@@ -44,8 +47,9 @@ from .layout import GridLayout, covers_cols, covers_rows
 
 Key = tuple[int, int]
 _MARKS = SELECTED_MARKS + UNSELECTED_MARKS
-# A mark opens an option at the start of a line or after a space, a ・ or a bracket.
-_OPTION_START = re.compile(rf"(?:^|(?<=[\s\u3000・、,（(]))(?P<mark>[{re.escape(_MARKS)}])")
+# Every mark opens an option: the reader removes the layout spaces between
+# options printed on one line (■拡充　□現状維持 reads ■拡充□現状維持).
+_OPTION_START = re.compile(rf"(?P<mark>[{re.escape(_MARKS)}])")
 
 
 def key(cell: Cell) -> Key:
@@ -87,12 +91,62 @@ def inline_options(text: str) -> Optional[InlineOptions]:
     return InlineOptions(label_text(text[: starts[0].start()]).strip(" \u3000:："), tuple(options), form)
 
 
+# ---------------------------------------------------------------- a ring drawn over an option
+
+# Options printed in one cell are parted by these (拡充・現状維持・縮小).
+_OPTION_SEPARATORS = re.compile(r"[・、,，/／\s\u3000|｜]+")
+
+
+def circled_options(cell: Cell, chars: Sequence[dict]) -> Optional[tuple[tuple[str, bool], ...]]:
+    """Options printed in a cell with a ring glyph drawn over one of them (◯ around 現状維持).
+
+    The ring is a ring glyph at least ``RING_SIZE_RATIO`` times the size of
+    the cell's text; the option circled is the one holding the glyphs whose
+    centres lie inside the ring.  None when the cell has no such ring.
+    """
+    inside = [ch for ch in chars if centre_in(ch, cell.bbox)]
+    text_sizes = [ch["size"] for ch in inside if ch["text"] not in RING_MARKS]
+    if not text_sizes:
+        return None
+    typical = median(text_sizes)
+    rings = [ch for ch in inside if ch["text"] in RING_MARKS and ch["size"] >= RING_SIZE_RATIO * typical]
+    if not rings:
+        return None
+    text = cell.text
+    for ring in rings:
+        text = text.replace(ring["text"], "", 1)
+    options = [o for o in _OPTION_SEPARATORS.split(text) if o]
+    if len(options) < 2:
+        return None
+    chosen = set()
+    for ring in rings:
+        circled = "".join(ch["text"] for ch in sorted(inside, key=lambda c: c["x0"])
+                          if ch not in rings and centre_in(ch, ring))
+        best = max(range(len(options)), key=lambda i: sum(1 for g in circled if g in options[i]))
+        if circled and any(g in options[best] for g in circled):
+            chosen.add(best)
+    if not chosen:
+        return None
+    return tuple((o, i in chosen) for i, o in enumerate(options))
+
+
+# A ring drawn as a glyph is far larger than the text it circles (2.2 times
+# in the test sheets, as a form's 〇 drawn to enclose a word must be); a ○
+# bullet or mark is the text's own size.  1.5 tells them apart.
+RING_SIZE_RATIO = 1.5
+
+
 # ---------------------------------------------------------------- label → value pairs
 
 
-def pair_to_choice(label: str, value_cell: Cell, page: int, label_bbox) -> Optional[SheetChoice]:
+def pair_to_choice(label: str, value_cell: Cell, page: int, label_bbox,
+                   chars: Sequence[dict] = ()) -> Optional[SheetChoice]:
     """A label → value pair that is an answer by marking, a letter answer or a direction."""
     text = value_cell.text.strip()
+    circled = circled_options(value_cell, chars) if chars else None
+    if circled is not None:
+        options = tuple(SheetOption(t, s, page, value_cell.bbox) for t, s in circled)
+        return SheetChoice(label, options, "circled", page, label_bbox or value_cell.bbox)
     inline = inline_options(text)
     if inline is not None:
         question = " ".join(part for part in (label, inline.prefix) if part)

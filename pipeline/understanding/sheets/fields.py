@@ -10,7 +10,8 @@ Read on the cells no figure, axis or choice took, one row band at a time
 - a **figure followed by a short word** (``02 | 款``) is a value printed
   before its counter label: 款 → 02;
 - a **label followed by another label and then a figure** (政策・施策 |
-  政策番号 | 99) names a group: the second label is the figure's;
+  政策番号 | 99), or by figures with counters (予算科目 | 02 | 款 | 05 | 項),
+  names a group: the labels after it are the figures';
 - otherwise a label-like cell and the cell after it are **label → value**;
 - a label alone on its row band (nothing right of it) takes the cell
   right **under** it when that spans the same columns: a box's title over
@@ -25,7 +26,7 @@ direction label becomes a choice (``choices.pair_to_choice``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Sequence
 
 from ...models import Cell, SheetChoice, SheetField, SheetUnplaced, SheetValue
 from .axes import labelled_values
@@ -53,9 +54,10 @@ class GridFields:
 
 class _Pairer:
     def __init__(self, page: int, layout: GridLayout, readings: dict[Key, CellReading], free: set[Key],
-                 era: Optional[str]):
+                 era: Optional[str], chars: Sequence[dict] = ()):
         self.page = page
         self.era = era
+        self.chars = chars
         self.layout = layout
         self.readings = readings
         self.free = set(free)
@@ -83,7 +85,7 @@ class _Pairer:
             if found:
                 self.out.values.extend(found)
                 return
-        choice = pair_to_choice(name, value, self.page, label.bbox)
+        choice = pair_to_choice(name, value, self.page, label.bbox, self.chars)
         if choice is not None:
             self.out.choices.append(choice)
             return
@@ -137,6 +139,12 @@ class _Pairer:
                 continue
             c = seq[i + 2] if i + 2 < len(seq) else None
             d = seq[i + 3] if i + 3 < len(seq) else None
+            if self.is_figure(b) and c is not None and self.is_counter(c):
+                # 予算科目 | 02 | 款 | 05 | 項: the figures are the counters', the label is their group.
+                self.groups.append(a)
+                self.free.discard(key(a))
+                i += 1
+                continue
             if (is_label_like(self.r(b)) and c is not None and self.is_figure(c)
                     and not (d is not None and self.is_counter(d))):
                 self.groups.append(a)
@@ -162,9 +170,9 @@ class _Pairer:
 
 
 def grid_to_fields(page: int, layout: GridLayout, readings: dict[Key, CellReading], free: set[Key],
-                   era: Optional[str] = None) -> GridFields:
+                   era: Optional[str] = None, chars: Sequence[dict] = ()) -> GridFields:
     """Label → value pairs (and the choices and labelled figures among them) of one grid's cells in ``free``."""
-    pairer = _Pairer(page, layout, readings, free, era)
+    pairer = _Pairer(page, layout, readings, free, era, chars)
     for band in range(layout.n_rows):
         pairer.row(band)
     return pairer.out

@@ -3,8 +3,8 @@
 Per grid, in this order, each step taking the cells it reads so that no
 later step reads them again: figures by year and kind (``axes``), marks
 in their own cells and answer rows (``choices``), then label → value
-pairs (``fields``), whose values may still be choices.  A figure no axis
-placed and no label took is unplaced with the reason the axes gave.
+pairs (``fields``), whose values may still be choices.  A figure the
+axes found only one axis for is unplaced with their reason.
 
 Lines outside every grid are a page's title and captions: a caption's
 unit (``（４）事業費等(千円単位…)``) is the unit of the grid under it when
@@ -64,7 +64,9 @@ def _caption_unit(grid: Grid, outside: Sequence[Line]) -> Optional[str]:
     return None
 
 
-def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era: Optional[str]) -> PageReading:
+def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era: Optional[str],
+                    chars: Sequence[dict] = ()) -> PageReading:
+    """One page read; ``chars`` (the page's glyphs) let a ring drawn over an option be seen."""
     fields: list[SheetField] = []
     values: list[SheetValue] = []
     choices: list[SheetChoice] = []
@@ -94,16 +96,12 @@ def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era
         answered, taken, answer_heads = answer_row_choices(page, layout, readings, free)
         choices.extend(answered)
         free -= taken
-        paired = grid_to_fields(page, layout, readings, free, era)
+        paired = grid_to_fields(page, layout, readings, free, era, chars)
         fields.extend(paired.fields)
         values.extend(paired.values)
         choices.extend(paired.choices)
-        # A figure the axes could not place, and no label took either, is unplaced
-        # with the axes' reason rather than as a lone value.
-        left_alone = {u.bbox for u in paired.unplaced}
-        axes_said = {u.bbox for u in found.unplaced}
-        unplaced.extend(u for u in found.unplaced if u.bbox in left_alone)
-        unplaced.extend(u for u in paired.unplaced if u.bbox not in axes_said)
+        unplaced.extend(found.unplaced)
+        unplaced.extend(paired.unplaced)
         for cell in answer_heads + paired.headings:
             headings.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, "a heading of the table"))
         if n == 0:
