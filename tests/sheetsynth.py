@@ -40,6 +40,7 @@ class C:
     colspan: int = 1
     vertical: bool = False
     ring: Optional[str] = None  # the part of the text a drawn ◯ circles
+    corner: Optional[tuple[str, str]] = None  # a small label and its value printed in the cell's top-right corner
 
 
 @dataclass
@@ -107,6 +108,13 @@ def _draw_block(c, block: Block, H: float) -> None:
                 cw = pdfmetrics.stringWidth(ch, FONT, size)
                 c.drawString((x0 + x1 - cw) / 2, H - (top + _PAD + i * size * 1.15 + size * _ASCENT), ch)
             continue
+        if cell.corner:
+            small = size * 0.7
+            c.setFont(FONT, small)
+            for i, part in enumerate(cell.corner):
+                c.drawString(x1 - _PAD - 70, H - (top + _PAD + i * small * 1.3 + small * _ASCENT), part)
+            c.setFont(FONT, size)
+            top += size * 0.5  # the cell's own text sits a little lower, beside the corner
         lines = _wrap(cell.text, x1 - x0 - 2 * _PAD, size)
         for i, ln in enumerate(lines):
             y = H - (top + _PAD + i * size * 1.3 + size * _ASCENT)

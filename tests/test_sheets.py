@@ -295,3 +295,17 @@ def test_a_sheet_over_two_pages_and_the_next_sheet(tmp_path):
     assert fields(first)["取組実績"] == "補助制度を創設した。" and fields(first)["課題"] == "申請の増加に対応する。"
     assert fields(second)["取組実績"] == "説明会を開催した。"
     assert {f.page for f in first.fields} == {1, 2, 3}
+    # The title block printed again on page 2 is read once.
+    assert [f.label for f in first.fields].count("事業名") == 1
+    assert any(h.reason == "repeats the sheet's title block" and h.page == 2 for h in first.headings)
+
+
+def test_a_label_printed_inside_a_values_cell_with_its_own_value_under_it(tmp_path):
+    block = Block(40, 80, [80, 360], [30, 18], [
+        C(0, 0, "事業名（令和６年度）"), C(0, 1, "脱炭素先行地域創出事業", corner=("【事業実施期間】", "令和5年度～9年度")),
+        C(1, 0, "所管局"), C(1, 1, "環境政策局"),
+    ])
+    sheet = one_sheet(tmp_path, Page([block], [TITLE_R]))
+    assert fields(sheet) == {"事業名（令和６年度）": "脱炭素先行地域創出事業", "【事業実施期間】": "令和5年度～9年度",
+                             "所管局": "環境政策局"}
+    assert sheet.title == "脱炭素先行地域創出事業"

@@ -6,7 +6,8 @@ A page goes on the sheet before it unless it starts a new one:
 - its first table repeats the labels of the current sheet's first page
   (the title block printed again) and names no sheet or another one.
 A page repeating the title block with the same name (a sheet printing its
-head again on its second page) goes on.  A sheet's title, number and
+head again on its second page) goes on; the fields of that repeated block
+that repeat the first page's are kept as headings, not read twice.  A sheet's title, number and
 department are the first fields printed with such labels.
 """
 
@@ -67,9 +68,7 @@ def _starts_new(sheet: _Open, page: PageReading) -> bool:
     title = page_title(page)
     if title and sheet.title and squash(title) != squash(sheet.title):
         return True
-    shared = len(set(page.first_labels) & set(sheet.first_labels))
-    repeats = bool(page.first_labels) and shared >= min(REPEATED_LABELS, len(page.first_labels))
-    if repeats and sheet.title is not None:
+    if _repeats(sheet, page) and sheet.title is not None:
         return title is None or squash(title) != squash(sheet.title)
     return False
 
@@ -91,12 +90,26 @@ def readings_to_sheets(pages: Sequence[PageReading]) -> tuple[Sheet, ...]:
     return tuple(_close(no, s) for no, s in enumerate(open_sheets, 1))
 
 
+def _repeats(sheet: _Open, page: PageReading) -> bool:
+    shared = len(set(page.first_labels) & set(sheet.first_labels))
+    return bool(page.first_labels) and shared >= min(REPEATED_LABELS, len(page.first_labels))
+
+
 def _close(no: int, sheet: _Open) -> Sheet:
-    fields: list[SheetField] = [f for p in sheet.pages for f in p.fields]
+    first = {(squash(f.label), squash(f.value)) for f in sheet.pages[0].fields} if sheet.pages else set()
+    fields: list[SheetField] = []
+    headings: list[SheetUnplaced] = [h for p in sheet.pages for h in p.headings]
+    for i, page in enumerate(sheet.pages):
+        # The title block printed again on a later page of the sheet: its fields
+        # repeat the first page's, like a table header repeated on a new page.
+        again = {id(f) for f in page.first_fields if (squash(f.label), squash(f.value)) in first} \
+            if i and _repeats(sheet, page) else set()
+        fields += [f for f in page.fields if id(f) not in again]
+        headings += [SheetUnplaced(f"{f.label} {f.value}", f.page, f.bbox, "repeats the sheet's title block")
+                     for f in page.fields if id(f) in again]
     values: list[SheetValue] = [v for p in sheet.pages for v in p.values]
     choices: list[SheetChoice] = [c for p in sheet.pages for c in p.choices]
     unplaced: list[SheetUnplaced] = [u for p in sheet.pages for u in p.unplaced]
-    headings: list[SheetUnplaced] = [h for p in sheet.pages for h in p.headings]
     return Sheet(
         no=no, title=sheet.title, pages=tuple(p.page for p in sheet.pages),
         number=_first(fields, is_number_label), department=_first(fields, is_department_label),

@@ -25,9 +25,12 @@ direction label becomes a choice (``choices.pair_to_choice``).
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
+from ...geometry import BBox, centre_in
 from ...models import Cell, SheetChoice, SheetField, SheetUnplaced, SheetValue
 from .axes import labelled_values
 from .cells import CellReading, is_label_like, label_text, value_text
@@ -85,6 +88,12 @@ class _Pairer:
             if found:
                 self.out.values.extend(found)
                 return
+        inner = inner_labels(value, self.chars) if self.chars else None
+        if inner is not None:
+            own, found = inner
+            for inner_label, inner_value, box in found:
+                self.out.fields.append(SheetField(inner_label, inner_value, self.page, box, box))
+            value = dataclasses.replace(value, text=own)
         choice = pair_to_choice(name, value, self.page, label.bbox, self.chars)
         if choice is not None:
             self.out.choices.append(choice)
@@ -177,3 +186,60 @@ def grid_to_fields(page: int, layout: GridLayout, readings: dict[Key, CellReadin
         pairer.row(band)
     return pairer.out
 
+
+
+# ---------------------------------------------------------------- a label inside a value's cell
+
+_INNER_LABEL = re.compile(r"^【[^】]+】$")
+
+
+def _glyph_text(glyphs: Sequence[dict]) -> str:
+    """Glyphs as lines of text: top to bottom, each line left to right (no spaces invented)."""
+    lines: list[list[dict]] = []
+    for g in sorted(glyphs, key=lambda g: (g["top"], g["x0"])):
+        if lines and abs(g["top"] - lines[-1][0]["top"]) <= g["size"] * 0.5:
+            lines[-1].append(g)
+        else:
+            lines.append([g])
+    return "\n".join("".join(g["text"] for g in sorted(line, key=lambda g: g["x0"])) for line in lines)
+
+
+def inner_labels(cell: Cell, chars: Sequence[dict]) -> Optional[tuple[str, list[tuple[str, str, BBox]]]]:
+    """A 【label】 printed inside a value's cell with its own value under it.
+
+    A form may print a small label and its value inside another field's
+    cell (事業名 | 京都市脱炭素先行地域創出事業 with 【事業実施期間】 over
+    令和5年度～9年度 in the cell's corner): no rule parts them, only
+    place does.  The label's value is the glyphs under it, within its
+    width; the cell's own value is the rest.  None when the cell prints no
+    such label.
+    """
+    labels = [line.strip() for line in cell.text.split("\n") if _INNER_LABEL.match(line.strip())]
+    if not labels:
+        return None
+    inside = [g for g in chars if centre_in(g, cell.bbox)]
+    found: list[tuple[str, str, BBox]] = []
+    used: set[int] = set()
+    for label in labels:
+        opens = [g for g in inside if g["text"] == "【"]
+        for start in opens:
+            row = sorted((g for g in inside if abs(g["top"] - start["top"]) <= start["size"] * 0.5
+                          and g["x0"] >= start["x0"] - 0.5), key=lambda g: g["x0"])
+            text = "".join(g["text"] for g in row)
+            if not text.startswith(label):
+                continue
+            head = row[: len(label)]
+            x0, x1 = head[0]["x0"] - start["size"], head[-1]["x1"] + start["size"]
+            bottom = max(g["bottom"] for g in head)
+            under = [g for g in inside if g["top"] >= bottom - g["size"] * 0.3 and x0 <= (g["x0"] + g["x1"]) / 2 <= x1
+                     and id(g) not in {id(h) for h in head}]
+            if not under:
+                continue
+            used.update(id(g) for g in head + under)
+            box = (min(g["x0"] for g in under), min(g["top"] for g in under),
+                   max(g["x1"] for g in under), max(g["bottom"] for g in under))
+            found.append((label, _glyph_text(under), box))
+            break
+    if not found:
+        return None
+    return _glyph_text([g for g in inside if id(g) not in used]), found

@@ -48,6 +48,9 @@ class PageReading:
     # The labels of the page's first grid, in order: a page whose first grid
     # repeats the first page's labels may start the next sheet.
     first_labels: tuple[str, ...] = ()
+    # The fields read from that grid (a title block printed again on a sheet's
+    # later page repeats them).
+    first_fields: tuple[SheetField, ...] = ()
 
 
 def _in_grid(line: Line, grids: Sequence[Grid]) -> bool:
@@ -74,6 +77,7 @@ def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era
     headings: list[SheetUnplaced] = []
     outside = [ln for ln in lines if not _in_grid(ln, grids)]
     first_labels: tuple[str, ...] = ()
+    first_fields: tuple[SheetField, ...] = ()
     for line in outside:
         m = NUMBER_IN_LINE.search(line.text)
         box: BBox = (line.x0, line.top, line.x1, line.bottom)
@@ -106,7 +110,9 @@ def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era
             headings.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, "a heading of the table"))
         if n == 0:
             first_labels = tuple(squash(f.label) for f in paired.fields) + tuple(squash(c.question) for c in paired.choices)
+            first_fields = tuple(paired.fields)
     for grid in grids:
         for left in grid.leftovers:
             unplaced.append(SheetUnplaced(left.text, page, left.bbox, left.reason))
-    return PageReading(page, tuple(fields), tuple(values), tuple(choices), tuple(unplaced), tuple(headings), first_labels)
+    return PageReading(page, tuple(fields), tuple(values), tuple(choices), tuple(unplaced), tuple(headings), first_labels,
+                       first_fields)
