@@ -23,8 +23,9 @@ from typing import Optional
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas as rl_canvas
+
+from synth import _font, _wrap  # the 施策計画 builder's font registration and per-character wrapping
 
 FONT = "HeiseiKakuGo-W5"
 _PAD = 2.0
@@ -67,27 +68,6 @@ class Page:
     lines: list[Text] = field(default_factory=list)
 
 
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-def _wrap(text: str, width: float, size: float) -> list[str]:
-    out = []
-    for para in text.split("\n"):
-        line, w = "", 0.0
-        for ch in para:
-            cw = pdfmetrics.stringWidth(ch, FONT, size)
-            if line and w + cw > width:
-                out.append(line)
-                line, w = "", 0.0
-            line += ch
-            w += cw
-        out.append(line)
-    return out
-
-
 def _draw_block(c, block: Block, H: float) -> None:
     xs = [block.x0]
     for w in block.widths:
@@ -115,7 +95,7 @@ def _draw_block(c, block: Block, H: float) -> None:
                 c.drawString(x1 - _PAD - 70, H - (top + _PAD + i * small * 1.3 + small * _ASCENT), part)
             c.setFont(FONT, size)
             top += size * 0.5  # the cell's own text sits a little lower, beside the corner
-        lines = _wrap(cell.text, x1 - x0 - 2 * _PAD, size)
+        lines = _wrap(cell.text, x1 - x0 - 2 * _PAD, FONT, size)
         for i, ln in enumerate(lines):
             y = H - (top + _PAD + i * size * 1.3 + size * _ASCENT)
             c.drawString(x0 + _PAD, y, ln)
@@ -130,7 +110,7 @@ def _draw_block(c, block: Block, H: float) -> None:
 
 
 def build_sheet_pdf(path: Path, pages: list[Page], page_size=A4) -> Path:
-    _font()
+    _font(FONT)
     W, H = page_size
     c = rl_canvas.Canvas(str(path), pagesize=(W, H))
     for page in pages:

@@ -24,8 +24,8 @@ Four printed forms are read here, by their marks and their geometry:
 from __future__ import annotations
 
 import re
-from statistics import median
 from dataclasses import dataclass
+from statistics import median
 from typing import Optional, Sequence
 
 from normalizers.width import squash
