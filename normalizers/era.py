@@ -72,11 +72,28 @@ def _check_west(year: int, original: str) -> int:
     return year
 
 
+_BARE_FY = re.compile(r"(?P<n>元|\d{1,2})年度?")
+
+
 @normaliser("year")
-def fiscal_year(s: Optional[str], *, errors: Errors = "raise") -> Optional[int]:
-    """``平成21年度`` / ``H21`` / ``令和元年度`` / ``2011年度`` -> Gregorian start year."""
+def fiscal_year(s: Optional[str], *, era: Optional[str] = None, errors: Errors = "raise") -> Optional[int]:
+    """``平成21年度`` / ``H21`` / ``令和元年度`` / ``2011年度`` -> Gregorian start year.
+
+    ``era`` (令和 / R …) is the document's era, taken by a year printed
+    without one (``fiscal_year("５年度", era="令和") == 2023``); without it
+    such a year is not read.
+    """
     m = _FY.fullmatch(_clean(s))
     if not m:
+        bare = _BARE_FY.fullmatch(_clean(s))
+        if bare and era is not None:
+            name = era_name(era)
+            if name is None:
+                raise ValueError(f"unknown era {era!r}; give one of: {', '.join(n for n, _, _ in ERAS)}")
+            try:
+                return _era_to_year(name, bare.group("n"), s)
+            except NormalizeError as exc:
+                return fail(s, exc.reason, errors)
         return fail(s, "not a fiscal year", errors)
     try:
         if m.group("era"):
@@ -234,3 +251,121 @@ def _span_years(text: str, m: re.Match) -> tuple[int, ...]:
         else:
             years.append(year)
     return tuple(dict.fromkeys(years))
+
+
+# ---------------------------------------------------------------- evaluation-sheet labels
+#
+# Evaluation sheets print a fiscal year inside a column or row label, often
+# with the kind of the figure beside it (R6実績, 令和5年度予算現額, 20年度決算)
+# and often without its era (５年度, ３年度…９年度): the era is then the
+# document's own, which the caller takes from the document's era-dated
+# labels (``document_era``) and passes in.  Without it an era-less year is
+# not read: it is never guessed.
+
+_ERA_INITIALS = {initial: name for name, initial, _ in ERAS}
+_ERA_ALIASES = {**{name: name for name, _, _ in ERAS}, **_ERA_INITIALS, **{i.lower(): n for i, n in _ERA_INITIALS.items()}}
+
+# One fiscal year written inside a label, on width-folded text without spaces:
+# 2019(令和元)年度 | 2023年度 | 令和5年度 | 令和元 | R6 | H.25年度 | (era-less) 5年度.
+_IN_LABEL = re.compile(
+    rf"(?P<west>(?<!\d)\d{{4}}(?:\((?:{_ERA_NAMES})(?:元|\d{{1,2}})\))?(?:年度|年))"
+    rf"|(?P<era>(?:{_ERA_NAMES})(?:{_NUM})(?:\((?:\d{{4}}|(?:{_ERA_NAMES})(?:{_NUM}))\))?(?:年度|年)?)"
+    r"|(?P<ini>(?<![A-Za-z])[MTSHR]\.?\d{1,2}(?!\d)(?:年度|年)?)"
+    r"|(?P<bare>(?<![\d.])(?:元|\d{1,2})年度)"
+)
+
+
+@dataclass(frozen=True)
+class YearInLabel:
+    """The one fiscal year a label names, and what the label prints around it.
+
+    ``before`` / ``after`` are the rest of the label (width-folded, spaces
+    removed): ``R6実績`` -> ``YearInLabel(2024, "R6", "", "実績", era_given=False)``.
+    ``era_given`` says the year was printed without an era and took the
+    caller's.
+    """
+
+    fiscal_year: int
+    year_text: str
+    before: str
+    after: str
+    era_given: bool = False
+
+
+def era_name(s: Optional[str]) -> Optional[str]:
+    """``令和`` / ``R`` / ``r`` -> ``令和``; anything else None."""
+    return _ERA_ALIASES.get(_clean(s or ""))
+
+
+def _mention_year(kind: str, text: str, era: Optional[str], original: str) -> int:
+    if kind == "bare":
+        if era is None:
+            raise NormalizeError(original, "a year printed without its era, and no era given")
+        return _era_to_year(era, text[: -len("年度")], original)
+    if kind == "ini" and not text.endswith("年"):
+        value = fiscal_year(text, errors="raise")
+        assert value is not None
+        return value
+    head = text[: -len("年度")] if text.endswith("年度") else text[:-1] if text.endswith("年") else text
+    year = _one_year(head, original)
+    if year is None:
+        raise NormalizeError(original, "not a fiscal year")
+    return year
+
+
+@normaliser("year label")
+def find_year_in_label(s: Optional[str], *, era: Optional[str] = None, errors: Errors = "raise") -> Optional[YearInLabel]:
+    """The single fiscal year a short label names, wherever it stands in it.
+
+    ``find_year_in_label("令和5年度予算現額").fiscal_year == 2023``;
+    ``find_year_in_label("20年度決算", era="平成").fiscal_year == 2008``.
+    ``era`` (a name or initial: 令和, R) is the document's era, taken only
+    by a year printed without one.  A label naming no year, or two
+    different ones (a range: 2014～2016年度), fails.
+    """
+    era_full = era_name(era) if era is not None else None
+    if era is not None and era_full is None:
+        raise ValueError(f"unknown era {era!r}; give one of: {', '.join(n for n, _, _ in ERAS)}")
+    label = _clean(s)
+    found: list[tuple[re.Match, int]] = []
+    try:
+        for m in _IN_LABEL.finditer(label):
+            kind = m.lastgroup or ""
+            found.append((m, _mention_year(kind, m.group(), era_full, s)))
+    except NormalizeError as exc:
+        return fail(s, exc.reason, errors)
+    years = {year for _, year in found}
+    if not found:
+        return fail(s, "no fiscal year in the label", errors)
+    if len(years) > 1:
+        return fail(s, f"the label names more than one year ({', '.join(map(str, sorted(years)))})", errors)
+    first, last = found[0][0], found[-1][0]
+    if _RANGE_MARK.match(label[last.end():last.end() + 1]) or _RANGE_MARK.match(label[first.start() - 1: first.start()]):
+        return fail(s, "the label names a range of years", errors)
+    between = label[first.end():last.start()]
+    if len(found) > 1 and between.strip("()（）・/／") != "":
+        return fail(s, "the label names its year twice apart", errors)
+    return YearInLabel(
+        fiscal_year=found[0][1], year_text=label[first.start():last.end()],
+        before=label[: first.start()], after=label[last.end():],
+        era_given=first.lastgroup == "bare",
+    )
+
+
+def document_era(texts) -> Optional[str]:
+    """The era a document dates itself in: the era named most often in ``texts``.
+
+    Only era names followed by a year count (令和7年度, 平成30年): an
+    initial (R6) is left out, as a Latin letter before a digit is too often
+    something else.  Ties go to the later era (a 令和 report looks back on
+    平成 years as often as on its own only when it is new).  None when no
+    text names an era.
+    """
+    counts: dict[str, int] = {}
+    for text in texts:
+        for m in _ERA_YEAR.finditer(to_halfwidth_ascii(text or "", katakana=False) or ""):
+            counts[m.group("era")] = counts.get(m.group("era"), 0) + 1
+    if not counts:
+        return None
+    order = {name: i for i, (name, _, _) in enumerate(ERAS)}
+    return max(counts, key=lambda name: (counts[name], order[name]))

@@ -505,3 +505,110 @@ def page_ranges(pages: list[int]) -> str:
         else:
             runs.append([p])
     return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+# ---------------------------------------------------------------- evaluation sheets
+#
+# An evaluation sheet (事務事業評価シート, 事業評価書 …) read as what it holds:
+# label → value fields, figures by fiscal year and kind, and answers given
+# by marking.  Every value keeps the page and the box it was read from, and
+# the labels it was read by; what the model could not place is listed, not
+# guessed (``SheetUnplaced``).
+
+
+@dataclass(frozen=True)
+class SheetField:
+    """A label printed beside or above its value (事業名 → …, a text box's title → its text)."""
+
+    label: str  # as printed, lines joined; a group label above it comes first ("政策・施策 政策番号")
+    value: str
+    page: int
+    bbox: BBox  # the value's box
+    label_bbox: Optional[BBox] = None
+
+
+@dataclass(frozen=True)
+class SheetValue:
+    """A figure that a fiscal year and a kind describe.
+
+    ``kind``: target | actual | forecast | budget | settlement | other.
+    ``label`` is the year and kind labels it was read by, as printed
+    (``Ｒ４年度 決算``); ``text`` the cell as printed; ``value`` the number
+    (△/▲ as minus), None for words or a fraction such as ``43/100``.
+    """
+
+    item: Optional[str]  # the row's name: the indicator, or the money line (事業費, 一般財源 …)
+    unit: Optional[str]
+    fiscal_year: int
+    kind: str
+    label: str
+    text: str
+    value: Optional[float]
+    page: int
+    bbox: BBox
+
+
+@dataclass(frozen=True)
+class SheetOption:
+    text: str  # as printed, without its mark
+    selected: bool
+    page: int
+    bbox: BBox  # the option's cell, or its line within the cell
+
+
+@dataclass(frozen=True)
+class SheetChoice:
+    """An answer given by marking: a question, its printed options, which are marked.
+
+    ``form`` says how it was printed: radio (●/○), checkbox (■/□, ☑/☐),
+    grid (a mark in a cell beside or under the option), circled (a ring
+    drawn over the option), letter (``A.順調に推移している``: the chosen
+    option of a printed scale), answer (one option printed as chosen,
+    ``・該当なし`` under its question), or direction (方向性 and the like).
+    """
+
+    question: str
+    options: tuple[SheetOption, ...]
+    form: str
+    page: int
+    bbox: BBox  # the question's box
+
+    @property
+    def selected(self) -> tuple[str, ...]:
+        return tuple(o.text for o in self.options if o.selected)
+
+
+@dataclass(frozen=True)
+class SheetUnplaced:
+    """Text on a sheet page that no field, value or choice took, with why."""
+
+    text: str
+    page: int
+    bbox: BBox
+    reason: str
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One 事業 (or 施策) of an evaluation document: its own pages and what they say."""
+
+    no: int  # 1-based within the document
+    title: Optional[str]
+    pages: tuple[int, ...]
+    number: Optional[str] = None  # the sheet's own number where printed (No. / 番号)
+    department: Optional[str] = None  # 所管 / 担当 where printed
+    fields: tuple[SheetField, ...] = ()
+    values: tuple[SheetValue, ...] = ()
+    choices: tuple[SheetChoice, ...] = ()
+    unplaced: tuple[SheetUnplaced, ...] = ()
+    # Headings printed over parts of the sheet (a box's title row spanning it,
+    # a form title): read as structure, kept so that no text is lost.
+    headings: tuple[SheetUnplaced, ...] = ()
+
+    @property
+    def page_start(self) -> int:
+        return self.pages[0]
+
+    @property
+    def page_end(self) -> int:
+        return self.pages[-1]

@@ -204,3 +204,54 @@ DEFAULT_RATING_LEGEND: tuple[tuple[int, str], ...] = (
 # One legend entry as printed: "1：目標を達成", "２．目標を…", "(3) …", "③ …".
 LEGEND_ENTRY = re.compile(r"^\s*[(（]?(?P<value>[1-9１-９])[)）]?\s*[：:．.、)）]\s*(?P<label>\S.*?)\s*$")
 CIRCLED_LEGEND_ENTRY = re.compile(r"^\s*(?P<mark>[①-⑨])\s*(?P<label>\S.*?)\s*$")
+
+
+# ---------------------------------------------------------------- evaluation sheets
+#
+# The words and marks of evaluation sheets (事務事業評価シート, 事業評価書 …)
+# that the sheet model reads by (``understanding.sheets``).  The kinds of
+# figures (目標, 実績, 予算, 決算 …) are normalizers.kinds.KIND_WORDS, the
+# units normalizers.units: both are read by normalisers usable alone.
+
+# Marks that answer a question: each family has its marked and unmarked form.
+# A cell mixing both forms of one family, or using checkboxes only, is a
+# choice; ● or ○ alone down a cell are bullets of a list.
+MARK_FAMILIES: tuple[tuple[str, str], ...] = (
+    ("●◉", "○◯〇"),  # radio buttons
+    ("■", "□"),  # checkboxes as squares
+    ("☑☒✓✔", "☐"),  # checkboxes as boxes, ticks
+)
+SELECTED_MARKS = "".join(marked for marked, _ in MARK_FAMILIES)
+UNSELECTED_MARKS = "".join(unmarked for _, unmarked in MARK_FAMILIES)
+CHECKBOX_MARKS = "■□☑☒☐"
+# A ring glyph drawn over an option (far larger than the text) circles it.
+RING_MARKS = "◯○〇"
+# A mark alone in a cell beside or under an option says it is chosen.
+GRID_MARKS = "○◯〇●◉✓✔☑■"
+
+# A letter answer printed with its place on the scale: A.順調に推移している, Ｂ：横ばい.
+LETTER_ANSWER = re.compile(r"^[A-EＡ-Ｅa-eａ-ｅ]\s*[.．、:：)）]\s*\S")
+
+# Labels whose value is chosen from a printed list (拡充 / 現状維持 / 縮小 / 廃止 …).
+DIRECTION_WORDS = ("方向性", "今後の方向", "事業の方向")
+
+# A selection answer printed under its question (・該当なし): the bullet before
+# one short answer, in a row of such answers.
+ANSWER_BULLETS = "・"
+
+# The label that heads a unit column or precedes a unit.
+UNIT_WORD = "単位"
+
+# A cell printing only one of these holds no figure (a nil mark, not a value).
+NIL_MARKS = frozenset({"-", "－", "―", "—", "‐", "ー", "─", "…", "／", "/", "＊", "*", "×"})
+
+# The label of a sheet's own name: 事業名, 事務事業名, 施策名, 事業の名称 (also
+# printed with a year: 令和６年度事業名, 事業名（令和６年度）).  A 細事業 (a
+# sub-program listed inside the sheet) is not the sheet's name.
+TITLE_WORDS = ("事業名", "施策名", "事業の名称", "施策の名称")
+SUB_PROGRAM_WORD = "細事業"
+# The sheet's own number, and its department.
+NUMBER_LABELS = ("No", "NO", "no", "番号", "整理番号", "事業番号", "評価書番号", "シート番号")
+DEPARTMENT_WORDS = ("所管", "担当", "主管")
+# "No. 1" printed in a title line outside the tables.
+NUMBER_IN_LINE = re.compile(r"(?<![A-Za-zＡ-Ｚａ-ｚ])(?P<label>[NＮ][OoＯｏ]\s*[.．]?)\s*(?P<value>[0-9０-９]+)\s*$")

@@ -163,6 +163,8 @@ def account(doc: Document) -> Accounting:
     """Where every character inside the document's table regions went."""
     fields_by_page = _fields_by_page(doc)
     headers = {_norm(c.label) for c in doc.plan.columns} | set(HEADER_WORDS)
+    # Every cell the plan read as its header (目標値 over the years as much as 目標).
+    header_cells = {role.cell for role in doc.plan.cell_roles if role.role == "header"}
     counts = {"table_chars": 0, "fields": 0, "continued": 0, "headers": 0, "form": 0, "leftover": 0}
     rows: list[dict] = []
     for grid in doc.grids:
@@ -173,7 +175,7 @@ def account(doc: Document) -> Accounting:
             counts["form"] += form
             if not text:
                 continue
-            if text in headers:
+            if text in headers or (grid.page, grid.table_no, cell.row, cell.col) in header_cells:
                 counts["headers"] += len(text)
                 continue
             mask = bytearray(len(text))

@@ -41,9 +41,18 @@ class DocumentUnderstanding:
     def add_page(self, view: PageView) -> None:
         if not self.rating_legend:
             self.rating_legend = lines_to_legend(line.text for line in view.lines)
-        regions = page_to_regions(view.lines, view.table_bboxes, self._continuing)
+        read: dict = {}
+
+        def read_grid(bbox, table_no: int = 1) -> Grid:
+            # A region read to look for the header's structure is not read again.
+            if (bbox, table_no) not in read:
+                read[(bbox, table_no)] = self.engine.region_to_grid(view, bbox, table_no)
+            return read[(bbox, table_no)]
+
+        regions = page_to_regions(view.lines, view.table_bboxes, self._continuing, read_grid,
+                                  self.settings.header_tolerance)
         for table_no, bbox in enumerate(regions, 1):
-            grid = self.engine.region_to_grid(view, bbox, table_no)
+            grid = read_grid(bbox, table_no)
             self.grids.append(grid)
             self.items.append(grid)
         if not regions and view.has_text:

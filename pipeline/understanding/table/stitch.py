@@ -11,26 +11,20 @@ whose text simply runs on, is joined to the row it continues.
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional, Sequence
+from typing import Sequence
 
 from normalizers.era import parse_year_label
-from normalizers.ocrforms import reads_as
 from normalizers.width import squash as compact
 
 from ...models import Cell, CellKey, Column, Fragment, Grid, LogicalCell, Table, TableRow
 from ...settings import DEFAULT, Settings
-from ...vocabulary import CURRENT_HEADER, NAME_HEADER, RESULT_WORD, TARGET_HEADER
+from ...vocabulary import RESULT_WORD
 from .continuation import only_repeats, row_continues
+from .locate import header_cells
 
 
 class NoTableHeader(ValueError):
     """A grid without the 施策計画名 / 現状 / 目標 header."""
-
-
-def _find(cells: Sequence[Cell], word: str) -> Optional[Cell]:
-    exact = next((c for c in cells if compact(c.text) == word), None)
-    # An OCR'd header may hold a look-alike glyph (日標 for 目標).
-    return exact or next((c for c in cells if reads_as(compact(c.text), word)), None)
 
 
 def cell_key(grid: Grid, cell: Cell) -> CellKey:
@@ -41,9 +35,10 @@ def grid_to_columns(grid: Grid, settings: Settings = DEFAULT) -> tuple[tuple[Col
     """Semantic columns read from a page's header, the header's bottom, and
     the header cells (each with the column it heads)."""
     tol = settings.header_tolerance
-    name, current, target = (_find(grid.cells, w) for w in (NAME_HEADER, CURRENT_HEADER, TARGET_HEADER))
-    if not (name and current and target):
+    found = header_cells(grid, tol)
+    if found is None:
         raise NoTableHeader(f"page {grid.page}: no 施策計画名 / 現状 / 目標 header in the table")
+    name, current, target = found
     years = sorted(
         (
             c for c in grid.cells

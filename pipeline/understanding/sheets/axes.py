@@ -1,0 +1,385 @@
+"""Figures by fiscal year and kind, wherever a grid prints its two axes.
+
+Each figure (and each short text in a figure's place) is placed by walking
+from its cell, never by a city's header words:
+
+- **up** its column, over the other figures of the column, to the header:
+  a cell naming a fiscal year (``R５年度``, ``５年度``, ``令和5年度予算現額``)
+  gives the year, and its own kind if it prints one; a kind cell between
+  that year and the figure (a 2-row header: ``R６年度`` over ``予算 | 決算``)
+  gives the kind; a kind cell right over the year (``目標値`` over
+  ``R５年度実績 | R６年度見込``) is the group's kind, the weakest;
+- **left** along its row, over the row's other figures, to the row's
+  labels: a kind (``想定`` / ``実績`` rows under year columns), a year
+  (years down the side), a unit (the cell under a ``単位`` header), and
+  the first other words: the item (the indicator, or 事業費 / 一般財源 …);
+- a figure whose row names no item takes the name printed right over its
+  year header (a 事業量 block titled by its indicator).
+
+A figure is placed when the walks find a year and a kind; its kind is the
+column's own (year label, then sub-header), else the row's, else the
+group's.  A change column (差引・増減) printed after the year columns of
+its header row and naming no year compares them: it is the change of the
+latest of them (事業決算額 ５年度 | ６年度 | 差引（増減）).  A figure found
+with only one axis is listed as unplaced, never given a guessed year or
+kind.  The cells a block was read by (headers, row labels, its corner) are
+taken, so no field is made of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from normalizers.era import find_year_in_label
+from normalizers.kinds import parse_year_kind
+from normalizers.units import split_unit, unit_in
+from normalizers.width import squash
+
+from ...models import Cell, SheetUnplaced, SheetValue
+from ...vocabulary import UNIT_WORD
+from .cells import CellReading, is_short_answer, label_text, pair_values
+from .layout import GridLayout, covers_cols
+
+Key = tuple[int, int]
+# An item printed as a name and a second name in brackets (経費（一財）), beside
+# figures printed the same way (663,000（0）): the second figure is the second name's.
+_ITEM_PAIR = re.compile(r"^(?P<a>[^（(]+)[（(](?P<b>[^)）]+)[)）]$")
+
+
+def key(cell: Cell) -> Key:
+    return (cell.row, cell.col)
+
+
+@dataclass
+class _Placement:
+    """What the walks found for one figure (local to this module)."""
+
+    year: Optional[int] = None
+    year_cell: Optional[Cell] = None
+    own_kind: Optional[str] = None
+    sub_kind: Optional[str] = None
+    sub_cell: Optional[Cell] = None
+    group_kind: Optional[str] = None
+    group_cell: Optional[Cell] = None
+    row_year: Optional[int] = None
+    row_year_cell: Optional[Cell] = None
+    row_kind: Optional[str] = None
+    row_kind_cell: Optional[Cell] = None
+    item_cell: Optional[Cell] = None
+    unit_cells: list[Cell] = field(default_factory=list)
+    wide: bool = False  # the cell spans several header cells naming years or kinds
+
+
+@dataclass(frozen=True)
+class GridValues:
+    values: tuple[SheetValue, ...]
+    taken: frozenset[Key]  # cells the figures and their axes were read from
+    unplaced: tuple[SheetUnplaced, ...]
+
+
+class _Reader:
+    def __init__(self, page: int, layout: GridLayout, readings: dict[Key, CellReading], caption_unit: Optional[str]):
+        self.page = page
+        self.layout = layout
+        self.readings = readings
+        self.caption_unit = caption_unit
+
+    def r(self, cell: Cell) -> CellReading:
+        return self.readings[key(cell)]
+
+    # -------------------------------------------------------------- walks
+    def is_unit_cell(self, cell: Cell) -> bool:
+        """Is ``cell`` under a 単位 header, over the column's other cells (figures,
+        and the units of the rows above, printed in the same column band)?"""
+        for level in self.layout.above_levels(cell):
+            for head in level:
+                if self.r(head).is_value_like:
+                    continue
+                if squash(label_text(head.text)) == UNIT_WORD:
+                    return True
+                if not (head.col == cell.col and head.colspan == cell.colspan):
+                    return False
+        return False
+
+    def walk_up(self, cell: Cell, p: _Placement) -> None:
+        for level in self.layout.above_levels(cell):
+            if len(level) > 1 or not covers_cols(level[0], cell):
+                # The cell is wider than the header cells at this level.
+                if any(self.r(c).kind == "axis" for c in level):
+                    p.wide = True
+                    return
+                if all(self.r(c).is_value_like for c in level):
+                    continue
+                return
+            head = level[0]
+            reading = self.r(head)
+            if reading.is_value_like:
+                continue
+            if reading.kind != "axis" or reading.axis is None:
+                return
+            if reading.axis.fiscal_year is None:
+                if p.sub_kind is None:
+                    p.sub_kind, p.sub_cell = reading.axis.kind, head
+                continue
+            p.year, p.year_cell, p.own_kind = reading.axis.fiscal_year, head, reading.axis.kind
+            over = self.layout.directly_above(head)
+            if len(over) == 1 and covers_cols(over[0], head):
+                group = self.r(over[0])
+                if group.kind == "axis" and group.axis is not None and group.axis.fiscal_year is None:
+                    p.group_kind, p.group_cell = group.axis.kind, over[0]
+            return
+
+    def walk_left(self, cell: Cell, p: _Placement) -> None:
+        for other in self.layout.left_of(cell):
+            reading = self.r(other)
+            if reading.is_value_like:
+                continue
+            if self.is_unit_cell(other):
+                p.unit_cells.append(other)
+                continue
+            if reading.kind == "axis" and reading.axis is not None:
+                if reading.axis.fiscal_year is not None and p.row_year is None:
+                    p.row_year, p.row_year_cell = reading.axis.fiscal_year, other
+                if reading.axis.kind is not None and p.row_kind is None:
+                    p.row_kind, p.row_kind_cell = reading.axis.kind, other
+                continue
+            p.item_cell = other
+            return
+
+    # -------------------------------------------------------------- resolving
+    def change_year(self, p: _Placement) -> Optional[int]:
+        """The year of a change column (差引・増減) that prints none: the latest
+        year cell left of it in its header row."""
+        head = p.sub_cell
+        if head is None or p.sub_kind != "other":
+            return None
+        years = [
+            reading.axis.fiscal_year
+            for other in self.layout.starting_in(head.row)
+            if other.col < head.col
+            for reading in [self.r(other)]
+            if reading.kind == "axis" and reading.axis is not None and reading.axis.fiscal_year is not None
+        ]
+        return max(years) if years else None
+
+    def item_above(self, p: _Placement) -> Optional[Cell]:
+        """The name printed right over the year header (a block titled by its indicator)."""
+        head = p.year_cell or p.sub_cell
+        if head is None:
+            return None
+        # The name stands over the header row's first axis cell: the later
+        # ones may stand under the block's 単位 and its unit instead.
+        for other in self.layout.left_of(head):
+            if other.row != head.row or self.r(other).kind != "axis":
+                break
+            head = other
+        over = self.layout.directly_above(head)
+        if len(over) == 1 and covers_cols(over[0], head) and self.r(over[0]).kind == "text":
+            return over[0]
+        return None
+
+    def unit_above(self, item: Cell) -> Optional[str]:
+        """A 単位 cell and its neighbour on the row of an item printed over the header."""
+        row = [c for c in self.layout.starting_in(item.row)]
+        for i, c in enumerate(row):
+            if squash(label_text(c.text)) == UNIT_WORD and i + 1 < len(row):
+                return row[i + 1].text.strip() or None
+        return None
+
+    def place(self, cell: Cell) -> tuple[list[SheetValue], list[Cell], Optional[str], Optional[tuple]]:
+        """(values, cells read, why not placed, the block's header key) for one candidate cell."""
+        reading = self.r(cell)
+        p = _Placement()
+        self.walk_up(cell, p)
+        if p.wide:
+            return [], [], None, None
+        self.walk_left(cell, p)
+        year = p.year if p.year is not None else p.row_year
+        if p.year is not None and p.row_year is not None and p.year != p.row_year:
+            return [], [], f"its column says {p.year} and its row {p.row_year}", None
+        kind = p.own_kind or p.sub_kind or p.row_kind or p.group_kind
+        if year is None and kind == "other" and not p.own_kind:
+            year = self.change_year(p)
+        if year is None and kind is None:
+            return [], [], None, None
+        if reading.kind == "text" and (year is None or kind is None):
+            return [], [], None, None  # words with one axis are a field's, not a figure's
+        head = p.year_cell or p.sub_cell
+        block = ("across", head.row) if head is not None else ("down", p.row_year_cell.col if p.row_year_cell else None)
+        read = [c for c in (cell, p.year_cell, p.sub_cell, p.group_cell, p.row_year_cell, p.row_kind_cell, p.item_cell)
+                if c is not None] + p.unit_cells
+        if year is None:
+            return [], read, "a kind but no fiscal year over or beside it", block
+        if kind is None:
+            return [], read, f"a fiscal year ({year}) but no kind (目標・実績・予算・決算 …) over or beside it", block
+        item_cell = p.item_cell
+        from_above = None
+        if item_cell is None:
+            from_above = self.item_above(p)
+        name_cell = item_cell or from_above
+        item_label = label_text(name_cell.text) if name_cell is not None else None
+        unit = None
+        if p.unit_cells:
+            unit = p.unit_cells[0].text.strip() or None
+        if unit is None and item_label:
+            unit = unit_in(item_label)
+        if unit is None:
+            for head in (p.year_cell, p.sub_cell, p.row_kind_cell, p.group_cell):
+                if head is not None and unit is None:
+                    unit = unit_in(head.text)
+        if unit is None and from_above is not None:
+            unit = self.unit_above(from_above)
+        if unit is None:
+            unit = self.caption_unit
+        item = split_unit(item_label)[1] if item_label else None
+        group = p.group_cell if kind == p.group_kind and not (p.own_kind or p.sub_kind or p.row_kind) else None
+        label = " ".join(
+            label_text(c.text) for c in (group, p.year_cell, p.sub_cell, p.row_year_cell, p.row_kind_cell) if c is not None
+        )
+        values = self.values_of(cell, reading, item, unit, year, kind, label)
+        return values, read, None, block
+
+    def values_of(self, cell: Cell, reading: CellReading, item: Optional[str], unit: Optional[str], year: int,
+                  kind: str, label: str) -> list[SheetValue]:
+        text = cell.text.strip()
+
+        def one(name: Optional[str], number: Optional[float]) -> SheetValue:
+            return SheetValue(item=name, unit=unit, fiscal_year=year, kind=kind, label=label, text=text,
+                              value=number, page=self.page, bbox=cell.bbox)
+
+        if reading.kind == "pair":
+            both = pair_values(reading.flat)
+            names = _ITEM_PAIR.match(item or "")
+            if both is not None and names:
+                return [one(names.group("a").strip(), both[0]), one(names.group("b").strip(), both[1])]
+            return [one(item, None)]
+        if reading.kind == "figure":
+            return [one(item, reading.number)]
+        return [one(item, None)]
+
+
+def _candidate(reading: CellReading) -> bool:
+    if reading.kind in ("figure", "pair"):
+        return True
+    # Words in a figure's place (調達・試験稼働): one short line.
+    return reading.kind == "text" and is_short_answer(reading.cell.text) and len(reading.flat) <= MAX_WORD_VALUE
+
+
+# A short text in a year × kind cell is a value in words; longer text in such a
+# cell is a sentence (a field), not a figure.  The family sheets' word values
+# are at most 12 characters; 30 keeps room for other cities' and no sentence.
+MAX_WORD_VALUE = 30
+
+
+def grid_to_values(page: int, layout: GridLayout, readings: dict[Key, CellReading],
+                   caption_unit: Optional[str] = None) -> GridValues:
+    """Every figure of one grid that a year and a kind describe, and the cells read for them."""
+    reader = _Reader(page, layout, readings, caption_unit)
+    values: list[SheetValue] = []
+    unplaced: list[SheetUnplaced] = []
+    blocks: dict[tuple, list[Cell]] = {}
+    taken: set[Key] = set()
+    for cell in layout.cells:
+        reading = readings[key(cell)]
+        if not _candidate(reading):
+            continue
+        found, used, why, block = reader.place(cell)
+        if why is not None and reading.kind != "text":
+            # A figure under a year with no kind (or the reverse): its block is
+            # read as structure, the figure listed with the reason, nothing guessed.
+            unplaced.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, why))
+        elif not found:
+            continue
+        if block is None:
+            continue
+        values.extend(found)
+        taken.update(key(c) for c in used)
+        blocks.setdefault(block, []).extend(used)
+    # A block's corner and group labels (区分, 年度, 主な内訳) lie inside the
+    # rectangle its figures, headers and row labels span: they were read as
+    # structure.  Cells reaching out of it are not the block's.  A block is
+    # the figures read by one header row (or, years down, one header column).
+    for used in blocks.values():
+        top = min(c.row for c in used)
+        bottom = max(c.row + c.rowspan for c in used)
+        left = min(c.col for c in used)
+        right = max(c.col + c.colspan for c in used)
+        for cell in layout.cells:
+            if top <= cell.row and cell.row + cell.rowspan <= bottom and left <= cell.col and cell.col + cell.colspan <= right:
+                taken.add(key(cell))
+    taken |= _empty_axes(layout, readings)
+    return GridValues(tuple(values), frozenset(taken), tuple(unplaced))
+
+
+def _empty_axes(layout: GridLayout, readings: dict[Key, CellReading]) -> set[Key]:
+    """A header row of years over rows with nothing filled in (a 事業量 block left
+    empty: 目標設定になじまない), and its kind rows: structure, not fields.
+
+    A header row is a row band whose cells are all fiscal-year labels but
+    one (its corner: 年度, 区分), two years at least; under it, rows holding
+    a kind label and nothing but empty cells or nil marks are its kind rows.
+    """
+    taken: set[Key] = set()
+    for row in range(layout.n_rows):
+        cells = [c for c in layout.starting_in(row) if readings[key(c)].kind != "empty"]
+        years = [c for c in cells if readings[key(c)].kind == "axis" and readings[key(c)].axis.fiscal_year is not None]
+        if len(years) < 2 or len(years) < len(cells) - 1:
+            continue
+        taken.update(key(c) for c in layout.starting_in(row))
+        below = row + max(c.rowspan for c in layout.starting_in(row))
+        while below < layout.n_rows:
+            under = [c for c in layout.starting_in(below) if readings[key(c)].kind not in ("empty", "nil")]
+            if len(under) != 1 or readings[key(under[0])].kind != "axis" or readings[key(under[0])].axis.kind is None:
+                break
+            taken.update(key(c) for c in layout.starting_in(below))
+            below += max(c.rowspan for c in layout.starting_in(below))
+    return taken
+
+
+# ---------------------------------------------------------------- a figure beside its label
+
+_PARTS = re.compile(r"[\n、,，]")
+
+
+def labelled_values(page: int, labels: list[Cell], cell: Cell, reading: CellReading,
+                    era: Optional[str]) -> list[SheetValue]:
+    """A figure beside a label that names one fiscal year and one kind (in its own
+    lines or in the group labels over it): ``７令和７年度の方向性 | 予算案
+    経費（一財）、単位（千円） | 663,000（0）`` is 経費 663,000 and 一財 0, budget
+    2025, in 千円.  The label's other words are the item.  Anything else (no
+    year, no kind, two of either) is no value: the pair stays a field.
+    """
+    years: list[tuple[int, str]] = []
+    kinds: list[tuple[str, str]] = []
+    unit: Optional[str] = None
+    names: list[str] = []
+    for label in labels:
+        for part in (p.strip() for p in _PARTS.split(label.text) if p.strip()):
+            if part.startswith("※"):
+                continue
+            part_unit = unit_in(part)
+            if part_unit is not None and squash(split_unit(part)[1]) in ("", UNIT_WORD):
+                unit = unit or part_unit
+                continue
+            axis = parse_year_kind(part, era=era, errors="null")
+            if axis is not None:
+                if axis.fiscal_year is not None:
+                    years.append((axis.fiscal_year, part))
+                if axis.kind is not None:
+                    kinds.append((axis.kind, part))
+                continue
+            year = find_year_in_label(part, era=era, errors="null")
+            if year is not None and label is not labels[-1]:
+                years.append((year.fiscal_year, part))  # a group label dated by its year
+                continue
+            if label is labels[-1]:
+                names.append(part)
+    if len({y for y, _ in years}) != 1 or len({k for k, _ in kinds}) != 1 or len(names) != 1:
+        return []
+    item = names[0]
+    unit = unit or unit_in(item)
+    text = " ".join(dict.fromkeys(part for _, part in years + kinds))
+    return _Reader(page, GridLayout([]), {}, None).values_of(
+        cell, reading, split_unit(item)[1] or item, unit, years[0][0], kinds[0][0], text)
