@@ -37,7 +37,7 @@ SIMPLIFIED_TO_JAPANESE = {
     "减": "減", "态": "態", "团": "団", "图": "図", "层": "層", "显": "顕", "观": "観", "顺": "順",
     "领": "領", "预": "預", "验": "験", "乐": "楽", "处": "処", "备": "備", "复": "復", "众": "衆",
     "传": "伝", "总": "総", "绿": "緑", "养": "養", "义": "義", "习": "習", "灾": "災", "营": "営",
-    "单": "単", "带": "帯", "样": "様", "举": "挙", "强": "強", "现": "現", "增": "増", "內": "内", "诱": "誘", "·": "・",
+    "单": "単", "带": "帯", "样": "様", "举": "挙", "强": "強", "现": "現", "增": "増", "內": "内", "诱": "誘", "测": "測", "壤": "壌", "·": "・",
 }
 
 # Kana look-alikes: the model writes the kanji 卜 for ト (プロジェク卜), 口 for ロ
@@ -127,14 +127,17 @@ def japanese_forms(text: str) -> str:
 # Glyphs that are one glyph in the other script or size, for ``lexicon_forms``:
 # kanji/katakana, katakana/hiragana drawn alike (べ/ベ), small/large kana.
 # (Hiragana つ/っ, や/ゃ are left alone: the dictionary prefers 八っ to 八つ.)
-_PAIRS = ("卜ト", "口ロ", "力カ", "工エ", "夕タ", "二ニ", "八ハ", "一ー", "了ア", "へヘ", "べベ", "ぺペ", "りリ",
+_PAIRS = ("卜ト", "口ロ", "力カ", "工エ", "夕タ", "二ニ", "八ハ", "一ー", "了ア", "へヘ", "べベ", "ぺペ", "りリ", "べ~",
           "アァ", "イィ", "ウゥ", "エェ", "オォ", "ツッ", "ヤャ", "ユュ", "ヨョ")
 # Kanji the model takes for one another on grainy scans, judged wherever they
 # stand: 令和 read 合和 broke a year header (a noisy scan of a tune report),
-# and with it the table of that page.
-KANJI_PAIRS = ("令合", "令今")
-# Voiced and half-voiced katakana: grain fills a ゜ or breaks a ゛ (スボーツ,
-# ハンドプック, イペント on a noisy scan), judged wherever they stand too.
+# and with it the table of that page; 区画 read 区面 (the sample's noisy scan).
+# (入/人 is left: the dictionary made 起業家村入居 村人居.)
+KANJI_PAIRS = ("令合", "令今", "画面")
+# Voiced and half-voiced katakana: grain fills a ゜ (スボーツ, ハンドプック,
+# イペント on noisy scans), judged wherever they stand too.  A lost ゛ (ダナン
+# read タナン) is left: with タ/ダ and テ/デ judged everywhere the dictionary
+# made ベッタタウン ヘッダタウン and データ テータ.
 DAKUTEN_PAIRS = ("バパ", "ビピ", "ブプ", "ベペ", "ボポ")
 ALTERNATIVES: dict[str, str] = {}
 for _pair in _PAIRS + KANJI_PAIRS + DAKUTEN_PAIRS:
@@ -172,8 +175,9 @@ def _mixed(text: str, i: int) -> bool:
     return text[i] in "ァィゥェォッャュョ" or (text[i] in "アイウエオツヤユヨ" and i > 0 and _script(text[i - 1]) == "k")
 
 
-def lexicon_forms(text: str, judge: Optional[Callable[[str], int]] = None) -> str:
-    """Look-alikes the neighbours' scripts leave open, read by a dictionary.
+def lexicon_forms(text: str, judge: Optional[Callable[[str], int]] = None, read: Optional[str] = None) -> str:
+    """Look-alikes the neighbours' scripts leave open, read by a dictionary; ``read`` is the
+    model's own reading, when ``text`` is ``japanese_forms`` of it.
 
     Each glyph of ``ALTERNATIVES`` standing where scripts meet (or a kana that
     has a small form) is swapped for its look-alike when its phrase then costs
@@ -184,6 +188,10 @@ def lexicon_forms(text: str, judge: Optional[Callable[[str], int]] = None) -> st
     judge = judge or dictionary_cost
     out = list(text)
     spots = [i for i, ch in enumerate(out) if ch in ALTERNATIVES and _mixed(out, i)]
+    if read is not None and len(read) == len(text):
+        # What the neighbours' rules changed is judged too: the model's reading comes back when
+        # the dictionary clearly prefers it (口コミ, which the rules make ロコミ).
+        spots = sorted(set(spots) | {i for i, (a, b) in enumerate(zip(read, text)) if a != b and b in ALTERNATIVES})
     # A look-alike beside one of those is judged with it (デ一夕: 夕 stands between kanji as read).
     spots = sorted(set(spots) | {j for i in spots for j in (i - 1, i + 1) if 0 <= j < len(out) and out[j] in ALTERNATIVES})
     clusters: list[list[int]] = []

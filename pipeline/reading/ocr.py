@@ -55,6 +55,9 @@ STEP_PX = 8
 # boxes give ~0.72; at 0.5 the held-back tune set read as well (see
 # bench/OCR_ACCURACY.md) at 0.7x the width.
 FILL = 0.5
+# Long lines are narrowed by this much besides (glyphs 0.85 as wide as high):
+# the model reads condensed faces, and its cost is the width.
+SQUEEZE = 1.0
 # Short lines (at most SHORT_EMS ems: ratings such as 3*, year labels,
 # header words) are read larger: their small marks (the asterisk of 3*)
 # were lost at FILL, and they cost little.  A lone glyph (at most LONE_EMS,
@@ -140,7 +143,24 @@ def read_page(pdoc, index: int, dx: float = 0.0) -> PageRead:
     horizontal, vertical, not_text = imagerules.rules_and_masks(gray, DPI)
     chars, lines = recognise(gray, not_text, DPI, dx)
     shift = lambda r: rule(r["x0"] + dx, r["top"], r["x1"] + dx, r["bottom"])  # noqa: E731
-    return PageRead(chars, lines, [shift(r) for r in horizontal], [shift(r) for r in vertical], angle)
+    read = PageRead(chars, lines, [shift(r) for r in horizontal], [shift(r) for r in vertical], angle)
+    del gray, not_text
+    _release_memory()
+    return read
+
+
+def _release_memory() -> None:
+    """Hand the page's freed buffers back to the system.  glibc keeps them in its arenas:
+    without this a process reading the sample's seven scanned pages grew ~25 MB a page
+    (413 → 558 MB); with it it stays at ~220 MB between pages (peak 434 MB)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def recognise(gray: np.ndarray, not_text: Optional[np.ndarray] = None, dpi: float = DPI,
@@ -204,7 +224,7 @@ def _corrected(lines: list["TextLine"], texts: list[str], not_text: Optional[np.
             chain.append(following[chain[-1]])
         seen.update(chain)
         joined = "".join(texts[i] for i in chain)
-        fixed = lexicon_forms(japanese_forms(joined))
+        fixed = lexicon_forms(japanese_forms(joined), read=joined)
         if len(fixed) != len(joined):  # both keep lengths; never cut a line apart wrongly
             continue
         at = 0
@@ -337,8 +357,40 @@ def text_lines(gray: np.ndarray, not_text: Optional[np.ndarray] = None, dpi: flo
         blank = (cv2.dilate(others, np.ones((3, 3), np.uint8)) > 0) | paper[top:bottom, left:right]
         image = np.where(blank, 255, gray[top:bottom, left:right]).astype(np.uint8)
         out.append(TextLine(left, top, right, bottom, image))
+    typical = _typical_height(out)
+    out = [part for t in out for part in (_split_tall(t, typical) if t.bottom - t.top > TALL * typical > 0 else [t])]
     out.sort(key=lambda t: (t.top, t.left))
     return out
+
+
+# A "line" this many times the body's line height is lines set so close that
+# blur joined their glyphs (the sample's cells at 200 dpi: two lines read as
+# one, the model's reading of it garbage): it is cut between them.
+TALL = 1.6
+
+
+def _split_tall(line: TextLine, typical: float) -> list[TextLine]:
+    """A group of lines touching one another, cut at the emptiest row near each line height."""
+    ink = (line.image < INK_LEVEL).sum(axis=1)
+    cuts, at = [], 0
+    while len(ink) - at > TALL * typical:
+        lo, hi = at + int(0.7 * typical), min(len(ink) - 1, at + int(1.4 * typical))
+        if hi <= lo:
+            break
+        cut = lo + int(np.argmin(ink[lo:hi + 1]))
+        cuts.append(cut)
+        at = cut
+    parts = []
+    for a, b in zip([0] + cuts, cuts + [len(ink)]):
+        piece = line.image[a:b]
+        rows = np.nonzero((piece < INK_LEVEL).any(axis=1))[0]
+        cols = np.nonzero((piece < INK_LEVEL).any(axis=0))[0]
+        if not len(rows):
+            continue
+        r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+        parts.append(TextLine(line.left + c0, line.top + a + r0, line.left + c1, line.top + a + r1,
+                              np.ascontiguousarray(piece[r0:r1, c0:c1])))
+    return parts or [line]
 
 
 def _join_pieces(boxes: list[list[int]], barrier: np.ndarray, ems: float) -> list[list[list[int]]]:
@@ -435,7 +487,7 @@ def _typical_height(lines: list[TextLine]) -> float:
 
 
 def _model_input(line: TextLine, typical: float) -> tuple[np.ndarray, float, int]:
-    """The line scaled to 48 px high at its fill, on white: (image, scale, left padding px)."""
+    """The line scaled to 48 px high at its fill, on white: (image, horizontal scale, left padding px)."""
     import cv2
 
     height = line.bottom - line.top
@@ -443,14 +495,15 @@ def _model_input(line: TextLine, typical: float) -> tuple[np.ndarray, float, int
     em = max(float(height), 0.8 * typical)  # a line of small marks (ーー, ・・) keeps the body's size
     fill = LONE_FILL if width <= LONE_EMS * em else SHORT_FILL if width <= SHORT_EMS * em else FILL
     scale = REC_HEIGHT * fill / em
-    pad = int(round(0.25 * em * scale))
-    w = max(1, int(round(width * scale)))
+    across = scale * (SQUEEZE if fill == FILL else 1.0)  # long lines are narrowed as well
+    pad = int(round(0.25 * em * across))
+    w = max(1, int(round(width * across)))
     h = max(1, min(REC_HEIGHT, int(round(height * scale))))
     glyphs = cv2.resize(line.image, (w, h), interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR)
     canvas = np.full((REC_HEIGHT, w + 2 * pad), 255, np.uint8)
     y = (REC_HEIGHT - h) // 2
     canvas[y:y + h, pad:pad + w] = glyphs
-    return canvas, scale, pad
+    return canvas, across, pad
 
 
 def _recognise_lines(lines: list[TextLine]) -> list[tuple[list[tuple[str, float, float, float]], float]]:
@@ -506,12 +559,16 @@ def _decode(probs: np.ndarray, characters: tuple[str, ...], line: TextLine, scal
     placed: list = []
     spaced = False  # did the model read a space since the last glyph placed?
     for k, ((text, p, _), c) in enumerate(zip(glyphs, centres)):
-        lo = max(c - 0.5 * em, (centres[k - 1] + c) / 2 if k else line.left)
-        hi = min(c + 0.5 * em, (c + centres[k + 1]) / 2 if k + 1 < len(centres) else line.right)
-        a, b = int(max(line.left, math.floor(lo))), int(min(line.right, math.ceil(hi)))
-        cols = np.nonzero(ink_cols[a - line.left:b - line.left])[0] if b > a else []
-        if len(cols):
-            lo, hi = a + int(cols[0]), a + int(cols[-1]) + 1
+        lo = max(c - 0.5 * em, (centres[k - 1] + c) / 2 if k else -math.inf)
+        hi = min(c + 0.5 * em, (c + centres[k + 1]) / 2 if k + 1 < len(centres) else math.inf)
+        if text.isascii():
+            # A half-width glyph's box is its ink (a word space is a gap between inks) ...
+            a, b = int(max(line.left, math.floor(lo))), int(min(line.right, math.ceil(hi)))
+            cols = np.nonzero(ink_cols[a - line.left:b - line.left])[0] if b > a else []
+            if len(cols):
+                lo, hi = a + int(cols[0]), a + int(cols[-1]) + 1
+        # ... a full-width glyph's its em, as a typeset glyph's box is: 「 and ( leave the
+        # left of theirs blank, and a line opening with one is no indented line.
         if not text.strip():
             spaced = True
             continue
@@ -543,9 +600,27 @@ def _leading_mark(line: "TextLine", glyphs: list) -> Optional[tuple[str, float, 
     high, half an em to an em across, standing apart from what follows; a hole
     in it makes it ○, none ●.
     """
+    import cv2
+
     em = line.bottom - line.top
     ink = (line.image < INK_LEVEL).astype(np.uint8)
     head = ink[:, :max(1, int(1.2 * em))]
+    first = glyphs[0] if glyphs else None
+    # A filled disc (●) opening the line, found by how deep its ink is: a disc of
+    # 0.6-1 em has points a quarter em from any paper, no glyph stroke does.  Blur
+    # can join it to the glyph after it (a noisy scan's ●啓発観光: the model dropped
+    # the ●, and as one shape with 啓 it was no disc).
+    depth = cv2.distanceTransform(np.pad(head, 1), cv2.DIST_L2, 3)[1:-1, 1:-1]
+    if depth.size and depth.max() >= 0.25 * em:
+        cy, cx = np.unravel_index(int(depth.argmax()), depth.shape)
+        radius = float(depth.max()) + 1
+        if cx <= 0.7 * em and 0.3 * em <= cy <= 0.7 * em:
+            left, right = line.left + max(0.0, cx - radius), line.left + cx + radius
+            if first is None or (first[1] + first[2]) / 2 >= right:
+                return "●", float(left), float(right)
+            if first[0] != "●" and first[0] in BULLET_MARKS + ROUND_LOOKALIKES:
+                return "●", float(left), float(right)
+            return None
     shapes = sorted(_shapes(head), key=lambda s: s[0])
     if not shapes:
         return None
@@ -553,7 +628,6 @@ def _leading_mark(line: "TextLine", glyphs: list) -> Optional[tuple[str, float, 
     if any(s[0] <= x + w for s in shapes[1:]):  # something beside or inside it: a glyph, not a mark
         return None
     left, right = line.left + x, line.left + x + w
-    first = glyphs[0] if glyphs else None
     if (0.1 * em <= max(w, h) <= 0.4 * em and 0.6 <= w / max(h, 1) <= 1.6 and area >= 0.5 * w * h
             and 0.25 * em <= y + h / 2 <= 0.75 * em):
         # A small filled dot in the middle of the line's height, a quarter em and more
@@ -605,7 +679,8 @@ def _raised_asterisks(line: "TextLine", text: str, glyphs: list, probs: list):
             continue
         right = out_glyphs[k][2]
         nxt = k + 1 if k + 1 < len(out_text) else None
-        if nxt is not None and (out_text[nxt] in "*＊" or out_text[nxt].isalnum()):
+        if nxt is not None and (out_text[nxt] in "*＊" or (out_text[nxt].isalnum()
+                                                             and out_text[nxt] not in RAISED_LOOKALIKES)):
             # marked already, or a word goes on (20年度, 第1期: no rating's asterisk there)
             k += 1
             continue
