@@ -31,7 +31,7 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A3, A4, B4, landscape
 
-from synth import Measure, Program, SubRow, Target, year_labels
+from synth import Measure, Program, Target, random_sub_rows, year_labels
 
 KINDS = ("clean", "noisy", "edge", "fax", "faint")
 
@@ -94,15 +94,9 @@ def heldout_plan(seed: int):
     for _ in range(rng.randint(2, 3)):
         measures = []
         for _ in range(rng.randint(2, 3)):
-            n_rows = rng.choice((1, 1, 2, 3))
-            rows: list[SubRow] = []
-            for r in range(n_rows):
-                row_targets = _targets(rng, n_years, r == 0, n_rows > 1)
-                merged = [t for t in rows[0].targets if t.all_rows] if rows else []
-                if merged:
-                    row_targets = [t for t in row_targets if t.start + t.span <= merged[0].start]
-                label = _phrase(rng, 1, 2) if n_rows > 1 and rng.random() < 0.6 else None
-                rows.append(SubRow(_items(rng, 3), row_targets, label=label))
+            rows = random_sub_rows(rng, n_years, rng.choice((1, 1, 2, 3)), targets=_targets,
+                                   items=lambda rng: _items(rng, 3),
+                                   label=lambda rng: _phrase(rng, 1, 2) if rng.random() < 0.6 else None)
             measures.append(Measure(
                 _phrase(rng, 2, 4) + rng.choice(("の推進", "の充実", "事業", "")),
                 _phrase(rng, 1, 2) + "します。",

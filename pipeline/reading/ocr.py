@@ -97,6 +97,7 @@ class _Model:
     session: object
     input_name: str
     characters: tuple[str, ...]  # index 0 is CTC's blank
+    name: str = MODEL_FILE
 
 
 @functools.lru_cache(maxsize=1)
@@ -105,9 +106,14 @@ def _model() -> _Model:
         import onnxruntime as ort
         from importlib.resources import files
 
-        path = files("rapidocr") / "models" / MODEL_FILE
+        models = files("rapidocr") / "models"
     except ImportError as exc:
         raise OcrUnavailable("OCR needs the ocr extra: pip install 'sesaku[ocr]'") from exc
+    # The model the wheel ships; another rapidocr 3.x may ship another recognition model.
+    shipped = sorted(m.name for m in models.iterdir() if m.name.endswith(".onnx") and "rec" in m.name)
+    if not shipped:
+        raise OcrUnavailable("the rapidocr wheel holds no recognition model; reinstall: pip install 'sesaku[ocr]'")
+    path = models / (MODEL_FILE if MODEL_FILE in shipped else shipped[0])
     options = ort.SessionOptions()
     options.log_severity_level = 4
     options.intra_op_num_threads = THREADS
@@ -117,7 +123,7 @@ def _model() -> _Model:
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     meta = session.get_modelmeta().custom_metadata_map
     characters = ("",) + tuple(meta["character"].splitlines()) + (" ",)
-    return _Model(session, session.get_inputs()[0].name, characters)
+    return _Model(session, session.get_inputs()[0].name, characters, path.name)
 
 
 # ----------------------------------------------------------------------- the page
@@ -616,9 +622,11 @@ def _leading_mark(line: "TextLine", glyphs: list) -> Optional[tuple[str, float, 
         radius = float(depth.max()) + 1
         if cx <= 0.7 * em and 0.3 * em <= cy <= 0.7 * em:
             left, right = line.left + max(0.0, cx - radius), line.left + cx + radius
+            if first is not None and first[0] == "●" and (first[1] + first[2]) / 2 < right + em:
+                return None  # read
             if first is None or (first[1] + first[2]) / 2 >= right:
                 return "●", float(left), float(right)
-            if first[0] != "●" and first[0] in BULLET_MARKS + ROUND_LOOKALIKES:
+            if first[0] in BULLET_MARKS + ROUND_LOOKALIKES:
                 return "●", float(left), float(right)
             return None
     shapes = sorted(_shapes(head), key=lambda s: s[0])
@@ -637,8 +645,8 @@ def _leading_mark(line: "TextLine", glyphs: list) -> Optional[tuple[str, float, 
         # (the left dot of 実) stands closer and is no disc.
         if any(s[0] < x + w + 0.25 * em for s in shapes[1:]):
             return None
-        if first is not None and (first[1] + first[2]) / 2 < right + 0.1 * em and first[0] not in DOT_LOOKALIKES:
-            return None
+        if first is not None and (first[1] + first[2]) / 2 < right + em and first[0] not in DOT_LOOKALIKES:
+            return None  # read (as ・, or as a glyph of its own: no lone dot then)
         return "・", float(left), float(right)
     if not (0.75 <= w / max(h, 1) <= 1.33 and 0.45 * em <= h <= 1.05 * em):
         return None
@@ -648,7 +656,7 @@ def _leading_mark(line: "TextLine", glyphs: list) -> Optional[tuple[str, float, 
         follows = glyphs[1][0] if len(glyphs) > 1 else ""
         if first[0] in BULLET_MARKS or first[0] not in ROUND_LOOKALIKES or not follows or follows.isascii():
             return None
-    if first is not None and first[0] in BULLET_MARKS and (first[1] + first[2]) / 2 < right:
+    if first is not None and first[0] in BULLET_MARKS and (first[1] + first[2]) / 2 < right + em:
         return None  # read as a mark already
     # A filled disc covers π/4 ≈ 0.79 of its box, a ring of a text face's
     # ○ 0.25-0.45; 0.6 lies between both with room for blur.
@@ -758,7 +766,8 @@ def ocr_summary(pages: list[int], lines: list[tuple[int, str, float]], cells: Op
         return {}
     review = sorted((ln for ln in lines if ln[2] < REVIEW_SCORE), key=lambda ln: (ln[2], ln[0]))[:REVIEW_LIST]
     summary = {
-        "engine": ENGINE, "version": engine_version(), "model": MODEL_FILE, "dpi": DPI, "pages": len(pages),
+        "engine": ENGINE, "version": engine_version(), "dpi": DPI, "pages": len(pages),
+        "model": _model().name if _model.cache_info().currsize else MODEL_FILE,
         "lines": len(lines),
         "mean_confidence": round(sum(s for _, _, s in lines) / len(lines), 3) if lines else None,
         "below_review_score": sum(1 for ln in lines if ln[2] < REVIEW_SCORE), "review_score": REVIEW_SCORE,
