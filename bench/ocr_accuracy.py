@@ -5,7 +5,7 @@ Not part of ``make test``.  Documents (``SETS``):
   report   held back: generated 施策計画 reports (tests/ocr_scans.py ``heldout_plan``, seeds 101-106:
            other words, ratings, page sizes A4/B4/A3, fonts, sizes, column widths) and the
            spreadsheet-made fixture plan6-excel.pdf (the sample's content, another producer's layout)
-  tune     generated reports, seeds 1-4: what the route's thresholds were set on
+  tune     generated reports, seeds 1-10: what the route's thresholds were set on
   sample   the sample, tests/fixtures/plan6.pdf, for comparison with the figures it was built on
 
 Each document's table pages are rendered as a scanner would (``tests/ocr_scans.py``: clean, noisy
@@ -50,7 +50,7 @@ FIXTURES = TESTS / "fixtures"
 TABLES = ("programs", "measures", "current_items", "targets", "results")
 SETS = {
     "report": [f"gen-{s}" for s in range(101, 107)] + ["plan6-excel.pdf"],
-    "tune": [f"gen-{s}" for s in range(1, 5)],
+    "tune": [f"gen-{s}" for s in range(1, 11)],
     "sample": ["plan6.pdf"],
 }
 TABLE_PAGES = {"plan6.pdf": range(5, 12), "plan6-excel.pdf": range(5, 12)}

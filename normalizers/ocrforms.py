@@ -37,7 +37,7 @@ SIMPLIFIED_TO_JAPANESE = {
     "减": "減", "态": "態", "团": "団", "图": "図", "层": "層", "显": "顕", "观": "観", "顺": "順",
     "领": "領", "预": "預", "验": "験", "乐": "楽", "处": "処", "备": "備", "复": "復", "众": "衆",
     "传": "伝", "总": "総", "绿": "緑", "养": "養", "义": "義", "习": "習", "灾": "災", "营": "営",
-    "单": "単", "带": "帯", "样": "様", "举": "挙", "强": "強", "现": "現", "增": "増", "內": "内", "诱": "誘", "测": "測", "壤": "壌", "·": "・",
+    "单": "単", "带": "帯", "样": "様", "举": "挙", "强": "強", "现": "現", "增": "増", "內": "内", "诱": "誘", "测": "測", "壤": "壌", "啟": "啓", "·": "・",
 }
 
 # Kana look-alikes: the model writes the kanji 卜 for ト (プロジェク卜), 口 for ロ
@@ -94,7 +94,7 @@ def _as_kanji(ch: str, before: str, after: str) -> bool:
 
 def japanese_forms(text: str) -> str:
     """``状况`` → ``状況``; ``●了ジ了`` → ``●アジア``; ``プロジェク卜`` → ``プロジェクト``;
-    ``協カ`` → ``協力``; ``完了``, ``人口`` and ``3カ所`` stay."""
+    ``協カ`` → ``協力``; ``【区分:4*]`` → ``【区分:4*】``; ``完了``, ``人口`` and ``3カ所`` stay."""
     out = [SIMPLIFIED_TO_JAPANESE.get(ch, ch) for ch in text]
     # A run of look-alikes (ロー in コロナ read コ口一ナ) is judged by the glyphs
     # around it that are no look-alike, so a glyph's reading never depends on
@@ -121,6 +121,26 @@ def japanese_forms(text: str) -> str:
             elif ch in KANJI_LOOKALIKES and _as_kanji(ch, left, after):
                 out[k] = KANJI_LOOKALIKES[ch]
         i = j
+    return _paired_brackets(out)
+
+
+# The model reads a lenticular bracket's half as a square one (【達成状況区分:4*]),
+# and then the program row's rating is not found.
+_SQUARE = {"]": "】", "］": "】", "[": "【", "［": "【"}
+
+
+def _paired_brackets(out: list[str]) -> str:
+    """A square bracket closing a 【 (or opening what a 】 closes) is the lenticular one."""
+    opened: list[int] = []
+    for i, ch in enumerate(out):
+        if ch in "【[［":
+            opened.append(i)
+        elif ch in "】]］" and opened:
+            start = opened.pop()
+            if out[start] == "【" and ch in _SQUARE:
+                out[i] = "】"
+            elif ch == "】" and out[start] in _SQUARE:
+                out[start] = "【"
     return "".join(out)
 
 
@@ -149,8 +169,9 @@ _ANYWHERE = set("".join(KANJI_PAIRS + DAKUTEN_PAIRS))
 # How far (glyphs) either side of a glyph the dictionary reads: its phrase, up to a
 # punctuation mark (a window cut inside a word makes an unknown word of its stub).
 _WINDOW = 20
-# Where a window stops: the end of a phrase.
-_STOPS = set("、。，．・,.()（）「」『』【】[]〔〕<>＜＞:：;；!?！？ 　●○◎■□◆◇※*＊/／~～-－")
+# Where a window stops: the end of a phrase, or a mark (〇 before a measure name
+# read as the numeral made タ方 cheap against 夕方: 351 where 1,674 without it).
+_STOPS = set("、。，．・,.()（）「」『』【】[]〔〕<>＜＞:：;；!?！？ 　●○◎〇◯■□◆◇※*＊/／~～-－")
 
 
 def _script(ch: str) -> str:

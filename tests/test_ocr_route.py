@@ -31,6 +31,7 @@ needs_ocr = pytest.mark.skipif(not ocr.available(), reason="the ocr extra (rapid
     ("ニーズ", "二ーズ"), ("カフェ", "力フェ"), ("タウン", "夕ウン"), ("ローラー", "口一ラー"),
     ("協力", "協カ"), ("人口", "人ロ"), ("窓口", "窓ロ"), ("一体的", "ー体的"), ("第二期", "第ニ期"),
     ("工業", "エ業"), ("夕方", "タ方"), ("一体的八つ", "一体的ハつ"),
+    ("【達成状況区分：4*】", "【達成状況区分：4*]"),  # a lenticular bracket read as a square one
 ])
 def test_chinese_forms_and_kana_look_alikes_the_model_writes_are_mapped_back(printed, read):
     assert japanese_forms(read) == printed

@@ -645,8 +645,10 @@ def _leading_mark(line: "TextLine", glyphs: list) -> Optional[tuple[str, float, 
         # (the left dot of 実) stands closer and is no disc.
         if any(s[0] < x + w + 0.25 * em for s in shapes[1:]):
             return None
-        if first is not None and (first[1] + first[2]) / 2 < right + em and first[0] not in DOT_LOOKALIKES:
-            return None  # read (as ・, or as a glyph of its own: no lone dot then)
+        if first is not None and first[0] in BULLET_MARKS and (first[1] + first[2]) / 2 < right + em:
+            return None  # read as ・ (its centre a little late, as the model's steps often are)
+        if first is not None and (first[1] + first[2]) / 2 < right + 0.1 * em and first[0] not in DOT_LOOKALIKES:
+            return None  # read as a glyph of its own: no lone dot then
         return "・", float(left), float(right)
     if not (0.75 <= w / max(h, 1) <= 1.33 and 0.45 * em <= h <= 1.05 * em):
         return None
