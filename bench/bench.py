@@ -13,6 +13,13 @@ Rows (each measurement is a fresh child process of this script):
   floor       pdfplumber/pdfminer character parsing only: ``page.chars`` on every page
   pdfium      reference, not a target: pypdfium2 char boxes + page objects on every
               page (what a pdfium-based page reader would start from)
+  sesaku-ocr  sesaku with ``--ocr always`` on a scan of the sample (image-only pages)
+  rapidocr    the OCR engine's own pipeline on the same scan: each page rendered at the
+              same 200 dpi and given whole to ``RapidOCR()(image)`` (text detection, angle
+              classifier, recognition; model loading included, as sesaku's run includes its own)
+
+``--ocr-only`` runs just the last two rows (interleaved, so both see the same load) and
+writes bench/OCR_SPEED.md; the full run puts them in RESULTS.md with the issue 30 targets.
 
 Documents: the three fixtures and one large document built here from plan6.pdf
 repeated with pypdf to >= 300 pages (bench/_work/, git-ignored).  Each copy is
@@ -51,18 +58,24 @@ ROOT = HERE.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 WORK = HERE / "_work"
 FIXTURE_PDFS = ("plan6.pdf", "plan6-excel.pdf", "plan6-quirks.pdf")
-TOOLS = ("sesaku", "camelot", "pdfplumber", "floor", "pdfium", "sesaku-camelot", "sesaku-both", "sesaku-ocr")
+TOOLS = ("sesaku", "camelot", "pdfplumber", "floor", "pdfium", "sesaku-camelot", "sesaku-both", "sesaku-ocr",
+         "rapidocr")
 # sesaku with its other grid engines: one row per engine, on the fixtures
 # only (camelot's page rendering makes them ~4x slower than the default, so
 # on the large document they would double the bench's run time).
 FIXTURE_ONLY = ("sesaku-camelot", "sesaku-both")
 # The OCR route reads a scan of the fixture (``build_scan``) and nothing
-# else: at ~10 s a page it would take hours on the large document, and the
-# other tools find nothing in a scan.
-SCAN_ONLY = ("sesaku-ocr",)
-SCAN_PAGES = (1, 5)  # a prose page and a table page of plan6.pdf
+# else: at seconds a page it would take hours on the large document, and the
+# other tools find nothing in a scan.  Beside it, the OCR engine's own
+# pipeline on the same page images.
+SCAN_ONLY = ("sesaku-ocr", "rapidocr")
+SCAN_PAGES = (1, 5, 6)  # a prose page and two table pages of plan6.pdf
 SCAN_DPI = 200  # what --ocr renders at (pipeline.reading.ocr.DPI)
 CHILD_TIMEOUT = 1800  # s; camelot needs ~0.6 s/page here, 300 pages ~3-6 min
+
+# Issue 30 targets for the OCR route, against the plain RapidOCR call.
+TARGET_OCR_RATIO = 0.5  # sesaku-ocr / rapidocr work time at most
+TARGET_OCR_MB = 600  # sesaku-ocr peak RSS at most
 
 # Issue 6 targets on the large document.
 TARGET_FLOOR_RATIO = 1.5  # sesaku / floor at most
@@ -90,6 +103,23 @@ def _child(tool: str, pdf: str, scratch: str) -> dict:
         if code != 0 or run["status"] != "ok":
             raise SystemExit(f"sesaku failed on {pdf}: {run.get('error')}")
         return {"work": work, "pages": run["pages"], "found": sum(run["rows"].values()), "unit": "rows"}
+    if tool == "rapidocr":
+        import numpy as np
+        import pypdfium2
+        from rapidocr import RapidOCR
+
+        doc = pypdfium2.PdfDocument(pdf)
+        found = 0
+        started = time.perf_counter()
+        engine = RapidOCR(params={"Global.log_level": "error"})
+        for i in range(len(doc)):
+            image = np.asarray(doc[i].render(scale=SCAN_DPI / 72).to_pil().convert("RGB"))
+            result = engine(image)
+            found += len(result.txts or ())
+        work = time.perf_counter() - started
+        pages = len(doc)
+        doc.close()
+        return {"work": work, "pages": pages, "found": found, "unit": "lines"}
     if tool == "camelot":
         import inspect
 
@@ -230,7 +260,7 @@ def _build_scan_child() -> Path:
 
     source = FIXTURES / "plan6.pdf"
     WORK.mkdir(parents=True, exist_ok=True)
-    target = WORK / "plan6-scan.pdf"
+    target = WORK / f"plan6-scan-{'-'.join(map(str, SCAN_PAGES))}.pdf"
     if target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
         return target
     doc = pypdfium2.PdfDocument(str(source))
@@ -355,6 +385,45 @@ def _median(results: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in results)
 
 
+def ocr_section(measured: dict, scan: Path) -> list[str]:
+    """The OCR route beside the OCR engine's own pipeline on the same scan (issue 30)."""
+    ours, plain = measured.get((scan.name, "sesaku-ocr")), measured.get((scan.name, "rapidocr"))
+    if not ours or not plain:
+        return []
+    pages = ours[0]["pages"]
+    work, cpu = _median(ours, "work") / _median(plain, "work"), _median(ours, "cpu") / _median(plain, "cpu")
+    rss = _median(ours, "rss_mb")
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**not met**"
+
+    lines = [
+        "",
+        f"## OCR route against the OCR engine's own pipeline ({scan.name}, {pages} pages at {SCAN_DPI} dpi; issue 30)",
+        "",
+        "Both read the same page images in the same run, interleaved (one run of each per round). `rapidocr` is "
+        "`RapidOCR()(image)` per page: its detection model over the whole page, angle classifier and recognition. "
+        "sesaku's time is its whole extraction (rendering, straightening, borders, text lines, recognition, the "
+        "table, the outputs).",
+        "",
+        "| tool | runs | work s/page | CPU s/page | peak RSS MB | raw runs (work s) |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for tool, res in (("sesaku-ocr", ours), ("rapidocr", plain)):
+        raw = ", ".join(f"{r['work']:.1f}" for r in res)
+        lines.append(f"| {tool} | {len(res)} | {_median(res, 'work') / pages:.2f} | {_median(res, 'cpu') / pages:.2f} | "
+                     f"{_median(res, 'rss_mb'):.0f} | {raw} |")
+    lines += [
+        "",
+        "| target | measured | verdict |",
+        "|---|---:|---|",
+        f"| sesaku-ocr ≤ {TARGET_OCR_RATIO}× the plain RapidOCR call (work time; CPU time in brackets) | "
+        f"{work:.2f}× ({cpu:.2f}×) | {verdict(work <= TARGET_OCR_RATIO)} |",
+        f"| sesaku-ocr peak RSS ≤ {TARGET_OCR_MB} MB | {rss:.0f} MB | {verdict(rss <= TARGET_OCR_MB)} |",
+    ]
+    return lines
+
+
 def write_results(path: Path, docs: list[Path], measured: dict, machine: dict, stages, quick: bool) -> str:
     lines = [
         "# sesaku benchmark",
@@ -426,6 +495,9 @@ def write_results(path: Path, docs: list[Path], measured: dict, machine: dict, s
         f"{_median(m['sesaku'], 'rss_mb'):.0f} / {_median(small, 'rss_mb'):.0f} MB = {rss_ratio:.2f}× | | "
         f"{verdict(rss_ratio <= TARGET_RSS_RATIO)} |",
     ]
+    scan = next((d for d in docs if d.name.startswith("plan6-scan")), None)
+    if scan is not None:
+        lines += ocr_section(measured, scan)
     if stages:
         total = stages[0][1] or 1.0
         lines += [
@@ -466,9 +538,15 @@ def main(argv=None) -> int:
     parser.add_argument("--large-pages", type=int, default=None, help="pages of the large document (default 300, quick 110)")
     parser.add_argument("--tools", default=",".join(TOOLS), help="comma-separated subset of " + ",".join(TOOLS))
     parser.add_argument("--no-profile", action="store_true", help="skip the cProfile stage breakdown")
-    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--ocr-only", action="store_true",
+                        help="only the OCR rows (sesaku-ocr beside a plain RapidOCR call on the same scan); "
+                             "writes bench/OCR_SPEED.md unless --out is given")
+    parser.add_argument("--out", type=Path, default=None, help="default bench/RESULTS.md")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 3)
+    if args.ocr_only:
+        return ocr_only(args.out or HERE / "OCR_SPEED.md", runs)
+    args.out = args.out or HERE / "RESULTS.md"
     # The large document dominates the run time (camelot ~3-6 min per run
     # at 300 pages here), so it gets fewer rounds to stay within ~15 min.
     large_runs = args.large_runs or (1 if args.quick else 2)
@@ -500,7 +578,6 @@ def main(argv=None) -> int:
     scan = docs[-1] if docs[-1] is not large else None
     measured: dict = {}
     plan = [(doc, runs if doc is not large else large_runs) for doc in docs]
-    plan = [(doc, 1 if doc is scan else wanted) for doc, wanted in plan]
     for round_no in range(max(runs, large_runs)):
         for doc, wanted in plan:
             if round_no >= wanted:
@@ -523,6 +600,47 @@ def main(argv=None) -> int:
     machine["load_end"] = _load()
     machine["elapsed"] = time.time() - began
     text = write_results(args.out, docs, measured, machine, stages, args.quick)
+    print(text)
+    return 0
+
+
+def _machine() -> dict:
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"), "cpu": _cpu_model(), "cores": os.cpu_count(), "ram": _ram_gb(),
+        "os": f"{platform.system()} {platform.release()}", "python": platform.python_version(), "load_start": _load(),
+    }
+
+
+def ocr_only(out: Path, runs: int) -> int:
+    """The OCR rows alone: sesaku-ocr and the plain RapidOCR call on the same scan, interleaved."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    began = time.time()
+    machine = _machine()
+    scan = build_scan()
+    measured: dict = {}
+    for round_no in range(runs):
+        for tool in SCAN_ONLY:
+            res = measure(tool, scan)
+            measured.setdefault((scan.name, tool), []).append(res)
+            print(f"round {round_no + 1} {tool:10} work {res['work']:7.2f}s cpu {res['cpu']:7.2f}s "
+                  f"rss {res['rss_mb']:6.0f}MB load {_load()}", file=sys.stderr, flush=True)
+    try:
+        versions = ", ".join(f"{name} {metadata.version(name)}" for name in ("rapidocr", "onnxruntime"))
+    except metadata.PackageNotFoundError:
+        versions = "rapidocr or onnxruntime not installed"
+    lines = [
+        "# sesaku's OCR route against the OCR engine's own pipeline",
+        "",
+        f"Produced by `bench/bench.py --ocr-only --runs {runs}` on {machine['date']} (wall {time.time() - began:.0f} s); "
+        "`make bench` puts the same rows into RESULTS.md.",
+        "",
+        f"- CPU: {machine['cpu']}, {machine['cores']} logical cores; RAM {machine['ram']}; {versions}",
+        f"- load average (1/5/15 min) at start: {machine['load_start']}; at end: {_load()} (a shared machine: the "
+        "two tools ran interleaved, so both carry the same load; their ratio is the figure to read)",
+    ]
+    lines += ocr_section(measured, scan) + [""]
+    text = "\n".join(lines)
+    out.write_text(text, encoding="utf-8")
     print(text)
     return 0
 

@@ -29,7 +29,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas as rl_canvas
 
 __all__ = [
-    "Target", "SubRow", "Measure", "Program", "plan_grid", "plan_truth", "year_labels",
+    "Target", "SubRow", "Measure", "Program", "plan_grid", "plan_truth", "year_labels", "random_sub_rows",
     "DrawnCell", "DrawnPage", "Drawing", "build_table_pdf",
     "make_not_a_pdf", "make_empty", "make_truncated", "make_encrypted", "make_scanned",
     "make_prose_only", "make_cid_without_unicode", "make_cid_text", "make_glyph_id_text", "make_text_pages", "SAMPLE_PROSE",
@@ -195,6 +195,22 @@ def plan_grid(year_labels: list[str], programs, *, period: str = "第2期実行�
                 rating += f"\n(参考)当初の目標に対する達成状況\n達成状況区分\n{m.reference_rating}"
             add([(0, 1, 1, f"{period} 実施結果"), (1, 1, 1, rating), (2, 1, n, _result_text(m))])
     return grid
+
+
+def random_sub_rows(rng, n_years: int, n_rows: int, *, targets, items, label) -> list[SubRow]:
+    """A measure's sub-rows drawn at random: ``targets(rng, n_years, first_row, multi_row)``,
+    ``items(rng)`` and ``label(rng)`` (None: no label) draw each part.  A target cell merged
+    down over every sub-row (``all_rows``, first row only) keeps its columns in the rows after."""
+    rows: list[SubRow] = []
+    for r in range(n_rows):
+        row_targets = targets(rng, n_years, r == 0, n_rows > 1)
+        merged = [t for t in rows[0].targets if t.all_rows] if rows else []
+        if merged:
+            # the merged-down cell covers its columns in every later row
+            row_targets = [t for t in row_targets if t.start + t.span <= merged[0].start]
+        drawn_label = label(rng) if n_rows > 1 else None  # drawn before the items: seeds keep their plans
+        rows.append(SubRow(items(rng), row_targets, label=drawn_label))
+    return rows
 
 
 def plan_truth(year_labels: list[str], programs) -> list[dict]:

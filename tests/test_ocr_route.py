@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from normalizers.ocrforms import KATAKANA_LOOKALIKES, SIMPLIFIED_TO_JAPANESE, japanese_forms
+from normalizers.ocrforms import KANJI_LOOKALIKES, KATAKANA_LOOKALIKES, SIMPLIFIED_TO_JAPANESE, japanese_forms
 from pipeline.orchestration import run
 from pipeline.orchestration.cli import main
 from pipeline.reading import ocr
@@ -25,17 +25,26 @@ needs_ocr = pytest.mark.skipif(not ocr.available(), reason="the ocr extra (rapid
 @pytest.mark.parametrize("printed, read", [
     ("達成状況区分", "達成状况区分"), ("使用者負担の軽減", "使用者負担の軽减"), ("東扇島", "東扇岛"),
     ("●アジア起業家村", "●了ジ了起業家村"), ("・研修", "·研修"), ("コロナ", "コ口ナ"),
+    # kana/kanji look-alikes by context (issue 30): a kanji at the end or start of a katakana
+    # word, a katakana inside a kanji word
+    ("プロジェクト", "プロジェク卜"), ("ロボット", "口ボット"), ("エネルギー", "工ネルギー"), ("ハード", "八ード"),
+    ("ニーズ", "二ーズ"), ("カフェ", "力フェ"), ("タウン", "夕ウン"), ("ローラー", "口一ラー"),
+    ("協力", "協カ"), ("人口", "人ロ"), ("窓口", "窓ロ"), ("一体的", "ー体的"), ("第二期", "第ニ期"),
+    ("工業", "エ業"), ("夕方", "タ方"), ("一体的八つ", "一体的ハつ"),
+    ("【達成状況区分：4*】", "【達成状況区分：4*]"),  # a lenticular bracket read as a square one
 ])
 def test_chinese_forms_and_kana_look_alikes_the_model_writes_are_mapped_back(printed, read):
     assert japanese_forms(read) == printed
 
 
-@pytest.mark.parametrize("text", ["完了しました", "人口の推移", "一二三", "終了", "工業用水道", "力を入れる", "①②"])
+@pytest.mark.parametrize("text", ["完了しました", "人口の推移", "一二三", "終了", "工業用水道", "力を入れる", "①②",
+                                  "3カ所", "2ヶ月", "一ページ", "タウンミーティング", "データ化", "人口ボランティア"])
 def test_japanese_text_the_model_reads_right_is_left_alone(text):
     assert japanese_forms(text) == text
 
 
-JAPANESE = st.text(st.sampled_from("アイウカキクサシスタチツナニヌハヒフーァ了力夕卜口工二一完人終区会与状況産対・①()0123abc"), max_size=30)
+JAPANESE = st.text(st.sampled_from("アイウカキクサシスタチツナニヌハヒフーァロエト了力夕卜口工二一八完人終区会与状況産対・①()0123abcヶ"),
+                   max_size=30)
 
 
 @given(JAPANESE)
@@ -43,7 +52,8 @@ def test_ocr_forms_keep_length_and_change_only_mapped_characters(text):
     out = japanese_forms(text)
     assert len(out) == len(text)
     for a, b in zip(text, out):
-        assert a == b or SIMPLIFIED_TO_JAPANESE.get(a) == b or KATAKANA_LOOKALIKES.get(a) == b
+        assert a == b or SIMPLIFIED_TO_JAPANESE.get(a) == b or KATAKANA_LOOKALIKES.get(a) == b \
+            or KANJI_LOOKALIKES.get(a) == b
 
 
 @given(JAPANESE)

@@ -16,7 +16,7 @@ import pytest
 from conftest import squash
 from pipeline.publishing.records import document_to_records
 from pipeline.orchestration.run import extract_document
-from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, plan_truth, year_labels
+from synth import Measure, Program, Target, build_table_pdf, plan_grid, plan_truth, random_sub_rows, year_labels
 from helpers import records_to_truth_programs
 
 WORDS = (
@@ -73,15 +73,8 @@ def random_plan(seed: int):
         measures = []
         for _ in range(rng.randint(1, 3)):
             n_rows = rng.choice((1, 1, 1, 2, 3))
-            rows = []
-            for r in range(n_rows):
-                row_targets = targets(rng, n_years, r == 0, n_rows > 1)
-                merged = [t for t in rows[0].targets if t.all_rows] if rows else []
-                if merged:
-                    # the merged-down cell covers its columns in every later row
-                    row_targets = [t for t in row_targets if t.start + t.span <= merged[0].start]
-                label = phrase(rng, 1, 3) if n_rows > 1 and rng.random() < 0.7 else None
-                rows.append(SubRow(items(rng), row_targets, label=label))
+            rows = random_sub_rows(rng, n_years, n_rows, targets=targets, items=items,
+                                   label=lambda rng: phrase(rng, 1, 3) if rng.random() < 0.7 else None)
             # synth draws a name cell cut by a page break whole on its first
             # page; a long description would run out of the table there.
             short = drawing_rows_per_page is not None and n_rows > 1

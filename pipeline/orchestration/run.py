@@ -352,7 +352,7 @@ class DocumentReport:
     # text operators show against what the readers gave and sesaku kept.
     glyphs: dict = field(default_factory=dict)
     # Pages read by sesaku's OCR: engine and version, mean confidence and the
-    # least sure lines, to check by eye first (reading.ocr.ocr_summary).
+    # least sure lines and, per table, the values to check by eye first (reading.ocr.ocr_summary).
     ocr: dict = field(default_factory=dict)
     cached: bool = False  # taken from the cache of an earlier run (same bytes, code, options)
 
@@ -409,7 +409,7 @@ def extract_to_records(
     if report.pages is None:
         report.pages = log.page_count
     report.glyphs = tallies_to_summary(log.tallies)
-    report.ocr = ocr.ocr_summary(log.ocr_pages, log.ocr_lines)
+    report.ocr = ocr.ocr_summary(log.ocr_pages, log.ocr_lines, records["cells"] if records else None)
     if report.sha256 is None and Path(path).is_file():
         with contextlib.suppress(OSError):
             report.sha256 = file_sha256(Path(path))

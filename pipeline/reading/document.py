@@ -23,7 +23,7 @@ from typing import Optional
 from ..errors import CorruptPdf, UnmappedFont
 from ..models import PageView
 from ..settings import DEFAULT, Settings
-from . import careful, census, deskew, imagerules, ocr, ocrlayer, pdfium, placement
+from . import careful, census, imagerules, ocr, ocrlayer, pdfium, placement
 from .rules import rule
 from .glyphs import chars_to_lines
 from .guards import Limits, time_limit
@@ -231,22 +231,17 @@ class DocumentReader:
 
     def _ocr_view(self, view: PageView, warnings: list[str]) -> PageView:
         """The page read from its image: OCR'd glyphs and the borders in the image."""
-        index = view.number - 1
-        rgb, angle = deskew.deskew(pdfium.render_rgb(self._fast, index, ocr.DPI))
-        if angle:
-            warnings.append(f"page {view.number}: the scan was {abs(angle):.2f}° askew and was straightened before it was read")
-        dx = view.origin[0]
-        chars, lines = ocr.recognise(rgb, ocr.DPI, dx)
-        gray = rgb.mean(axis=2).astype("uint8")
-        horizontal, vertical = imagerules.image_to_rules(gray, ocr.DPI)
-        shift = lambda r: rule(r["x0"] + dx, r["top"], r["x1"] + dx, r["bottom"])  # noqa: E731
+        page = ocr.read_page(self._fast, view.number - 1, view.origin[0])
+        if page.angle:
+            warnings.append(f"page {view.number}: the scan was {abs(page.angle):.2f}° askew and was straightened before it was read")
+        chars, lines = page.chars, page.lines
         note = ocr.review_note(view.number, lines)
         if note:
             warnings.append(note)
         read = page_to_view(
             number=view.number, width=view.width, height=view.height, chars=chars, graphics=[],
             origin=view.origin, settings=self.settings, has_images=True,
-            image_rules=([shift(r) for r in horizontal], [shift(r) for r in vertical]),
+            image_rules=(page.horizontal, page.vertical),
         )
         return dataclasses.replace(read, text_layer="ocr", tally=dataclasses.replace(read.tally, shown=None),
                                    ocr_lines=tuple(lines))

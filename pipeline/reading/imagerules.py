@@ -12,6 +12,8 @@ photos must not lend it borders.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 
 from .rules import rule
@@ -41,26 +43,146 @@ LONE_RULE_PT = 60.0
 TOUCH_PT = 3.0
 
 
-def _runs(mask: np.ndarray, horizontal: bool, scale: float) -> list[dict]:
+def _runs(mask: np.ndarray, horizontal: bool, scale: float, labels_out: list | None = None,
+          min_pt: float = MIN_RULE_PT) -> list[dict]:
+    """The runs of ``mask`` long and thin enough to be rules; each rule dict gets its run's
+    component number as ``"_run"`` when ``labels_out`` (a list) is given to receive the labels."""
     import cv2
 
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if labels_out is not None:
+        labels_out.append(labels)
     out = []
-    for x, y, w, h, _area in stats[1:n]:
+    for i, (x, y, w, h, area) in enumerate(stats[1:n], 1):
         length, thickness = (w, h) if horizontal else (h, w)
-        if length * scale < MIN_RULE_PT or thickness * scale > MAX_RULE_THICKNESS_PT * 2:
+        if length * scale < min_pt:
             continue
+        if thickness * scale > MAX_RULE_THICKNESS_PT * 2:
+            # A rule a few specks of text touch (a faint rule near its cell's text) is still
+            # thin on the whole: its mean thickness counts, and its middle is where most of it is.
+            if area / length * scale > MAX_RULE_THICKNESS_PT:
+                continue
+            ys, xs = np.nonzero(labels[y:y + h, x:x + w] == i)
+            y, h = (y + int(np.median(ys)), 1) if horizontal else (y, h)
+            x, w = (x, w) if horizontal else (x + int(np.median(xs)), 1)
         if horizontal:
             mid = (y + h / 2) * scale
             out.append(rule(x * scale, mid, (x + w) * scale, mid))
         else:
             mid = (x + w / 2) * scale
             out.append(rule(mid, y * scale, mid, (y + h) * scale))
+        if labels_out is not None:
+            out[-1]["_run"] = [i]
     return out
+
+
+# Rules printed faint (toner running out, a light grey hairline) are looked
+# for too, as ridges: after a short blur along the rule's direction (grain
+# σ 12 → ~5), pixels darker by FAINT_CONTRAST than the paper and than the
+# pixels FAINT_SIDE_PT to either side, in runs that bridged make at least
+# MIN_RULE_PT.  On a noisy copy of a generated report a border at grey
+# 175-215 (blurred to ~220) was missed at INK_LEVEL, two header rows merged
+# and the page lost its table.  A ridge is no blurred edge of a glyph or of a
+# dark rule (one side of it is darker still), nor a wide grey band; pixels
+# within 2 px of ink are left out besides (glyphs are found otherwise).
+FAINT_CONTRAST = 12
+FAINT_SIDE_PT = 1.2
+FAINT_BLUR_PX = 5
+# Grain breaks a faint rule into dashes; dashes this long (pt) are kept and
+# bridged (BRIDGE_PT) into a rule, which must then be MIN_RULE_PT long.
+FAINT_PIECE_PT = 4.0
+
+
+def _faint(gray: np.ndarray, length: int, scale: float, horizontal: bool) -> np.ndarray:
+    """Thin runs a little darker than the paper and than both their sides, along one direction (0/255)."""
+    import cv2
+
+    paper = float(np.percentile(gray, 75))
+    smooth = cv2.blur(gray, (FAINT_BLUR_PX, 1) if horizontal else (1, FAINT_BLUR_PX)).astype(np.int16)
+    side = max(2, int(round(FAINT_SIDE_PT / scale)))
+    pad = np.full_like(smooth, 255)
+    if horizontal:
+        before, after = pad.copy(), pad.copy()
+        before[side:], after[:-side] = smooth[:-side], smooth[side:]
+    else:
+        before, after = pad.copy(), pad.copy()
+        before[:, side:], after[:, :-side] = smooth[:, :-side], smooth[:, side:]
+    ridge = (smooth < paper - FAINT_CONTRAST) & (smooth < before - FAINT_CONTRAST) & (smooth < after - FAINT_CONTRAST)
+    dark = ridge.astype(np.uint8) * 255
+    # only light pixels: ink and its blurred edge are glyphs or dark rules, found otherwise
+    dark[cv2.dilate((gray < INK_LEVEL).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0] = 0
+    # bridge the rule's one-pixel steps across (a straightened scan), as for dark rules
+    dark = cv2.morphologyEx(dark, cv2.MORPH_CLOSE, np.ones((3, 1) if horizontal else (1, 3), np.uint8))
+    along = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1) if horizontal else (1, length))
+    return cv2.morphologyEx(dark, cv2.MORPH_OPEN, along)
+
+
+# Gaps in a run up to this (pt) are bridged: toner drop-outs and grain break
+# a faint rule into dashes (3-11 pt on the faint test scans), and a faint rule
+# found by averaging stops ~MIN_RULE_PT short of every border crossing it.
+# Real columns are never this narrow (settings.snap_tolerance: ~20 pt at the
+# least), so no border of a merged cell closes.
+BRIDGE_PT = 14.0
+
+
+def _bridge(runs: list[dict], horizontal: bool, scale: float, across: list[dict] = ()) -> list[dict]:
+    """Collinear runs (within 1.5 pt across) with gaps of at most BRIDGE_PT between them, as one rule.
+
+    A gap whose two ends both meet a rule ``across`` is left open: that is a
+    cell spanning the border (a program row across the table, ~14 pt high,
+    stops every column border), not ink that failed."""
+    pos = (lambda r: r["top"]) if horizontal else (lambda r: r["x0"])
+    start = (lambda r: r["x0"]) if horizontal else (lambda r: r["top"])
+    end = (lambda r: r["x1"]) if horizontal else (lambda r: r["bottom"])
+    lines: list[list[dict]] = []
+    for r in sorted(runs, key=pos):
+        if lines and pos(r) - pos(lines[-1][0]) <= 1.5:
+            lines[-1].append(r)
+        else:
+            lines.append([r])
+    out: list[dict] = []
+    for line in lines:
+        at = sum(pos(r) * (end(r) - start(r)) for r in line) / max(sum(end(r) - start(r) for r in line), 1e-9)
+        chain: list[list] = []  # [first, last, run labels]
+        for r in sorted(line, key=start):
+            if chain and start(r) - chain[-1][1] <= BRIDGE_PT and not _spanned(across, at, chain[-1][1], start(r),
+                                                                                  horizontal):
+                chain[-1][1] = max(chain[-1][1], end(r))
+                chain[-1][2] += r.get("_run", [])
+            else:
+                chain.append([start(r), end(r), list(r.get("_run", []))])
+        for a, b, labels in chain:
+            out.append(rule(a, at, b, at) if horizontal else rule(at, a, at, b))
+            if labels:
+                out[-1]["_run"] = labels
+    return out
+
+
+def _spanned(across: list[dict], at: float, gap0: float, gap1: float, horizontal: bool) -> bool:
+    """Do two rules of ``across``, one at each end of the gap [gap0, gap1] of the line at ``at``,
+    cross that line (within TOUCH_PT)?  Then a cell spans the gap."""
+    def crossing(where: float) -> Optional[float]:
+        for r in across:
+            if horizontal:  # the line is horizontal at y = at; r is vertical
+                if abs(r["x0"] - where) <= TOUCH_PT and r["top"] - TOUCH_PT <= at <= r["bottom"] + TOUCH_PT:
+                    return r["x0"]
+            elif abs(r["top"] - where) <= TOUCH_PT and r["x0"] - TOUCH_PT <= at <= r["x1"] + TOUCH_PT:
+                return r["top"]
+        return None
+
+    first, last = crossing(gap0), crossing(gap1)
+    return first is not None and last is not None and last - first > TOUCH_PT
 
 
 def image_to_rules(gray: np.ndarray, dpi: float = DPI) -> tuple[list[dict], list[dict]]:
     """Horizontal and vertical rules (pt, top-based) in a page rendered at ``dpi`` as 8-bit grey."""
+    horizontal, vertical, _ = rules_and_masks(gray, dpi)
+    return horizontal, vertical
+
+
+def rules_and_masks(gray: np.ndarray, dpi: float = DPI) -> tuple[list[dict], list[dict], np.ndarray]:
+    """The rules, and a 0/1 image of the pixels that are not text: the rules' runs and filled
+    areas (a dark band, a photo).  The OCR route takes them out before it looks for text lines."""
     import cv2
 
     scale = 72.0 / dpi
@@ -77,8 +199,38 @@ def image_to_rules(gray: np.ndarray, dpi: float = DPI) -> tuple[list[dict], list
     h_mask = cv2.morphologyEx(across, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     down = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE, np.ones((1, 3), np.uint8))
     v_mask = cv2.morphologyEx(down, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
-    horizontal, vertical = _runs(h_mask, True, scale), _runs(v_mask, False, scale)
-    return _meeting(horizontal, vertical), _meeting(vertical, horizontal)
+    labels: list = []
+    piece = max(3, int(round(FAINT_PIECE_PT / scale)))
+    h_mask = cv2.bitwise_or(h_mask, _faint(gray, piece, scale, True))
+    v_mask = cv2.bitwise_or(v_mask, _faint(gray, piece, scale, False))
+    horizontal = _runs(h_mask, True, scale, labels, min_pt=FAINT_PIECE_PT)
+    vertical = _runs(v_mask, False, scale, labels, min_pt=FAINT_PIECE_PT)
+    # a faint rule's dashes, bridged, must make a rule's length
+    horizontal, vertical = (
+        [r for r in _bridge(horizontal, True, scale, vertical) if r["width"] >= MIN_RULE_PT],
+        [r for r in _bridge(vertical, False, scale, horizontal) if r["height"] >= MIN_RULE_PT])
+    horizontal, vertical = _meeting(horizontal, vertical), _meeting(vertical, horizontal)
+    # Only the runs taken as rules are not text: a run of glyph strokes a
+    # title's big glyphs make side by side (施策計画 at 14 pt) stays text.
+    not_text = _large(filled, FILLED_AREA_PT / scale) > 0
+    for runs, label in ((horizontal, labels[0]), (vertical, labels[1])):
+        if runs:
+            not_text |= np.isin(label, [i for r in runs for i in r.pop("_run")])
+    return horizontal, vertical, not_text.astype(np.uint8)
+
+
+# A filled area this wide and high (pt) is no glyph: a copier's dark page
+# edge, a photo, a shaded band.  The largest filled glyph a report prints is
+# a ● or ■ of a heading, under 20 pt; smaller filled areas stay text.
+FILLED_AREA_PT = 24.0
+
+
+def _large(filled: np.ndarray, side_px: float) -> np.ndarray:
+    import cv2
+
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(filled, connectivity=8)
+    big = [i for i in range(1, n) if stats[i, 2] >= side_px and stats[i, 3] >= side_px]
+    return np.isin(labels, big).astype(np.uint8) * 255 if big else np.zeros_like(filled)
 
 
 def _touches(a: dict, b: dict) -> bool:
