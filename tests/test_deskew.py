@@ -46,7 +46,10 @@ def test_a_skewed_table_page_loses_its_grid_and_straightened_gets_it_back(pages,
     straight = _cells(pages[5])
     assert straight > 20
     skewed = deskew.rotate(pages[5], angle)
-    assert _cells(skewed) < straight  # why the route straightens first
+    # Why the route straightens first: askew, the borders give another grid (cells lost, or split
+    # where a faint-border bridge meets a slanted rule: 32 against 31 at -0.6° since the image rules
+    # bridge gaps), never the page's own.
+    assert _cells(skewed) != straight
     fixed, turned = deskew.deskew(skewed)
     assert turned == pytest.approx(-angle, abs=0.02)
     assert _cells(fixed) == straight
