@@ -6,13 +6,15 @@ what to do about it, and fit on one line.
 
 from __future__ import annotations
 
+import os
+
 
 class SesakuError(Exception):
     """Base class: a document could not be extracted, for a reason the user can act on."""
 
     kind = "error"
 
-    def __init__(self, path: str, problem: str, page: int | None = None):
+    def __init__(self, path: str | os.PathLike[str], problem: str, page: int | None = None) -> None:
         self.path = str(path)
         self.page = page
         self.problem = problem

@@ -99,7 +99,7 @@ class PageView:
     width: float
     height: float
     chars: tuple[dict, ...]
-    lines: tuple["Line", ...]
+    lines: tuple[Line, ...]
     rules: tuple[tuple[dict, ...], tuple[dict, ...]] = ((), ())
     ruled_tables: tuple[RuledTable, ...] = ()
     has_images: bool = False
@@ -168,7 +168,7 @@ class Grid:
     col_edges: tuple[float, ...]  # x positions of the column bands' borders
     row_edges: tuple[float, ...]
     cells: tuple[Cell, ...]
-    leftovers: tuple["Leftover", ...] = ()
+    leftovers: tuple[Leftover, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -493,7 +493,7 @@ class Document:
     # the OCR recognised, not typeset text.
     ocr_pages: tuple[int, ...] = ()
     # (page, GlyphTally) of each page read: the census against what was kept.
-    glyphs: tuple[tuple[int, "GlyphTally"], ...] = ()
+    glyphs: tuple[tuple[int, GlyphTally], ...] = ()
 
 
 def page_ranges(pages: list[int]) -> str:

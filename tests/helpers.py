@@ -6,6 +6,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from conftest import FIXTURES, squash
+
 from pipeline.models import PageView
 from pipeline.orchestration.run import extract_document
 from pipeline.publishing.records import document_to_records
@@ -55,7 +56,7 @@ def records_to_truth_programs(records: dict) -> list[dict]:
             rows = []
             for row_no in range(1, m["rows"] + 1):
                 cells = []
-                for (first, last), cell in sorted(targets[(m["measure_no"], row_no)].items()):
+                for _years, cell in sorted(targets[(m["measure_no"], row_no)].items()):
                     entry = {"years": cell["years"], "items": cell["items"]}
                     if cell["all_rows"]:
                         entry["all_rows"] = True

@@ -30,7 +30,6 @@ import random
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A3, A4, B4, landscape
-
 from synth import Measure, Program, Target, random_sub_rows, year_labels
 
 KINDS = ("clean", "noisy", "edge", "fax", "faint")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 
 import pytest
+from helpers import assert_equals_truth, page_views, run_engine
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen import canvas
+from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
 
+from pipeline.models import Cell, Grid, Leftover
 from pipeline.understanding.table.agreement import grids_to_agreement, grids_to_agreement_counts, normalise_text
 from pipeline.understanding.table.engines import EngineSource, make_engine
-from pipeline.models import Cell, Grid, Leftover
-from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
-from helpers import assert_equals_truth, page_views, run_engine
 
 
 def _cell(row, col, box, text, rowspan=1, colspan=1):

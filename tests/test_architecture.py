@@ -8,8 +8,9 @@ order; a backwards import fails here, in CI.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Optional
 
 import pytest
 

@@ -11,15 +11,15 @@ import json
 from pathlib import Path
 
 import pytest
+import synth
 from pypdf import PdfReader, PdfWriter
 
-import synth
 from pipeline import errors
-from pipeline.orchestration import run
-from pipeline.reading import guards
-from pipeline.orchestration.cli import main
 from pipeline.errors import KINDS
+from pipeline.orchestration import run
+from pipeline.orchestration.cli import main
 from pipeline.orchestration.run import Limits, Options, extract_document, extract_to_records
+from pipeline.reading import guards
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan6.pdf"
 
@@ -186,6 +186,7 @@ def test_few_unmapped_glyphs_are_left_out_with_a_warning(tmp_path):
     import dataclasses
 
     from helpers import page_views
+
     from pipeline.reading.document import _drop_unmapped
     from pipeline.settings import DEFAULT
 

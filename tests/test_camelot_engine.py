@@ -9,18 +9,17 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from conftest import FIXTURES, PDFS, extracted, squash
+from helpers import assert_equals_truth, page_views, run_engine
 from pypdf import PdfWriter
 from pypdf.generic import RectangleObject
+from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
 
-from conftest import FIXTURES, PDFS, extracted, squash
+from pipeline.orchestration.run import extract_document
 from pipeline.settings import DEFAULT
 from pipeline.understanding.table.agreement import grids_to_agreement_counts
 from pipeline.understanding.table.engines import EngineSource, check_engine, make_engine
 from pipeline.understanding.table.engines import camelot as camelot_engine
-from pipeline.publishing.records import document_to_records
-from pipeline.orchestration.run import extract_document
-from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
-from helpers import assert_equals_truth, page_views, run_engine
 
 # camelot renders every page it reads.
 pytestmark = pytest.mark.slow

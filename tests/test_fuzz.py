@@ -12,11 +12,10 @@ import random
 import re
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
+
 from pipeline.errors import KINDS
 from pipeline.orchestration.run import Limits, Options, extract_to_records
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pdfplumber
+from conftest import FIXTURES
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas as rl_canvas
-
-from conftest import FIXTURES
 from synth import make_text_pages
+
 from pipeline.reading import census, pdfium
 from pipeline.reading.document import DocumentReader
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
+from conftest import FIXTURES
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas as rl_canvas
-
-from conftest import FIXTURES
 from synth import make_text_pages
+
 from pipeline.models import GlyphTally
 from pipeline.orchestration.run import Options, extract_to_records
 from pipeline.reading import census

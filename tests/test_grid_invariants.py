@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from synth import Sheet, build_sheets
+
 from normalizers.width import squash
 from pipeline.models import Grid
 from pipeline.orchestration.run import Options

@@ -5,16 +5,15 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import page_views
 
 from normalizers.ratings import format_rating
-from pipeline.models import Line, Rating
+from pipeline.models import Line, PageView, Rating
 from pipeline.understanding.prose.narrative import (
     lines_to_plan_title,
     pages_to_narrative,
     pages_to_running_lines,
 )
-from pipeline.models import PageView
-from helpers import page_views
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PDFS = ["plan6.pdf", "plan6-excel.pdf", "plan6-quirks.pdf"]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from synth import Sheet, build_sheets
+
 from normalizers.width import squash
 from pipeline.orchestration.run import Options
 from pipeline.orchestration.tables import tables_to_records

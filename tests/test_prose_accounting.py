@@ -6,14 +6,14 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from conftest import FIXTURES, PDFS, extracted
 from helpers import page_views
+from synth import flush_sentence, make_plain_prose
+
 from pipeline.models import Narrative
 from pipeline.understanding.accounting import PROSE_CATEGORIES, account, account_prose
 from pipeline.understanding.document import OUTSIDE_SECTIONS, with_unread_prose
 from pipeline.understanding.prose.narrative import UNUSED_HEADING, pages_to_narrative
-from synth import flush_sentence, make_plain_prose
 
 WIDTH = 40
 PROGRAM = "1計画名【達成状況区分3】"

@@ -9,11 +9,11 @@ punctuation, morphology, line length and what follows can decide.
 from __future__ import annotations
 
 import pytest
-
 from helpers import page_views
+from synth import flush_sentence, make_plain_prose
+
 from pipeline.understanding.prose.cues import LineCues, cues_to_reading, is_noun_phrase
 from pipeline.understanding.prose.narrative import pages_to_narrative
-from synth import flush_sentence, make_plain_prose
 
 WIDTH = 40  # glyphs per line
 PROGRAM = "1計画名【達成状況区分3】"

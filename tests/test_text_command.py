@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from synth import make_not_a_pdf, make_text_pages, make_truncated
 
 from pipeline.orchestration.cli import main
 from pipeline.reading.text import join_line, page_text
-from synth import make_not_a_pdf, make_text_pages, make_truncated
 
 PAGE1 = ["施策計画の評価", "KPI 2024 年度 達成率 95.5%", "第2期実行計画"]
 PAGE2 = ["二ページ目の文章です。", "ABC  def"]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
-import json
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-
 import synth
+
 from pipeline import read_pdf
 from pipeline.errors import NotAPdf
 from pipeline.orchestration.cli import main
@@ -198,8 +196,8 @@ def test_rows_breaking_the_schema_fail_their_document_not_the_writing(tmp_path, 
     from pipeline.orchestration import run
     from pipeline.publishing import records
 
-    good = _small(tmp_path / "in" / "good.pdf")
-    bad = _small(tmp_path / "in" / "bad.pdf", name="壊れた施策")
+    _small(tmp_path / "in" / "good.pdf")
+    _small(tmp_path / "in" / "bad.pdf", name="壊れた施策")
     real = records.document_to_records
 
     def broken(doc, *a, **k):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from importlib import resources
 from typing import Optional
 
@@ -19,7 +20,7 @@ from .pages import PageImage
 
 
 def _static(name: str) -> str:
-    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath("static").joinpath(name).read_text(encoding="utf-8")
 
 
 CSS = _static("audit.css")
@@ -37,7 +38,7 @@ def font_face(prefix: str) -> str:
 JS = _static("audit.js")
 
 
-def _e(value) -> str:
+def _e(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
@@ -131,7 +132,7 @@ class HtmlReport:
         last_prog, last_head = None, None
         rows_html: list[str] = []
 
-        def flush():
+        def flush() -> None:
             if rows_html:
                 out.append("<table>" + "".join(rows_html) + "</table>")
                 rows_html.clear()
@@ -291,8 +292,8 @@ class HtmlReport:
             parts.append("</ul>")
         # Legend and page index
         roles_used = []
-        for r in m.regions.values():
-            for role in r.roles:
+        for region in m.regions.values():
+            for role in region.roles:
                 if role not in roles_used:
                     roles_used.append(role)
         ordered = [f"fy{y}" for y in m.years] + [r for r in ROLES if r in roles_used]
@@ -300,7 +301,7 @@ class HtmlReport:
             f'<span class="{"lo" if role == "leftover" else ""}"><span class="sw" style="--c:{m.colour(role)}"></span>{_e(m.role_label(role))}</span>'
             for role in ordered if role in roles_used
         ) + " · ⇔n / ⇕n: merged over n columns / rows · click a row or a region to link them</p>")
-        def links(pages):
+        def links(pages: Iterable[int]) -> str:
             return " ".join(f'<a href="#page-{p}">p.{p}</a>' for p in pages)
 
         parts.append("<h3>Pages</h3><p>" + links(pages_with_content)

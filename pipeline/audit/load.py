@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pyarrow.parquet as pq
 
@@ -21,7 +21,8 @@ def load_run(extracted: Path) -> dict:
     if not run_path.is_file():
         raise AuditError(f"{extracted} is not an extracted folder (no _run.json); give a PDF or run `extract` first")
     try:
-        return json.loads(run_path.read_text(encoding="utf-8"))
+        run: dict = json.loads(run_path.read_text(encoding="utf-8"))
+        return run
     except (ValueError, UnicodeDecodeError) as exc:
         raise AuditError(f"{run_path} is not valid JSON: {exc}") from None
 

@@ -36,7 +36,7 @@ def render_pages(pdf: Path, out_dir: Path, scale: float, password: str | None = 
                 # third of the size of a full-colour PNG.
                 image.quantize(64, method=Image.Quantize.FASTOCTREE).save(out_dir / name)
                 width, height = page.get_size()
-                ml, mb, mr, mt = page.get_mediabox()
+                ml, _mb, _mr, mt = page.get_mediabox()
                 cl, cb, cr, ct = page.get_cropbox()
                 if page.get_rotation() == 0:
                     # pdfium draws the crop box; pdfplumber measures from the

@@ -12,8 +12,9 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, TextIO
 
 from ..publishing.atomic import STAGING_PREFIX, replace_folder
 from ..reading.fonts import private_font_file
@@ -22,7 +23,7 @@ from .load import AuditError, find_pdf, load_run, load_tables
 from .model import Model
 from .pages import DEFAULT_SCALE, render_pages
 
-__all__ = ["AuditError", "build_report", "build_document_report"]
+__all__ = ["AuditError", "build_document_report", "build_report"]
 
 
 def build_document_report(extracted: Path, run: dict, run_doc: dict, tables: dict[str, list[dict]], missing: list[str],
@@ -59,7 +60,7 @@ def documents_of(run: dict, tables: dict[str, list[dict]]) -> list[dict]:
 
 
 def build_report(extracted: Path, out_dir: Path, pdf_dirs: Sequence[Path] = (), scale: float = DEFAULT_SCALE,
-                 stderr=None, password: str | None = None) -> tuple[list[Path], list[str]]:
+                 stderr: Optional[TextIO] = None, password: str | None = None) -> tuple[list[Path], list[str]]:
     """Reports for every extracted document: (index files written, errors).
 
     Built in a staging folder beside ``out_dir`` and swapped in whole when
@@ -90,8 +91,12 @@ def _ship_font(out_dir: Path) -> None:
     shutil.copyfile(font, out_dir / FONT_DIR / font.name)
 
 
-def _build(extracted, run, tables, missing, out_dir, pdf_dirs, scale, stderr, password):
-    written, errors, listing = [], [], []
+def _build(extracted: Path, run: dict, tables: dict[str, list[dict]], missing: list[str], out_dir: Path,
+           pdf_dirs: Sequence[Path], scale: float, stderr: TextIO,
+           password: Optional[str]) -> tuple[list[Path], list[str]]:
+    written: list[Path] = []
+    errors: list[str] = []
+    listing: list[str] = []
     _ship_font(out_dir)
     for doc in documents_of(run, tables):
         if doc.get("status") != "ok":

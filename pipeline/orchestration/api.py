@@ -10,8 +10,9 @@ The frames have exactly the Parquet files' columns and dtypes (pandas
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 from ..errors import BadOption
 from ..publishing.emit import rows_to_frame
@@ -65,4 +66,4 @@ def read_pdf(
     return tables
 
 
-__all__ = ["read_pdf", "Tables"]
+__all__ = ["Tables", "read_pdf"]

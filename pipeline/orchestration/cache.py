@@ -22,9 +22,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Optional
 
-from ..version import __version__
 from ..publishing.atomic import write_bytes_atomic
 from ..reading.guards import file_sha256
+from ..version import __version__
 from .run import DocumentReport, Options
 
 Result = tuple[DocumentReport, Optional[dict]]

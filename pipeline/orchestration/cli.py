@@ -8,23 +8,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
-from ..version import __version__
+from ..errors import SesakuError
 from ..publishing.atomic import FolderNotWritable, check_writable_folder, write_text_atomic
 from ..publishing.datapackage import datapackage_json
 from ..publishing.emit import CSV_ENCODINGS, OutputMismatch, to_json, write_tables
-from ..understanding.table.engines import ENGINES, PREFER
-from ..understanding.legend import text_to_configured_legend
-from .manifest import source_of
-from .dataset import Dataset, dataset_report, load_dataset, merge_into
-from .progress import overall_progress
-from .batch import BatchError, collect_pdfs, default_workers, run_batch, run_report
-from ..errors import SesakuError
 from ..reading.document import READERS
 from ..reading.ocr import MODES as OCR_MODES
+from ..understanding.legend import text_to_configured_legend
+from ..understanding.table.engines import ENGINES, PREFER
+from ..version import __version__
+from .batch import BatchError, collect_pdfs, default_workers, run_batch, run_report
+from .dataset import Dataset, dataset_report, load_dataset, merge_into
+from .manifest import source_of
+from .progress import overall_progress
 from .run import DocumentReport, Limits, Options, ocr_mode, parse_pages, read_text
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING = 0, 1, 2

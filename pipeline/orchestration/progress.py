@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import shutil
 import time
-from typing import Iterator, TextIO
+from collections.abc import Iterator
+from typing import TextIO
 
 from .run import DocumentReport
 

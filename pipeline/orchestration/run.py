@@ -15,22 +15,31 @@ import contextlib
 import dataclasses
 import time
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Optional
 
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from ..errors import (BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoPlanTable, NoTextLayer, SesakuError,
-                      UnmappedFont)
+from ..errors import (
+    BadOption,
+    CorruptPdf,
+    LimitExceeded,
+    NoPagesSelected,
+    NoPlanTable,
+    NoTextLayer,
+    SesakuError,
+    UnmappedFont,
+)
 from ..models import Document, SourceRef, page_ranges
 from ..publishing.records import document_to_records, schema_problems
 from ..reading import ocr
 from ..reading.document import DocumentReader
+from ..reading.guards import Limits, check_file, file_sha256, memory_limit, parser_warnings, time_limit
 from ..reading.ledger import tallies_to_summary, tallies_to_warnings
 from ..reading.text import view_text
-from ..reading.guards import Limits, check_file, file_sha256, memory_limit, parser_warnings, time_limit
 from ..settings import DEFAULT, Settings
 from ..understanding.accounting import account
 from ..understanding.document import DocumentUnderstanding
@@ -160,7 +169,7 @@ def extract_document(
     progress: Optional[ProgressFn] = None,
     doc_id: Optional[str] = None,
     ocr: str = "auto",
-    log: Optional["ReadingLog"] = None,
+    log: Optional[ReadingLog] = None,
 ) -> Document:
     """The whole pipeline for one PDF.  Raises a SesakuError for bad input.
 
@@ -417,4 +426,4 @@ def extract_to_records(
     return report, records
 
 
-__all__ = ["extract_document", "extract_to_records", "Limits", "Options", "DocumentReport", "parse_pages"]
+__all__ = ["DocumentReport", "Limits", "Options", "extract_document", "extract_to_records", "parse_pages"]

@@ -21,9 +21,10 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Optional
 
 from normalizers.width import squash
 
@@ -31,22 +32,35 @@ from ..errors import BadOption, CorruptPdf, NoTextLayer
 from ..geometry import centre
 from ..models import Grid, LogicalTable, PageView, page_ranges
 from ..publishing.atomic import (
-    STAGING_PREFIX, FolderNotWritable, check_writable_folder, replace_folder, write_text_atomic,
+    STAGING_PREFIX,
+    FolderNotWritable,
+    check_writable_folder,
+    replace_folder,
+    write_text_atomic,
 )
 from ..publishing.emit import to_json, write_tables
 from ..publishing.ruled import tables_to_rows, wide_csv_bytes, wide_csv_name
 from ..publishing.schema import RULED_TABLES
 from ..reading.document import DocumentReader
+from ..reading.guards import check_file, file_sha256, memory_limit, parser_warnings, time_limit
 from ..reading.layout import split_two_up
 from ..reading.ledger import tallies_to_summary, tallies_to_warnings
-from ..reading.guards import check_file, file_sha256, memory_limit, parser_warnings, time_limit
 from ..understanding.table.engines import EngineSource, check_engine, make_engine
 from ..understanding.table.ruled import grids_to_tables, lines_above_tables, view_to_grids
 from ..version import __version__
 from .batch import collect_pdfs
 from .docids import assign_doc_ids, stem_doc_id
-from .run import (_DAMAGE, DocumentReport, Options, ProgressFn, _scan_advice, failure_of, font_advice, ocr_mode,
-                  selected_pages)
+from .run import (
+    _DAMAGE,
+    DocumentReport,
+    Options,
+    ProgressFn,
+    _scan_advice,
+    failure_of,
+    font_advice,
+    ocr_mode,
+    selected_pages,
+)
 
 
 def _chars(text: str) -> int:
@@ -299,4 +313,4 @@ def tables_command(args, options: Options) -> int:
     return ok_code if not failed and not written.csv_skipped and not skipped_wide else some_failed
 
 
-__all__ = ["read_ruled_tables", "tables_accounting", "tables_to_records", "tables_command"]
+__all__ = ["read_ruled_tables", "tables_accounting", "tables_command", "tables_to_records"]

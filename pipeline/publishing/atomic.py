@@ -17,8 +17,8 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
 STAGING_PREFIX = ".staging-"
 # Written last into a staging folder: its files are complete and may be

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 import pyarrow as pa
@@ -87,7 +87,7 @@ def _check_encodable(table: TableSchema, frame: pd.DataFrame, encoding: str, hea
         try:
             name.encode(encoding)
         except UnicodeEncodeError as exc:
-            raise CsvEncodingError(f"{table.name}: column title {name!r} cannot be written as {encoding}: {exc.reason}")
+            raise CsvEncodingError(f"{table.name}: column title {name!r} cannot be written as {encoding}: {exc.reason}") from None
     for row_no, column, _, char in _unencodable(table, frame, encoding):
         raise CsvEncodingError(
             f"{table.name}.csv row {row_no}, column {column}: character {char!r} (U+{ord(char):04X}) "
@@ -234,7 +234,7 @@ def read_tables(out_dir: Path) -> dict[str, list[dict]] | None:
     return tables
 
 
-def to_json(value) -> str:
+def to_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 

@@ -6,7 +6,8 @@ same input produce byte-identical files.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator
+from typing import Optional
 
 from normalizers.pdfdate import pdf_date
 
@@ -21,7 +22,7 @@ Legend = tuple[tuple[int, str], ...]
 
 
 def _quantity_rows(doc_id: str, source: str, quantities: Iterable[Quantity], item_no: int, page: int,
-                   part: str, **where) -> Iterator[dict]:
+                   part: str, **where: object) -> Iterator[dict]:
     """Rows of one text's quantities; ``where`` holds the keys that join the
     row back to its text (measure_no, row_no, first_year, program_no, heading_no)."""
     for q in quantities:
@@ -122,12 +123,12 @@ def _measure_rows(doc_id: str, program: Program, m: Measure, out: dict[str, list
     years_seen: dict[tuple[int, int], int] = {}
     for c in m.target_changes:
         year_no = years_seen[(c.change_no, c.item_no)] = years_seen.get((c.change_no, c.item_no), 0) + 1
-        row, first, item_no = c.target or (None, None, None)
+        target_row, first_year, target_item = c.target or (None, None, None)
         out["target_changes"].append(
             {"doc_id": doc_id, "measure_no": m.no, "change_no": c.change_no, "action": c.action,
              "from_year": c.from_year, "to_year": c.to_year, "item_no": c.item_no, "year_no": year_no,
              "text": c.text, "phrase": c.phrase, "page": c.page,
-             "target_row_no": row, "target_first_year": first, "target_item_no": item_no}
+             "target_row_no": target_row, "target_first_year": first_year, "target_item_no": target_item}
         )
     if r:
         for block in ("outcomes", "changes", "revised_targets"):
@@ -204,7 +205,7 @@ def _document_row(doc: Document, legend_source: str) -> dict:
         "rating_legend_source": legend_source,
         # Filled in by the run from the folder's MANIFEST, which a worker does not read.
         "source_url": None, "source_note": None,
-        "ocr_pages": page_ranges(doc.ocr_pages) if doc.ocr_pages else None,
+        "ocr_pages": page_ranges(list(doc.ocr_pages)) if doc.ocr_pages else None,
     }
 
 
@@ -289,8 +290,8 @@ def document_to_records(doc: Document, accounting: Accounting | None = None,
             )
     out["leftovers"] = [dict(row) for row in (accounting or account(doc)).rows]
     _mark_ocr(out, set(doc.ocr_pages))
-    for n, q in enumerate(out["quantities"], 1):
-        q["quantity_no"] = n
+    for quantity_no, q in enumerate(out["quantities"], 1):
+        q["quantity_no"] = quantity_no
     return out
 
 

@@ -16,8 +16,8 @@ from typing import Optional
 
 import pdfplumber
 import pdfplumber.page
-from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.cmapdb import PyUnicodeMap
+from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.layout import LTChar
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdffont import PDFCIDFont
@@ -50,10 +50,10 @@ def _record_render_modes() -> None:
         mode = textstate.render
         for item in self.cur_item._objs[before:]:
             if isinstance(item, LTChar):
-                item.render_mode = mode
+                item.render_mode = mode  # type: ignore[attr-defined]
 
-    render_string._sesaku_render_mode = True
-    PDFLayoutAnalyzer.render_string = render_string
+    render_string._sesaku_render_mode = True  # type: ignore[attr-defined]
+    PDFLayoutAnalyzer.render_string = render_string  # type: ignore[method-assign]
     pdfplumber.page.ALL_ATTRS.add("render_mode")
 
 
@@ -100,8 +100,8 @@ def _record_path_colour_spaces() -> None:
         for item in self.cur_item._objs[before:]:
             item.ncs, item.scs = gstate.ncs, gstate.scs  # pdfplumber gives their names
 
-    paint_path._sesaku_colour_spaces = True
-    PDFLayoutAnalyzer.paint_path = paint_path
+    paint_path._sesaku_colour_spaces = True  # type: ignore[attr-defined]
+    PDFLayoutAnalyzer.paint_path = paint_path  # type: ignore[method-assign]
     pdfplumber.page.ALL_ATTRS.update(("ncs", "scs"))
 
 

@@ -24,12 +24,11 @@ from ..errors import CorruptPdf, UnmappedFont
 from ..models import PageView
 from ..settings import DEFAULT, Settings
 from . import careful, census, imagerules, ocr, ocrlayer, pdfium, placement
-from .rules import rule
 from .glyphs import chars_to_lines
 from .guards import Limits, time_limit
 from .page import page_to_view
+from .rules import rule
 from .text import view_text
-
 
 READERS = ("auto", "pdfium", "pdfminer")
 
@@ -98,7 +97,7 @@ class DocumentReader:
                 out.append((key, " ".join(value.split())))
         return tuple(out)
 
-    def __enter__(self) -> "DocumentReader":
+    def __enter__(self) -> DocumentReader:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -13,7 +13,8 @@ import functools
 import re
 import statistics
 import unicodedata
-from typing import Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any, Optional
 
 from ..models import Line
 from ..settings import DEFAULT, Settings
@@ -31,7 +32,7 @@ def font_family(fontname: str) -> str:
     return _SUBSET_PREFIX.sub("", fontname or "")
 
 
-def is_white(color, space: str | None = None) -> bool:
+def is_white(color: Any, space: str | None = None) -> bool:
     """Whether a fill or stroke colour draws nothing a reader sees, judged in its colour space.
 
     A Separation or DeviceN colour is a tint of ink: 1.0 is full ink (a ministry bid document
@@ -47,7 +48,7 @@ def is_white(color, space: str | None = None) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def _is_white_cached(color, space) -> bool:
+def _is_white_cached(color: Any, space: str | None) -> bool:
     return _is_white_uncached(color, space)
 
 
@@ -55,7 +56,7 @@ _INK_SPACES = ("Separation", "DeviceN")
 _ALWAYS_VISIBLE_SPACES = ("Pattern", "Indexed", "Shading")
 
 
-def _is_white_uncached(color, space=None) -> bool:
+def _is_white_uncached(color: Any, space: str | None = None) -> bool:
     if color is None:
         return False
     space = (space or "").lstrip("/")
@@ -184,7 +185,7 @@ def _sets_as_cjk(ch: dict, c: str, settings: Settings) -> bool:
         return True
     if unicodedata.east_asian_width(c) != "A" or unicodedata.category(c) == "Pd":
         return False
-    return ch["x1"] - ch["x0"] >= settings.full_width_em * glyph_size(ch)
+    return bool(ch["x1"] - ch["x0"] >= settings.full_width_em * glyph_size(ch))
 
 
 def join_line(chars: Sequence[dict], settings: Settings = DEFAULT) -> str:

@@ -17,9 +17,10 @@ import os
 import re
 import signal
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Optional
 
 from ..errors import EmptyFile, LimitExceeded, MissingFile, NotAPdf
 
@@ -100,7 +101,7 @@ def time_limit(seconds: float, path: Path, page: Optional[int] = None, what: str
         return
     armed = [True]
 
-    def on_alarm(signum, frame):
+    def on_alarm(signum: int, frame: object) -> None:
         if armed[0]:
             raise _Timeout()
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+
 from ..models import GlyphTally, PageView
 from ..settings import DEFAULT, Settings
 from .glyphs import chars_to_lines

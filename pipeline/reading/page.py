@@ -14,7 +14,7 @@ page as displayed.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from normalizers.lookalikes import unlookalike
 
@@ -44,7 +44,7 @@ def page_direction(chars: Sequence[dict], settings: Settings = DEFAULT) -> int:
     if not counts:
         return 0
     direction, n = counts.most_common(1)[0]
-    return int(direction) if n > settings.turned_text_share * len(chars) else 0
+    return int(direction or 0) if n > settings.turned_text_share * len(chars) else 0
 
 
 def turn_point(x: float, top: float, turned: int, width: float, height: float) -> tuple[float, float]:
@@ -107,7 +107,9 @@ def page_to_view(
     turned = page_direction(chars, settings)
     graphics = list(graphics)
     if turned:
-        turn = lambda objs: [_turn_object(o, turned, width, height) for o in objs]  # noqa: E731
+        def turn(objs: Iterable[dict]) -> list[dict]:
+            return [_turn_object(o, turned, width, height) for o in objs]
+
         chars, graphics = turn(chars), turn(graphics)
         # A turned image rule runs the other way: a horizontal one becomes vertical.
         flat, upright = turn(image_rules[0]), turn(image_rules[1])

@@ -12,10 +12,11 @@ does.  Which pages PDFium may read is decided by ``reading.document``.
 from __future__ import annotations
 
 import ctypes
-import math
 import functools
+import math
 import threading
-from typing import Optional
+from collections.abc import Callable
+from typing import Optional, ParamSpec, TypeVar
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
@@ -23,14 +24,17 @@ import pypdfium2.raw as raw
 from ..settings import DEFAULT, Settings
 from .glyphs import INVISIBLE_RENDER_MODES, glyph_direction
 
-
 # PDFium is not thread-safe; Dask workers run documents in threads.
 _LOCK = threading.RLock()
 
 
-def _serialised(fn):
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _serialised(fn: Callable[P, T]) -> Callable[P, T]:
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         with _LOCK:
             return fn(*args, **kwargs)
 

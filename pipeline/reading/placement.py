@@ -18,12 +18,13 @@ page is read with pdfminer and the run report says so.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..settings import DEFAULT, Settings
 
+
 def _area(a: dict) -> float:
-    return max(a["x1"] - a["x0"], 0.0) * max(a["bottom"] - a["top"], 0.0)
+    return float(max(a["x1"] - a["x0"], 0.0) * max(a["bottom"] - a["top"], 0.0))
 
 
 def overlapping_glyphs(chars: Sequence[dict], settings: Settings = DEFAULT, enough: int = 0) -> int:

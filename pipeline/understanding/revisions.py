@@ -20,8 +20,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Optional
 
 from normalizers.era import YearSpan, find_fiscal_years
 
@@ -291,9 +292,10 @@ def targets_by_year(measure: Measure, years: Sequence[int]) -> dict[int, tuple[l
     for c in measure.target_changes:
         if c.action in ("remove", "move") and c.from_year is not None:
             take_out(c.from_year, c)
-        if c.action == "replace" and c.to_year in revised and c.target is not None:
-            # The one target it rewrites, in its place.
-            revised[c.to_year] = [(None, c.text) if key == c.target else (key, t) for key, t in revised[c.to_year]]
+        if c.action == "replace" and c.to_year in revised and c.target is not None and c.text is not None:
+            # The one target it rewrites, in its place (a matched target always has its item's text).
+            text = c.text
+            revised[c.to_year] = [(None, text) if key == c.target else (key, t) for key, t in revised[c.to_year]]
             continue
         if c.action == "replace" and c.to_year in revised and (c.change_no, c.to_year) not in replaced:
             replaced.add((c.change_no, c.to_year))

@@ -12,10 +12,11 @@ numbered within the document, so keys stay unique.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence, Union
+from typing import Optional, Union
 
-from ..models import Grid, Narrative, PageView, Plan
+from ..models import CellRole, Column, Grid, Narrative, NarrativeItem, NarrativeProgram, PageView, Plan, Program
 from ..settings import DEFAULT, Settings
 from .prose.narrative import lines_to_plan_title, pages_to_narrative
 from .table.interpret import table_to_plan
@@ -64,9 +65,14 @@ def merge_sections(parts: Sequence[tuple[Plan, Narrative]]) -> tuple[Plan, Narra
     """Number programs and measures through the document; keep each program's plan."""
     if len(parts) == 1:
         plan, narrative = parts[0]
-        programs = tuple(dataclasses.replace(p, plan_no=plan.plan_no, plan_name=plan.plan_name) for p in plan.programs)
-        return dataclasses.replace(plan, programs=programs), narrative
-    programs, prose_programs, items, warnings, columns, roles = [], [], [], [], [], []
+        named = tuple(dataclasses.replace(p, plan_no=plan.plan_no, plan_name=plan.plan_name) for p in plan.programs)
+        return dataclasses.replace(plan, programs=named), narrative
+    programs: list[Program] = []
+    prose_programs: list[NarrativeProgram] = []
+    items: list[NarrativeItem] = []
+    warnings: list[str] = []
+    columns: list[Column] = []
+    roles: list[CellRole] = []
     measure_offset = 0
     for plan, narrative in parts:
         offset = len(programs)

@@ -29,8 +29,9 @@ import dataclasses
 import re
 import statistics
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Sequence
+from typing import Optional
 
 from normalizers.ratings import Rating, parse_rating
 from normalizers.width import field_text as clean_text
@@ -38,7 +39,15 @@ from normalizers.width import to_halfwidth_ascii
 
 from ...models import Line, Narrative, NarrativeItem, NarrativeProgram, PageView, ProseLine
 from ...settings import DEFAULT, Settings
-from ...vocabulary import BLOCK_TITLE, CIRCLED, HAS_RATING_BLOCK, HEADING_MARKS, PLAN_TITLE, PROGRAM_HEADING, prose_block
+from ...vocabulary import (
+    BLOCK_TITLE,
+    CIRCLED,
+    HAS_RATING_BLOCK,
+    HEADING_MARKS,
+    PLAN_TITLE,
+    PROGRAM_HEADING,
+    prose_block,
+)
 from .cues import (
     LineCues,
     Reading,
@@ -145,7 +154,7 @@ def line_to_program(
         return None
     if not HAS_RATING_BLOCK.search(text) and line.size < settings.heading_size_ratio * body_size:
         return None
-    no = int(to_halfwidth_ascii(m.group(1)))
+    no = int(to_halfwidth_ascii(m.group(1)) or "")
     return no, clean_text(m.group(2)), parse_rating(m.group(3), errors="null")
 
 
@@ -332,7 +341,7 @@ def line_to_cues(
         run_stop=ends_sentence(lines[j][1].text),
         has_comma=("、" in body or "，" in body),
         bullet_below=below_glyph is not None and below_glyph not in HEADING_MARKS and below_glyph != glyph,
-        subpoint=bool(circled) and (
+        subpoint=circled is not None and circled > 0 and (
             (circled > 1 and CIRCLED[circled - 2] in open_text) or (circled == 1 and ends_sentence(lines[j][1].text))
         ),
     )
@@ -399,6 +408,7 @@ def content_to_paragraphs(
         if reading is not None and reading.override and notes is not None:
             notes.append(reading_to_note(page, numbers[i], line, reading))
         if kind is None:
+            assert open_para is not None  # line_to_kind starts a paragraph where none is open
             open_para.lines.append(line)
             open_para.pages.append(page)
         else:
@@ -456,7 +466,7 @@ class _State:
     last_bullet: Optional[Paragraph] = None
     counts: dict = field(default_factory=dict)
     # The open sub-heading's record (``_Fate``) until an item takes it.
-    heading_fate: Optional["_Fate"] = None
+    heading_fate: Optional[_Fate] = None
 
 
 def is_unbulleted_item(para: Paragraph, state: _State, layout: Layout) -> bool:
@@ -473,6 +483,7 @@ def is_unbulleted_item(para: Paragraph, state: _State, layout: Layout) -> bool:
 
 
 def paragraph_to_item(para: Paragraph, state: _State) -> NarrativeItem:
+    assert state.program is not None  # items come after a program heading (paragraphs_to_narrative)
     key = (state.program.no, state.section, state.heading)
     state.counts[key] = state.counts.get(key, 0) + 1
     return NarrativeItem(
@@ -543,9 +554,12 @@ def paragraphs_to_narrative(
     state = _State()
     for para in paragraphs:
         if para.kind == "program":
-            no, name, rating = line_to_program(para.lines[0], layout.body_size, layout.settings)
-            state = _State(program=NarrativeProgram(no, name, rating, para.page), counts=state.counts)
-            programs.append(state.program)
+            heading = line_to_program(para.lines[0], layout.body_size, layout.settings)
+            assert heading is not None  # a "program" paragraph is one line_to_program read
+            no, name, rating = heading
+            program = NarrativeProgram(no, name, rating, para.page)
+            state = _State(program=program, counts=state.counts)
+            programs.append(program)
             number = PROGRAM_HEADING.match(para.lines[0].text.strip())
             fates.append(_Fate(para, "program", tuple(
                 t for t in (number.group(1) if number else str(no), name, rating.raw if rating else "") if t)))
@@ -553,7 +567,9 @@ def paragraphs_to_narrative(
             more, titled = _preamble_fates(para, titled)  # plan title and preamble before the first program
             fates.extend(more)
         elif para.kind == "block":
-            state.section = text_to_block(para.lines[0].text)
+            section = text_to_block(para.lines[0].text)
+            assert section is not None  # a "block" paragraph is one text_to_block read
+            state.section = section
             state.heading, state.heading_at, state.last_bullet, state.heading_fate = None, None, None, None
             fates.append(_Fate(para, "block"))
         elif para.kind == "bullet" or is_unbulleted_item(para, state, layout):
@@ -564,7 +580,7 @@ def paragraphs_to_narrative(
             fates.append(_Fate(para, "item", (item.text,)))
             if state.heading_fate is not None:
                 state.heading_fate.role, state.heading_fate = "heading", None
-        elif _joins_heading(para, state):
+        elif _joins_heading(para, state) and state.heading_fate is not None:
             held = state.heading_fate.para
             joined = Paragraph(held.kind, held.page, held.lines + para.lines, held.reading, held.pages + para.pages)
             state.heading_fate.para = joined

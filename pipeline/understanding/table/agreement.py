@@ -24,7 +24,8 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections import Counter
-from typing import Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Optional
 
 from normalizers.width import squash
 
@@ -102,6 +103,7 @@ def grids_to_agreement(a: Optional[Grid], b: Optional[Grid], prefer: str = "pdfp
     main, alt = grids[prefer], grids[other]
     if main is None:  # the preferred engine found nothing: the other is all there is
         main, alt, prefer, other = alt, None, other, prefer
+    assert main is not None  # one of the two is a grid (checked above)
     alt_cells = alt.cells if alt is not None else ()
     pairs = _pair(main.cells, alt_cells, tol)
     labelled = []
@@ -168,7 +170,7 @@ def grids_to_agreement_counts(grids: Iterable[Grid]) -> dict:
     counts = Counter(c.agreement for g in grids for c in g.cells if c.agreement is not None)
     if not counts:
         return {}
-    out = {label: counts.get(label, 0) for label in LABELS}
+    out: dict[str, float] = {label: counts.get(label, 0) for label in LABELS}
     total = sum(out.values())
     out["cells"] = total
     out["share_both"] = round(out["both"] / total, 4)

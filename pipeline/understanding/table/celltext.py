@@ -9,7 +9,7 @@ edge ended its paragraph; a line hanging under its bullet continues it).
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from ...models import Line
 from ...reading.glyphs import spaces_words

@@ -15,7 +15,7 @@ as the rectangles of its printed cell that hold its text.
 from __future__ import annotations
 
 import bisect
-from typing import Sequence
+from collections.abc import Sequence
 
 from ...geometry import BBox, centre, centre_in, rounded
 from ...models import Cell, Grid, Leftover

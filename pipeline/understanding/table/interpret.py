@@ -13,8 +13,9 @@ table, the audit) never interpret text again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Optional
 
 from normalizers.errors import NormalizeError
 from normalizers.ratings import Rating, parse_rating
@@ -23,7 +24,6 @@ from normalizers.width import squash
 
 from ...models import (
     CellRole,
-    Column,
     Item,
     LogicalCell,
     Measure,
@@ -147,7 +147,7 @@ class _PlanBuilder:
                                        last_year=years[-1] if years else None)
 
     # -- roles
-    def _mark(self, cell: LogicalCell, role: str, **keys) -> None:
+    def _mark(self, cell: LogicalCell, role: str, **keys: Optional[int]) -> None:
         program_no = self.programs[-1].no if self.programs else None
         measure_no = self.measure.no if self.measure else None
         keys = {"program_no": program_no, "measure_no": measure_no, **keys}
@@ -257,7 +257,7 @@ class _PlanBuilder:
                           page=row.page)
 
     def _result(self, row: TableRow) -> Result:
-        where = f"measure {self.measure.name}"
+        where = f"measure {self.measure.name if self.measure else ''}"
         label = _cell_at(row, 0)
         rating_cell = next((c for c in row.cells if c.first_col == 1 and c.last_col == 1), None)
         text_cells = [c for c in row.cells if c.first_col >= 2]
@@ -287,7 +287,7 @@ class _PlanBuilder:
             plan_name=None,
             columns=self.table.columns,
             programs=tuple(
-                Program(no=p.no, name=p.name, rating=p.rating, measures=tuple(p.measures), page=p.page)
+                Program(no=p.no, name=p.name or "", rating=p.rating, measures=tuple(p.measures), page=p.page)
                 for p in self.programs
             ),
             warnings=tuple(self.warnings),

@@ -11,7 +11,7 @@ whose text simply runs on, is joined to the row it continues.
 from __future__ import annotations
 
 import dataclasses
-from typing import Sequence
+from collections.abc import Sequence
 
 from normalizers.era import parse_year_label
 from normalizers.width import squash as compact

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from ....geometry import BBox, overlap_share
 from ....models import PageView
@@ -138,7 +138,7 @@ def camelot_table_to_cell_boxes(table, page_height: float, origin: tuple[float, 
 def read_page(path: str, page_no: int, page_height: float, origin: tuple[float, float],
               password: str | None) -> tuple[PageTable, ...]:
     """Every table camelot finds on one page, in pdfplumber coordinates."""
-    import camelot  # slow to import (OpenCV); only when this engine is used
+    import camelot.io  # slow to import (OpenCV); only when this engine is used
 
     options = dict(CAMELOT_OPTIONS)
     if password:
@@ -146,7 +146,7 @@ def read_page(path: str, page_no: int, page_height: float, origin: tuple[float, 
     with warnings.catch_warnings():
         # "No tables found on page-N" is an answer, not a problem; stages never print.
         warnings.simplefilter("ignore")
-        tables = camelot.read_pdf(
+        tables = camelot.io.read_pdf(
             path, pages=str(page_no), password=password, suppress_stdout=True, **options
         )
     out = []
