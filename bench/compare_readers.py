@@ -221,7 +221,7 @@ def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes
         count = doc.page_count if not max_pages else min(max_pages, doc.page_count)
         for number in range(1, count + 1):
             try:
-                reference = doc.read_page(number, [], reader="pdfminer")
+                reference = doc.read_page(number, reader="pdfminer")
             except SesakuError:
                 score.skipped += 1
                 continue
@@ -230,7 +230,7 @@ def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes
                 continue
             theirs = [x for x in text_of(reference) if x.strip()]
             try:
-                ours = text_of(doc.read_page(number, [], reader="auto"))
+                ours = text_of(doc.read_page(number, reader="auto"))
             except SesakuError:
                 ours = []
             same = identical(ours, theirs)
@@ -239,7 +239,7 @@ def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes
             score.same += same
             if also_pdfium or boxes:
                 try:
-                    fast_view = doc.read_page(number, [], reader="pdfium")
+                    fast_view = doc.read_page(number, reader="pdfium")
                 except SesakuError:
                     fast_view = None
                 fast = text_of(fast_view) if fast_view is not None else []

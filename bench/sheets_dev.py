@@ -56,7 +56,8 @@ def read_document(path: Path, max_pages: int | None = None):
     with DocumentReader(path) as reader:
         n = reader.page_count if max_pages is None else min(reader.page_count, max_pages)
         for number in range(1, n + 1):
-            view = reader.read_page(number, warnings)
+            view = reader.read_page(number)
+            warnings.extend(view.notes)
             grids = view_to_grids(view, engine)
             pages.append((number, view.lines, grids, view.chars))
     return pages, warnings

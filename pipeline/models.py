@@ -120,6 +120,9 @@ class PageView:
     # turned page's.  ``reading.page.unturn_box`` maps a box back onto the
     # page as displayed (0: nothing was turned).
     turned: int = 0
+    # What reading says about the page, for the document's warnings: read by
+    # OCR and why, glyphs left out, read again by the other reader.
+    notes: tuple[str, ...] = ()
 
     @property
     def has_text(self) -> bool:

@@ -31,7 +31,7 @@ _EXTRACTED: dict = {}
 def extracted(name: str):
     """(Document, records) for a fixture PDF, computed once per test session."""
     if name not in _EXTRACTED:
-        from pipeline.orchestration.run import extract_document
+        from pipeline.orchestration.extract import extract_document
         from pipeline.publishing.records import document_to_records
 
         doc = extract_document(FIXTURES / name)

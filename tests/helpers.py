@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import FIXTURES, squash
 
 from pipeline.models import PageView
-from pipeline.orchestration.run import extract_document
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
 from pipeline.reading.document import DocumentReader
 
@@ -17,7 +17,7 @@ def page_views(path: Path, reader: str = "auto", pages=None) -> list[PageView]:
     """Every page (or ``pages``, 1-based) of a PDF as sesaku reads it."""
     with DocumentReader(Path(path)) as doc:
         numbers = pages or range(1, doc.page_count + 1)
-        return [doc.read_page(n, [], reader=reader) for n in numbers]
+        return [doc.read_page(n, reader=reader) for n in numbers]
 
 
 def _rating(value, revised):

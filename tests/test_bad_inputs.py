@@ -16,9 +16,10 @@ from pypdf import PdfReader, PdfWriter
 
 from pipeline import errors
 from pipeline.errors import KINDS
-from pipeline.orchestration import run
+from pipeline.options import Limits, Options
+from pipeline.orchestration import extract
 from pipeline.orchestration.cli import main
-from pipeline.orchestration.run import Limits, Options, extract_document, extract_to_records
+from pipeline.orchestration.extract import extract_document, extract_to_records
 from pipeline.reading import guards
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan6.pdf"
@@ -175,7 +176,7 @@ def test_cli_memory_error_is_a_limit(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise MemoryError
 
-    monkeypatch.setattr(run, "document_to_records", boom)
+    monkeypatch.setattr(extract, "document_to_records", boom)
     report, records = extract_to_records(str(small), Options(limits=Limits(max_memory_mb=64)))
     assert records is None and report.error_kind == "limit"
     assert report.error == f"{small}: ran out of memory (limit 64 MB); raise --max-memory-mb or free memory"
@@ -187,17 +188,17 @@ def test_few_unmapped_glyphs_are_left_out_with_a_warning(tmp_path):
 
     from helpers import page_views
 
-    from pipeline.reading.document import _drop_unmapped
+    from pipeline.reading.document import drop_unmapped
     from pipeline.settings import DEFAULT
 
     small = _small(tmp_path / "small.pdf")
     (view,) = page_views(small)
     ghost = dict(view.chars[-1], text="(cid:17)")
     dirty = dataclasses.replace(view, chars=view.chars + (ghost,))
-    notes: list[str] = []
-    clean = _drop_unmapped(dirty, notes, DEFAULT)
+    clean = drop_unmapped(dirty, DEFAULT)
     assert clean.chars == view.chars
     assert not any("(cid:" in line.text for line in clean.lines)
+    notes = clean.notes
     assert len(notes) == 1
     assert re_search(r"^page 1: 1 glyph\(s\) of a font without a Unicode map, shown as \(cid:NN\), were left out "
                      r"\(first at x=\d+, top=\d+\)", notes[0])

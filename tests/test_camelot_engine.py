@@ -15,7 +15,7 @@ from pypdf import PdfWriter
 from pypdf.generic import RectangleObject
 from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
 
-from pipeline.orchestration.run import extract_document
+from pipeline.orchestration.extract import extract_document
 from pipeline.settings import DEFAULT
 from pipeline.understanding.table.agreement import grids_to_agreement_counts
 from pipeline.understanding.table.engines import EngineSource, check_engine, make_engine

@@ -12,7 +12,8 @@ from reportlab.pdfgen import canvas as rl_canvas
 from synth import make_text_pages
 
 from pipeline.models import GlyphTally
-from pipeline.orchestration.run import Options, extract_to_records
+from pipeline.options import Options
+from pipeline.orchestration.extract import extract_to_records
 from pipeline.reading import census
 from pipeline.reading.document import DocumentReader
 from pipeline.reading.ledger import tallies_to_summary, tallies_to_warnings
@@ -23,7 +24,7 @@ GLYPHS = sum(1 for line in LINES for ch in line if not ch.isspace())
 
 def _tally(path, page=1, reader="auto") -> GlyphTally:
     with DocumentReader(path) as doc:
-        return doc.read_page(page, [], reader=reader).tally
+        return doc.read_page(page, reader=reader).tally
 
 
 def test_every_glyph_of_a_plain_page_is_shown_painted_and_kept(tmp_path):

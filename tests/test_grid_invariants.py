@@ -19,7 +19,7 @@ from synth import Sheet, build_sheets
 
 from normalizers.width import squash
 from pipeline.models import Grid
-from pipeline.orchestration.run import Options
+from pipeline.options import Options
 from pipeline.orchestration.tables import tables_to_records
 from pipeline.reading.rules import graphics_to_rules, rule, rules_to_tables
 from pipeline.understanding.table.grid import cell_boxes_to_grid, claim_positions

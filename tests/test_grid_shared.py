@@ -14,7 +14,7 @@ from tools.lattice_peer import FOLDER as PEER
 from tools.lattice_peer import FOUND, mean, score_cases
 
 from normalizers.width import squash
-from pipeline.orchestration.run import Options
+from pipeline.options import Options
 from pipeline.orchestration.tables import tables_to_records
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import NotAPdf
+from pipeline.options import Limits
 from pipeline.orchestration.cli import main
-from pipeline.reading.guards import Limits, check_file
+from pipeline.reading.guards import check_file
 
 REAL = Path(__file__).resolve().parent / "fixtures" / "real"
 

@@ -54,7 +54,7 @@ def _page(path: Path, *, image_share: float | None, visible: str, invisible: str
 
 def _text(path: Path, reader: str) -> tuple[str, str]:
     with DocumentReader(path) as r:
-        view = r.read_page(1, [], reader=reader)
+        view = r.read_page(1, reader=reader)
     return "".join(c["text"] for c in view.chars), view.text_layer
 
 
@@ -110,8 +110,8 @@ def ocr_copy(tmp_path_factory):
 def test_an_ocrd_copy_of_the_report_finds_every_cell_within_a_point(ocr_copy):
     with DocumentReader(FIXTURE) as a, DocumentReader(ocr_copy) as b:
         for n in range(1, a.page_count + 1):
-            printed = sorted(c for t in a.read_page(n, []).ruled_tables for c in t.cells)
-            scanned = sorted(c for t in b.read_page(n, []).ruled_tables for c in t.cells)
+            printed = sorted(c for t in a.read_page(n).ruled_tables for c in t.cells)
+            scanned = sorted(c for t in b.read_page(n).ruled_tables for c in t.cells)
             assert len(printed) == len(scanned), n
             assert all(abs(p - q) <= 1.0 for pc, qc in zip(printed, scanned) for p, q in zip(pc, qc)), n
 

@@ -16,7 +16,7 @@ from conftest import squash
 from helpers import records_to_truth_programs
 from synth import Measure, Program, Target, build_table_pdf, plan_grid, plan_truth, random_sub_rows, year_labels
 
-from pipeline.orchestration.run import extract_document
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
 
 WORDS = (

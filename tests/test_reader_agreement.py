@@ -34,7 +34,7 @@ def compare_readers():
 
 def lines(path: Path, reader: str) -> list[str]:
     with DocumentReader(path) as doc:
-        return view_text(doc.read_page(1, [], reader=reader))
+        return view_text(doc.read_page(1, reader=reader))
 
 
 def test_every_sheet_page_has_its_manifest_line():
@@ -110,7 +110,7 @@ def test_camelots_turned_tables_read_upright(name):
     if not (CAMELOT / name).is_file():
         pytest.skip(f"{CAMELOT} is not on this machine")
     with DocumentReader(CAMELOT / name) as doc:
-        view = doc.read_page(1, [])
+        view = doc.read_page(1)
     assert view.turned in (90, 270)
     got = view_text(view)
     assert got[0] == "Table 1 : STATE WISE COVERAGE PARTICULARS BY PERIOD OF SURVEY (Contd...)"
@@ -129,4 +129,4 @@ def test_camelots_small_and_kerned_latin_text_keeps_its_letters_and_spaces():
 
 def _all_lines(path: Path) -> list[str]:
     with DocumentReader(path) as doc:
-        return [line for n in range(1, doc.page_count + 1) for line in view_text(doc.read_page(n, []))]
+        return [line for n in range(1, doc.page_count + 1) for line in view_text(doc.read_page(n))]

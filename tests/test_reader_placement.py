@@ -47,7 +47,7 @@ def fonts():
 
 def read(path: Path, reader: str = "auto", page: int = 1, layout: bool = False):
     with DocumentReader(path) as doc:
-        view = doc.read_page(page, [], reader=reader)
+        view = doc.read_page(page, reader=reader)
     return view, view_text(view, DEFAULT, layout)
 
 
@@ -262,7 +262,7 @@ def test_the_quirks_fixture_still_loses_its_fake_bold_copies():
     doubles = 0
     with DocumentReader(fixture) as doc:
         for n in range(1, doc.page_count + 1):
-            view = doc.read_page(n, [], reader="pdfminer")
+            view = doc.read_page(n, reader="pdfminer")
             doubles += view.tally.doubles
     assert doubles > 0
 
@@ -346,8 +346,8 @@ def test_boxes_taller_than_the_line_pitch_look_misplaced(chars, factor):
 
 def _oversized(original):
     """page_chars as PDFium read before 65aa382's fix: 50pt boxes for 9pt glyphs."""
-    def page_chars(pdoc, index, settings=DEFAULT, painted=None):
-        chars = original(pdoc, index, settings, painted)
+    def page_chars(pdoc, index, settings=DEFAULT):
+        chars = original(pdoc, index, settings)
         if chars is None:
             return None
         return [{**c, "top": c["bottom"] - 50, "x1": c["x0"] + 50, "size": 50.0} for c in chars]
@@ -367,7 +367,7 @@ def test_a_page_pdfium_misplaces_is_read_by_pdfminer_and_reported(tmp_path, monk
     pdf = make_page_of_lines(tmp_path / "lines.pdf")
     monkeypatch.setattr(pdfium, "page_chars", _oversized(pdfium.page_chars))
     with DocumentReader(pdf) as doc:
-        view = doc.read_page(1, [])
+        view = doc.read_page(1)
     assert view_text(view) == [f"第{i + 1}行の文章です。" for i in range(12)]
     assert view.tally.misplaced_by_reader == sum(len(f"第{i + 1}行の文章です。") for i in range(12))
     summary = tallies_to_summary([(1, view.tally)])
@@ -395,7 +395,7 @@ def test_a_page_read_right_is_not_read_twice(tmp_path, monkeypatch):
     original = careful.page_chars
     monkeypatch.setattr(careful, "page_chars", lambda page: calls.append(1) or original(page))
     with DocumentReader(pdf) as doc:
-        view = doc.read_page(1, [])
+        view = doc.read_page(1)
     assert not calls and view.tally.misplaced_by_reader == 0
 
 

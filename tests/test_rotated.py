@@ -10,7 +10,7 @@ from conftest import FIXTURES, extracted
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import RectangleObject
 
-from pipeline.orchestration.run import extract_document
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
 
 

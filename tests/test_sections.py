@@ -7,7 +7,7 @@ from conftest import FIXTURES, squash
 from helpers import records_to_truth_programs
 from pypdf import PdfReader, PdfWriter
 
-from pipeline.orchestration.run import extract_document
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
 
 

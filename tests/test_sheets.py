@@ -24,7 +24,7 @@ def read_sheets(path: Path) -> tuple[Sheet, ...]:
     pages = []
     with DocumentReader(path) as reader:
         for number in range(1, reader.page_count + 1):
-            view = reader.read_page(number, [])
+            view = reader.read_page(number)
             pages.append((number, view.lines, view_to_grids(view, engine), view.chars))
     return pages_to_sheets(pages)
 

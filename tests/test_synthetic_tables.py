@@ -11,7 +11,7 @@ from conftest import squash
 from helpers import records_to_truth_programs
 from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, plan_truth, year_labels
 
-from pipeline.orchestration.run import extract_document
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
 
 

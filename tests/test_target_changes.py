@@ -7,7 +7,7 @@ import pytest
 from conftest import FIXTURES
 from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
 
-from pipeline.orchestration.run import extract_document
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
 from pipeline.understanding.revisions import Phrase, Unreadable, read_phrase
 

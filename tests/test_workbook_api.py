@@ -193,7 +193,7 @@ def test_coded_columns_publish_their_japanese_labels():
 
 
 def test_rows_breaking_the_schema_fail_their_document_not_the_writing(tmp_path, monkeypatch, capsys):
-    from pipeline.orchestration import run
+    from pipeline.orchestration import extract
     from pipeline.publishing import records
 
     _small(tmp_path / "in" / "good.pdf")
@@ -206,7 +206,7 @@ def test_rows_breaking_the_schema_fail_their_document_not_the_writing(tmp_path, 
             out["programs"][0]["program"] = None  # as an unreadable program cell once gave
         return out
 
-    monkeypatch.setattr(run, "document_to_records", broken)
+    monkeypatch.setattr(extract, "document_to_records", broken)
     out = tmp_path / "out"
     assert main(["extract", str(tmp_path / "in"), "--out", str(out), "--workers", "1"]) == 1
     err = capsys.readouterr().err

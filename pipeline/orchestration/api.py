@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import BadOption
+from ..options import Limits
 from ..publishing.emit import rows_to_frame
 from ..publishing.records import document_to_records
 from ..publishing.schema import TABLES
-from ..reading.guards import Limits
 from ..understanding.accounting import account
 from ..understanding.legend import text_to_configured_legend
+from .extract import extract_document
 from .manifest import source_of
-from .run import extract_document
 
 
 class Tables(dict):

@@ -21,10 +21,13 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Optional
 
+from ..options import Options
+from ..reading.stage import ProgressFn
 from ..version import __version__
 from .cache import Result, cache_store, from_cache
 from .docids import assign_doc_ids
-from .run import DocumentReport, Options, ProgressFn, extract_to_records
+from .extract import extract_to_records
+from .reports import DocumentReport
 
 
 def _is_hidden(path: Path, top: Path) -> bool:

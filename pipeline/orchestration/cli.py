@@ -14,19 +14,23 @@ from pathlib import Path
 from typing import Optional
 
 from ..errors import SesakuError
+from ..options import Limits, Options
 from ..publishing.atomic import FolderNotWritable, check_writable_folder, write_text_atomic
 from ..publishing.datapackage import datapackage_json
 from ..publishing.emit import CSV_ENCODINGS, OutputMismatch, to_json, write_tables
 from ..reading.document import READERS
 from ..reading.ocr import MODES as OCR_MODES
+from ..reading.stage import parse_pages
 from ..understanding.legend import text_to_configured_legend
 from ..understanding.table.engines import ENGINES, PREFER
 from ..version import __version__
 from .batch import BatchError, collect_pdfs, default_workers, run_batch, run_report
 from .dataset import Dataset, dataset_report, load_dataset, merge_into
+from .extract import ocr_mode
 from .manifest import source_of
 from .progress import overall_progress
-from .run import DocumentReport, Limits, Options, ocr_mode, parse_pages, read_text
+from .reports import DocumentReport
+from .text import read_text
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING = 0, 1, 2
 # 128 + SIGINT, what a shell reports for a command stopped with Ctrl-C.
@@ -366,17 +370,15 @@ def text(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NOTHING
     out = sys.stdout
-    notes: list[str] = []
     try:
-        for _, lines in read_text(args.path, args.pages, args.password, args.reader, ocr=mode, warnings=notes,
-                                  layout=args.layout):
+        for _, lines, notes in read_text(args.path, args.pages, args.password, args.reader, ocr=mode,
+                                         layout=args.layout):
             out.write("".join(line + "\n" for line in lines) + "\f")
             out.flush()
             # What the reading says about the page (read by OCR and why, glyphs
             # left out): on stderr, so the text stays the page's own.
             for note in notes:
                 print(f"note: {note}", file=sys.stderr)
-            notes.clear()
     except SesakuError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_NOTHING

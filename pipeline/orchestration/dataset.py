@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..publishing.emit import read_tables
-from .run import DocumentReport
+from .reports import DocumentReport
 
 # Runs remembered in _run.json: enough to see when each document came in
 # without the report growing with every `make extract`.

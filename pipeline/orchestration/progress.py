@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterator
 from typing import TextIO
 
-from .run import DocumentReport
+from .reports import DocumentReport
 
 
 class OverallProgress:

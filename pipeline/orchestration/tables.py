@@ -22,15 +22,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
 from normalizers.width import squash
 
-from ..errors import BadOption, CorruptPdf, NoTextLayer
+from ..errors import BadOption
 from ..geometry import centre
-from ..models import Grid, LogicalTable, PageView, page_ranges
+from ..models import Grid, LogicalTable, PageView
+from ..options import Options
 from ..publishing.atomic import (
     STAGING_PREFIX,
     FolderNotWritable,
@@ -41,26 +42,16 @@ from ..publishing.atomic import (
 from ..publishing.emit import to_json, write_tables
 from ..publishing.ruled import tables_to_rows, wide_csv_bytes, wide_csv_name
 from ..publishing.schema import RULED_TABLES
-from ..reading.document import DocumentReader
-from ..reading.guards import check_file, file_sha256, memory_limit, parser_warnings, time_limit
-from ..reading.layout import split_two_up
+from ..reading.guards import file_sha256
 from ..reading.ledger import tallies_to_summary, tallies_to_warnings
+from ..reading.stage import PageStage, ProgressFn
 from ..understanding.table.engines import EngineSource, check_engine, make_engine
 from ..understanding.table.ruled import grids_to_tables, lines_above_tables, view_to_grids
 from ..version import __version__
 from .batch import collect_pdfs
 from .docids import assign_doc_ids, stem_doc_id
-from .run import (
-    _DAMAGE,
-    DocumentReport,
-    Options,
-    ProgressFn,
-    _scan_advice,
-    failure_of,
-    font_advice,
-    ocr_mode,
-    selected_pages,
-)
+from .extract import ocr_mode
+from .reports import DocumentReport, failure_of
 
 
 def _chars(text: str) -> int:
@@ -87,73 +78,65 @@ def page_accounting(view: PageView, grids: Sequence[Grid], margin: float) -> dic
     }
 
 
-def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressFn] = None):
-    """(page count, logical tables, grids, per-page accounting, warnings) of one PDF.
+def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressFn] = None) -> RuledRead:
+    """Every ruled table of one PDF, read through the page stage.  Raises a SesakuError for bad input."""
+    stage = PageStage(path, options, progress)
+    with stage:
+        check_engine(options.engine, options.prefer)
+        engine = make_engine(options.engine, EngineSource(stage.path, options.password), options.settings,
+                             prefer=options.prefer)
+        grids: list[Grid] = []
+        units: list[int] = []  # each grid's reading unit: a page, or half of a two-up page
+        follows: dict[int, tuple[int, ...]] = {}  # the units a unit's first table may go on from
+        sides: dict[int, str] = {}  # the half of a two-up sheet a unit is
+        halves_before = 0
+        above: dict[int, frozenset[str]] = {}
+        pages: list[dict] = []
+        notes: list[str] = []
+        for page in stage.pages():
+            notes.extend(page.notes)
+            page_grids: list[Grid] = []
+            # Two pages printed side by side are read half by half, in order;
+            # after another two-up sheet, a half also goes on from the same half
+            # of that sheet (facing pages: left pages one table, right pages another).
+            parts = page.halves
+            for side, part in zip(("left", "right") if len(parts) == 2 else ("",), parts):
+                unit = len(above) + 1
+                both = len(parts) == 2 and halves_before == 2
+                follows[unit] = (unit - 1, unit - 2) if both else (unit - 1,)
+                if side:
+                    sides[unit] = side
+                part_grids = view_to_grids(part, engine, first_no=len(page_grids) + 1)
+                above[unit] = lines_above_tables(part, part_grids)
+                units.extend([unit] * len(part_grids))
+                page_grids.extend(part_grids)
+            # A caption over either half heads the sheet's tables (facing
+            # pages print the section, 款 and 項, over the left half only).
+            sheet_units = range(len(above) - len(parts) + 1, len(above) + 1)
+            sheet_above = frozenset[str]().union(*(above[u] for u in sheet_units))
+            for u in sheet_units:
+                above[u] = sheet_above
+            halves_before = len(parts)
+            grids.extend(page_grids)
+            pages.append(page_accounting(page.view, page_grids, options.settings.region_margin) | {"page": page.number})
+        stage.require_text()
+        scanned = stage.scanned_note()
+        repairs = stage.repairs
+    assert stage.page_count is not None and stage.sha256 is not None  # set on opening
+    return RuledRead(stage.page_count, stage.sha256, grids_to_tables(grids, above, units, follows, sides),
+                     tuple(grids), pages, [*repairs, *notes, *([scanned] if scanned else [])])
 
-    Raises a SesakuError for bad input, like ``run.extract_document``.
-    """
-    limits = options.limits
-    check_file(path, limits)
-    check_engine(options.engine, options.prefer)
-    notes: list[str] = []
-    with parser_warnings(notes), font_advice(options.ocr):
-        try:
-            with DocumentReader(path, options.password, limits, options.settings, ocr_mode=options.ocr) as reader:
-                page_count = reader.page_count
-                wanted = selected_pages(path, options, page_count)
-                engine = make_engine(options.engine, EngineSource(path, options.password), options.settings,
-                                     prefer=options.prefer)
-                grids: list[Grid] = []
-                units: list[int] = []  # each grid's reading unit: a page, or half of a two-up page
-                follows: dict[int, tuple[int, ...]] = {}  # the units a unit's first table may go on from
-                sides: dict[int, str] = {}  # the half of a two-up sheet a unit is
-                halves_before = 0
-                above: dict[int, frozenset[str]] = {}
-                pages: list[dict] = []
-                text_pages, scanned = 0, []
-                with memory_limit(limits, path) as check_memory:
-                    for done, number in enumerate(wanted, 1):
-                        with time_limit(limits.seconds_per_page, path, number):
-                            view = reader.read_page(number, notes)
-                            page_grids = []
-                            # Two pages printed side by side are read half by half, in order;
-                            # after another two-up sheet, a half also goes on from the same half
-                            # of that sheet (facing pages: left pages one table, right pages another).
-                            parts = split_two_up(view, options.settings)
-                            for side, part in zip(("left", "right") if len(parts) == 2 else ("",), parts):
-                                unit = len(above) + 1
-                                both = len(parts) == 2 and halves_before == 2
-                                follows[unit] = (unit - 1, unit - 2) if both else (unit - 1,)
-                                if side:
-                                    sides[unit] = side
-                                part_grids = view_to_grids(part, engine, first_no=len(page_grids) + 1)
-                                above[unit] = lines_above_tables(part, part_grids)
-                                units.extend([unit] * len(part_grids))
-                                page_grids.extend(part_grids)
-                            # A caption over either half heads the sheet's tables (facing
-                            # pages print the section, 款 and 項, over the left half only).
-                            sheet_above = frozenset().union(*(above[u] for u in range(len(above) - len(parts) + 1,
-                                                                                       len(above) + 1)))
-                            for u in range(len(above) - len(parts) + 1, len(above) + 1):
-                                above[u] = sheet_above
-                            halves_before = len(parts)
-                        text_pages += view.has_text
-                        if view.has_images and not view.has_text:
-                            scanned.append(number)
-                        grids.extend(page_grids)
-                        pages.append(page_accounting(view, page_grids, options.settings.region_margin) | {"page": number})
-                        check_memory(number)
-                        if progress:
-                            progress(done, len(wanted))
-        except _DAMAGE as exc:
-            raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
-    if text_pages == 0:
-        which = "no page has" if len(wanted) == page_count else "none of the pages read has"
-        raise NoTextLayer(path, f"{which} a text layer (a scan?); {_scan_advice(options)}")
-    if scanned:
-        notes.append(f"pages {page_ranges(scanned)} are images without a text layer (a scan?) and were skipped; "
-                     f"{_scan_advice(options)}")
-    return page_count, grids_to_tables(grids, above, units, follows, sides), grids, pages, notes
+
+@dataclass(frozen=True)
+class RuledRead:
+    """What ``read_ruled_tables`` read of one PDF."""
+
+    page_count: int
+    sha256: str
+    tables: tuple[LogicalTable, ...]
+    grids: tuple[Grid, ...]  # each page's grids before stitching (tests/tools/camelot_agreement.py)
+    pages: list[dict]  # per-page accounting (``page_accounting``)
+    notes: list[str]  # what the reading says: repairs, page notes, pages skipped
 
 
 def tables_accounting(tables: Sequence[LogicalTable], pages: Sequence[dict]) -> tuple[dict, list[str]]:
@@ -204,14 +187,15 @@ def tables_to_records(
         report.status, report.error, report.error_kind = "failed", f"{path}: {exc}", BadOption.kind
         return report, None, ()
     try:
-        page_count, tables, _, pages, notes = read_ruled_tables(Path(path), replace(options, ocr=mode), progress)
-        summary, problems = tables_accounting(tables, pages)
+        read = read_ruled_tables(Path(path), replace(options, ocr=mode), progress)
+        tables = read.tables
+        summary, problems = tables_accounting(tables, read.pages)
         rows = tables_to_rows(report.doc_id, tables)
-        report.sha256 = file_sha256(Path(path))
-        report.pages = page_count
+        report.sha256 = read.sha256
+        report.pages = read.page_count
         report.rows = {"tables": len(rows)}
         report.accounting = summary
-        report.warnings = list(dict.fromkeys(notes)) + problems
+        report.warnings = list(dict.fromkeys(read.notes)) + problems
     except Exception as exc:  # every failure becomes the report's one line (run.failure_of)
         rows, tables = None, ()
         report.status = "failed"

@@ -18,32 +18,16 @@ import re
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
 from ..errors import EmptyFile, LimitExceeded, MissingFile, NotAPdf
+from ..options import Limits
 
 try:  # POSIX only; elsewhere the memory limit is the per-page check alone
     import resource
 except ImportError:  # pragma: no cover - Windows
     resource = None  # type: ignore[assignment]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Guards against absurd inputs; every one is configurable on the CLI."""
-
-    max_bytes: int = 200 * 1024 * 1024  # the largest real report seen is ~30 MB
-    max_pages: int = 3000
-    seconds_per_page: float = 60.0  # a dense table page takes ~0.2 s here
-    # Memory one document may add to the process.  Pages are closed after
-    # reading, so use stays flat: the three 11-14 page fixtures peak at
-    # ~66 MB RSS for the whole interpreter.  0 disables the limit.
-    max_memory_mb: float = 2048.0
-    # A page whose glyphs are mostly unmapped (cid:NN) is unreadable; a few
-    # stray symbols from a dingbat font are tolerated (and left out).
-    max_cid_share: float = 0.2
 
 
 def file_sha256(path: Path) -> str:
@@ -86,7 +70,7 @@ def check_file(path: Path, limits: Limits) -> None:
 _HEADERLESS_PDF = re.compile(rb"\s*(?:%[^\r\n]*[\r\n]+\s*)*\d+\s+\d+\s+obj\b")
 
 
-class _Timeout(BaseException):
+class Timeout(BaseException):
     """Raised from SIGALRM.  A BaseException, so that no ``except Exception``
     inside a parser can swallow it and carry on past the limit."""
 
@@ -103,18 +87,23 @@ def time_limit(seconds: float, path: Path, page: Optional[int] = None, what: str
 
     def on_alarm(signum: int, frame: object) -> None:
         if armed[0]:
-            raise _Timeout()
+            raise Timeout()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     try:
         signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
-    except _Timeout:
-        raise LimitExceeded(path, f"{what} took longer than {seconds:g} s; raise --seconds-per-page to allow it", page) from None
+    except Timeout:
+        raise timed_out(path, seconds, page, what) from None
     finally:
         armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def timed_out(path: Path, seconds: float, page: Optional[int] = None, what: str = "the page") -> LimitExceeded:
+    """The error for work stopped by ``time_limit``."""
+    return LimitExceeded(path, f"{what} took longer than {seconds:g} s; raise --seconds-per-page to allow it", page)
 
 
 def _in_main_thread() -> bool:

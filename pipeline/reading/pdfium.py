@@ -118,12 +118,12 @@ def _unmapped(code: int) -> bool:
 
 
 @_serialised
-def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional[list] = None) -> Optional[list[dict]]:
+def page_chars(pdoc, index: int, settings: Settings = DEFAULT) -> Optional[list[dict]]:
     """The page's glyphs, or None when some have no Unicode mapping: then
     pdfplumber reads the page so the unmapped-font check sees (cid:NN).
 
-    ``painted``, if given, receives the number of those glyphs in a render
-    mode that paints (what ``census`` counts), which the colour alone
+    Each glyph carries its ``render_mode``: those in a mode that paints are
+    what ``census`` counts (``painted_count``), which the colour alone
     cannot tell apart from white text."""
     page = pdoc[index]
     to_display = _to_display(page)
@@ -135,7 +135,6 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
     nx, ny = ctypes.c_double(), ctypes.c_double()
     matrix = raw.FS_MATRIX()
     rotation = page.get_rotation()
-    hidden = 0
     try:
         count = text.count_chars()
         for i in range(count):
@@ -188,8 +187,6 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
                 else:  # 270, reads downwards: its top points right
                     ax, bx = origin_x - under, origin_x + over
             mode = raw.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
-            if mode in INVISIBLE_RENDER_MODES:
-                hidden += 1
             colour = _colour(raw.FPDFText_GetFillColor, text.raw, i)
             raw.FPDFText_GetFontInfo(text.raw, i, name, len(name), flags)
             chars.append(
@@ -211,9 +208,12 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
     finally:
         text.close()
         page.close()
-    if painted is not None:
-        painted.append(len(chars) - hidden)
     return chars
+
+
+def painted_count(chars: list[dict]) -> int:
+    """How many of ``page_chars``' glyphs are in a render mode that paints (what ``census`` counts)."""
+    return sum(1 for c in chars if c["render_mode"] not in INVISIBLE_RENDER_MODES)
 
 
 def _matrix(obj) -> tuple[float, ...]:

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.models import LogicalTable
-from pipeline.orchestration.run import Options
+from pipeline.options import Options
 from pipeline.orchestration.tables import tables_to_records
 
 FOLDER = Path(__file__).resolve().parents[2].parent / "shared" / "peers" / "camelot-lattice"
