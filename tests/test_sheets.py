@@ -154,6 +154,66 @@ def test_a_change_column_is_the_latest_years_change(tmp_path):
     assert next(v for v in sheet.values if v.kind == "other").label == "差引（増減） 決算"
 
 
+def test_a_section_label_down_several_blocks_is_no_rows_item(tmp_path):
+    # A vertical section label (事業実績) printed down a money block and a 事業量 block
+    # stands left of every row of both: the rows' items are the money line and the
+    # indicator named over the 事業量 header, not the section.
+    block = Block(40, 80, [16, 70, 40, 60, 60, 60, 60], [16, 18, 30, 18, 16, 18, 18], [
+        C(0, 0, "事業実績", rowspan=7, vertical=True),
+        C(0, 1, "細事業費（千円）", rowspan=2), C(0, 2, "年度"), C(0, 3, "５年度"), C(0, 4, "６年度"),
+        C(0, 5, "差引（増減）"), C(0, 6, ""),
+        C(1, 2, "決算"), C(1, 3, "6,268"), C(1, 4, "21,778"), C(1, 5, "15,510"), C(1, 6, ""),
+        C(2, 1, "増減説明"), C(2, 2, "システム更新による増", colspan=5),
+        C(3, 1, "事業量"), C(3, 2, "診断実施件数", colspan=3), C(3, 5, "単位"), C(3, 6, "件"),
+        C(4, 1, "年度"), C(4, 2, "３年度"), C(4, 3, "４年度"), C(4, 4, "５年度"), C(4, 5, "６年度"), C(4, 6, "７年度"),
+        C(5, 1, "想定"), C(5, 2, "100"), C(5, 3, "100"), C(5, 4, "110"), C(5, 5, "120"), C(5, 6, "130"),
+        C(6, 1, "実績"), C(6, 2, "116"), C(6, 3, "157"), C(6, 4, "102"), C(6, 5, "55"), C(6, 6, ""),
+    ])
+    sheet = one_sheet(tmp_path, Page([block], [TITLE_R]))
+    money, volume = "細事業費", "診断実施件数"
+    assert values(sheet) == {
+        (money, "千円", 2023, "settlement", 6268), (money, "千円", 2024, "settlement", 21778),
+        (money, "千円", 2024, "other", 15510),
+        (volume, "件", 2021, "target", 100), (volume, "件", 2022, "target", 100), (volume, "件", 2023, "target", 110),
+        (volume, "件", 2024, "target", 120), (volume, "件", 2025, "target", 130),
+        (volume, "件", 2021, "actual", 116), (volume, "件", 2022, "actual", 157), (volume, "件", 2023, "actual", 102),
+        (volume, "件", 2024, "actual", 55),
+    }
+    # The section label groups the labels of the rows it spans.
+    assert fields(sheet) == {"事業実績 増減説明": "システム更新による増", "事業実績 事業量": volume, "事業実績 単位": "件"}
+    assert sheet.unplaced == ()
+
+
+def test_a_header_word_after_year_headers_is_no_value_of_the_header_row(tmp_path):
+    # 増減率 printed after 7年度 | 8年度 | 増減額 is a column's header: the year and
+    # change headers left of it head figures of their own, so they are no row's labels.
+    block = Block(40, 80, [90, 60, 60, 60, 50], [18, 18], [
+        C(0, 0, "会計区分"), C(0, 1, "7年度"), C(0, 2, "8年度"), C(0, 3, "増減額"), C(0, 4, "増減率"),
+        C(1, 0, "一般会計"), C(1, 1, "399,617"), C(1, 2, "431,353"), C(1, 3, "31,736"), C(1, 4, "7.9%"),
+    ])
+    sheet = one_sheet(tmp_path, Page([block], [TITLE_R]))
+    assert values(sheet) == {("一般会計", None, 2026, "other", 31736)}
+    # The years name no kind: their figures are listed, not guessed.
+    assert {u.text for u in sheet.unplaced} >= {"399,617", "431,353"}
+
+
+def test_a_caption_drawn_as_the_grids_own_row_gives_the_unit(tmp_path):
+    # The caption of a money block printed in a ruled row over its header
+    # (not as a line above the grid) names the block's unit.
+    block = Block(40, 80, [60, 110, 110, 110], [16, 16, 16], [
+        C(0, 0, "３経費（千円）", colspan=4),
+        C(1, 0, "年度"), C(1, 1, "令和５年度予算現額"), C(1, 2, "令和５年度決算"), C(1, 3, "令和６年度当初予算"),
+        C(2, 0, "事業費"), C(2, 1, "326,800"), C(2, 2, "197,770"), C(2, 3, "478,067"),
+    ])
+    sheet = one_sheet(tmp_path, Page([block], [TITLE_R]))
+    assert values(sheet) == {
+        ("事業費", "千円", 2023, "budget", 326800), ("事業費", "千円", 2023, "settlement", 197770),
+        ("事業費", "千円", 2024, "budget", 478067),
+    }
+    assert sheet.fields == () and sheet.unplaced == ()
+    assert [h.text for h in sheet.headings if h.reason == "a heading of the table"] == ["３経費（千円）"]
+
+
 def test_a_year_with_no_kind_is_listed_unplaced_not_guessed(tmp_path):
     block = Block(40, 80, [90, 70, 70], [18, 18], [
         C(0, 0, "指標"), C(0, 1, "令和5年度"), C(0, 2, "令和6年度"),

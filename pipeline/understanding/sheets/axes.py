@@ -131,15 +131,33 @@ class _Reader:
                     p.group_kind, p.group_cell = group.axis.kind, over[0]
             return
 
+    def heads_a_column(self, cell: Cell) -> bool:
+        """Does ``cell`` stand right over a figure printed within its columns?"""
+        return any(covers_cols(cell, under) and self.r(under).kind in ("figure", "pair")
+                   for under in self.layout.directly_below(cell))
+
     def walk_left(self, cell: Cell, p: _Placement) -> None:
+        heads = [c.row for c in (p.year_cell, p.sub_cell, p.group_cell) if c is not None]
+        top = min(heads) if heads else None
         for other in self.layout.left_of(cell):
             reading = self.r(other)
             if reading.is_value_like:
+                continue
+            if top is not None and other.row < top:
+                # A label starting above the figure's header is a section's (a
+                # vertical 事業実績 down a 細事業's 事業費 and 事業量 blocks), not
+                # the row's item: an item starts on its block's header row at the
+                # highest (事業費（千円） beside 年度 | ５年度 … and 決算 | 6,268).
                 continue
             if self.is_unit_cell(other):
                 p.unit_cells.append(other)
                 continue
             if reading.kind == "axis" and reading.axis is not None:
+                if self.heads_a_column(other):
+                    # A year or kind over figures of its own is a column's header:
+                    # the cell beside it is another header (増減率 after 7年度 |
+                    # 8年度 | 増減額), not a figure of a row these label.
+                    continue
                 if reading.axis.fiscal_year is not None and p.row_year is None:
                     p.row_year, p.row_year_cell = reading.axis.fiscal_year, other
                 if reading.axis.kind is not None and p.row_kind is None:
@@ -178,6 +196,24 @@ class _Reader:
         over = self.layout.directly_above(head)
         if len(over) == 1 and covers_cols(over[0], head) and self.r(over[0]).kind == "text":
             return over[0]
+        return None
+
+    def heading_unit(self, p: _Placement) -> Optional[str]:
+        """The unit a heading printed over the block's header names: a grid drawing
+        its caption as a row of its own (``３令和５年度及び令和６年度の経費（千円）``
+        over ``年度 | 令和５年度予算現額 | …``), where a caption outside the grid
+        would be read by ``page.caption_unit``."""
+        heads = [c for c in (p.group_cell, p.year_cell, p.sub_cell) if c is not None]
+        if not heads:
+            return None
+        head = min(heads, key=lambda c: c.row)
+        for level in self.layout.above_levels(head):
+            if len(level) != 1 or not covers_cols(level[0], head):
+                return None
+            reading = self.r(level[0])
+            if reading.kind == "empty":
+                continue
+            return unit_in(label_text(level[0].text)) if reading.kind == "text" else None
         return None
 
     def unit_above(self, item: Cell) -> Optional[str]:
@@ -231,6 +267,8 @@ class _Reader:
                     unit = unit_in(head.text)
         if unit is None and from_above is not None:
             unit = self.unit_above(from_above)
+        if unit is None:
+            unit = self.heading_unit(p)
         if unit is None:
             unit = self.caption_unit
         item = split_unit(item_label)[1] if item_label else None
