@@ -184,6 +184,24 @@ def test_a_section_label_down_several_blocks_is_no_rows_item(tmp_path):
     assert sheet.unplaced == ()
 
 
+def test_an_indicator_name_beside_its_own_note_header_and_rows_is_their_item(tmp_path):
+    # The indicator's name spans a note row over its block as well as the block:
+    # it stands beside no other block's header, so it is the rows' item.
+    block = Block(40, 80, [90, 70, 60, 60, 60], [18, 16, 18, 18], [
+        C(0, 0, "研修受講率（％）", rowspan=4), C(0, 1, "指標の説明"), C(0, 2, "研修を受けた職員", colspan=3),
+        C(1, 1, "年度"), C(1, 2, "R4年度"), C(1, 3, "R5年度"), C(1, 4, "R6年度"),
+        C(2, 1, "目標"), C(2, 2, "100"), C(2, 3, "110"), C(2, 4, "120"),
+        C(3, 1, "実績"), C(3, 2, "90"), C(3, 3, "115"), C(3, 4, ""),
+    ])
+    sheet = one_sheet(tmp_path, Page([block], [TITLE_R]))
+    item = "研修受講率"
+    assert values(sheet) == {
+        (item, "％", 2022, "target", 100), (item, "％", 2023, "target", 110), (item, "％", 2024, "target", 120),
+        (item, "％", 2022, "actual", 90), (item, "％", 2023, "actual", 115),
+    }
+    assert fields(sheet) == {"指標の説明": "研修を受けた職員"}
+
+
 def test_a_header_word_after_year_headers_is_no_value_of_the_header_row(tmp_path):
     # 増減率 printed after 7年度 | 8年度 | 増減額 is a column's header: the year and
     # change headers left of it head figures of their own, so they are no row's labels.

@@ -40,7 +40,7 @@ from normalizers.width import squash
 from ...models import Cell, SheetUnplaced, SheetValue
 from ...vocabulary import UNIT_WORD
 from .cells import CellReading, is_short_answer, label_text, pair_values
-from .layout import GridLayout, covers_cols
+from .layout import GridLayout, covers_cols, rows_of
 
 Key = tuple[int, int]
 # An item printed as a name and a second name in brackets (経費（一財）), beside
@@ -70,6 +70,17 @@ class _Placement:
     item_cell: Optional[Cell] = None
     unit_cells: list[Cell] = field(default_factory=list)
     wide: bool = False  # the cell spans several header cells naming years or kinds
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What one candidate cell was read as (local to this module)."""
+
+    values: tuple[SheetValue, ...] = ()
+    core: list[Cell] = field(default_factory=list)  # the cell, its headers and row labels
+    beside: list[Cell] = field(default_factory=list)  # its row's item and unit cells
+    why: Optional[str] = None  # why a figure is not placed
+    block: Optional[tuple] = None  # the header (row or column) it was read by
 
 
 @dataclass(frozen=True)
@@ -136,18 +147,31 @@ class _Reader:
         return any(covers_cols(cell, under) and self.r(under).kind in ("figure", "pair")
                    for under in self.layout.directly_below(cell))
 
+    def spans_another_header(self, label: Cell, own: set[int]) -> bool:
+        """Does ``label`` stand beside a header row of years other than the rows in
+        ``own`` (the figure's row and its block's header): a year cell right of it
+        heading figures of its own?"""
+        end = label.col + label.colspan
+        for other in self.layout.cells:
+            if other.col < end or other.row in own or other.row not in rows_of(label):
+                continue
+            reading = self.r(other)
+            if (reading.kind == "axis" and reading.axis is not None and reading.axis.fiscal_year is not None
+                    and self.heads_a_column(other)):
+                return True
+        return False
+
     def walk_left(self, cell: Cell, p: _Placement) -> None:
-        heads = [c.row for c in (p.year_cell, p.sub_cell, p.group_cell) if c is not None]
-        top = min(heads) if heads else None
+        own = {row for c in (p.year_cell, p.sub_cell, p.group_cell) if c is not None for row in rows_of(c)}
         for other in self.layout.left_of(cell):
             reading = self.r(other)
             if reading.is_value_like:
                 continue
-            if top is not None and other.row < top:
-                # A label starting above the figure's header is a section's (a
-                # vertical 事業実績 down a 細事業's 事業費 and 事業量 blocks), not
-                # the row's item: an item starts on its block's header row at the
-                # highest (事業費（千円） beside 年度 | ５年度 … and 決算 | 6,268).
+            if own and self.spans_another_header(other, own | {cell.row}):
+                # A label down the side of more than one block is a section's (a
+                # vertical 事業実績 beside a 細事業's 事業費 block and its 事業量
+                # block), not the row's item.  (Only for a figure under a header:
+                # cells of a header row are read by their own walk.)
                 continue
             if self.is_unit_cell(other):
                 p.unit_cells.append(other)
@@ -224,32 +248,33 @@ class _Reader:
                 return row[i + 1].text.strip() or None
         return None
 
-    def place(self, cell: Cell) -> tuple[list[SheetValue], list[Cell], Optional[str], Optional[tuple]]:
-        """(values, cells read, why not placed, the block's header key) for one candidate cell."""
+    def place(self, cell: Cell) -> _Found:
+        """What one candidate cell is: its values, the cells read for it, why it is not placed."""
         reading = self.r(cell)
         p = _Placement()
         self.walk_up(cell, p)
         if p.wide:
-            return [], [], None, None
+            return _Found()
         self.walk_left(cell, p)
         year = p.year if p.year is not None else p.row_year
         if p.year is not None and p.row_year is not None and p.year != p.row_year:
-            return [], [], f"its column says {p.year} and its row {p.row_year}", None
+            return _Found(why=f"its column says {p.year} and its row {p.row_year}")
         kind = p.own_kind or p.sub_kind or p.row_kind or p.group_kind
         if year is None and kind == "other" and not p.own_kind:
             year = self.change_year(p)
         if year is None and kind is None:
-            return [], [], None, None
+            return _Found()
         if reading.kind == "text" and (year is None or kind is None):
-            return [], [], None, None  # words with one axis are a field's, not a figure's
+            return _Found()  # words with one axis are a field's, not a figure's
         head = p.year_cell or p.sub_cell
         block = ("across", head.row) if head is not None else ("down", p.row_year_cell.col if p.row_year_cell else None)
-        read = [c for c in (cell, p.year_cell, p.sub_cell, p.group_cell, p.row_year_cell, p.row_kind_cell, p.item_cell)
-                if c is not None] + p.unit_cells
+        core = [c for c in (cell, p.year_cell, p.sub_cell, p.group_cell, p.row_year_cell, p.row_kind_cell) if c is not None]
+        beside = ([p.item_cell] if p.item_cell is not None else []) + p.unit_cells
         if year is None:
-            return [], read, "a kind but no fiscal year over or beside it", block
+            return _Found((), core, beside, "a kind but no fiscal year over or beside it", block)
         if kind is None:
-            return [], read, f"a fiscal year ({year}) but no kind (目標・実績・予算・決算 …) over or beside it", block
+            return _Found((), core, beside, f"a fiscal year ({year}) but no kind (目標・実績・予算・決算 …) over or beside it",
+                          block)
         item_cell = p.item_cell
         from_above = None
         if item_cell is None:
@@ -277,7 +302,7 @@ class _Reader:
             label_text(c.text) for c in (group, p.year_cell, p.sub_cell, p.row_year_cell, p.row_kind_cell) if c is not None
         )
         values = self.values_of(cell, reading, item, unit, year, kind, label)
-        return values, read, None, block
+        return _Found(tuple(values), core, beside, None, block)
 
     def values_of(self, cell: Cell, reading: CellReading, item: Optional[str], unit: Optional[str], year: int,
                   kind: str, label: str) -> list[SheetValue]:
@@ -317,33 +342,37 @@ def grid_to_values(page: int, layout: GridLayout, readings: dict[Key, CellReadin
     reader = _Reader(page, layout, readings, caption_unit)
     values: list[SheetValue] = []
     unplaced: list[SheetUnplaced] = []
-    blocks: dict[tuple, list[Cell]] = {}
+    blocks: dict[tuple, tuple[list[Cell], list[Cell]]] = {}
     taken: set[Key] = set()
     for cell in layout.cells:
         reading = readings[key(cell)]
         if not _candidate(reading):
             continue
-        found, used, why, block = reader.place(cell)
-        if why is not None and reading.kind != "text":
+        found = reader.place(cell)
+        if found.why is not None and reading.kind != "text":
             # A figure under a year with no kind (or the reverse): its block is
             # read as structure, the figure listed with the reason, nothing guessed.
-            unplaced.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, why))
-        elif not found:
+            unplaced.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, found.why))
+        elif not found.values:
             continue
-        if block is None:
+        if found.block is None:
             continue
-        values.extend(found)
-        taken.update(key(c) for c in used)
-        blocks.setdefault(block, []).extend(used)
+        values.extend(found.values)
+        taken.update(key(c) for c in found.core + found.beside)
+        core, beside = blocks.setdefault(found.block, ([], []))
+        core.extend(found.core)
+        beside.extend(found.beside)
     # A block's corner and group labels (区分, 年度, 主な内訳) lie inside the
     # rectangle its figures, headers and row labels span: they were read as
     # structure.  Cells reaching out of it are not the block's.  A block is
     # the figures read by one header row (or, years down, one header column).
-    for used in blocks.values():
-        top = min(c.row for c in used)
-        bottom = max(c.row + c.rowspan for c in used)
-        left = min(c.col for c in used)
-        right = max(c.col + c.colspan for c in used)
+    # Its items and units widen it to the left, never up or down: an item may
+    # span a note row over the block (its own label and value, a field).
+    for core, beside in blocks.values():
+        top = min(c.row for c in core)
+        bottom = max(c.row + c.rowspan for c in core)
+        left = min(c.col for c in core + beside)
+        right = max(c.col + c.colspan for c in core + beside)
         for cell in layout.cells:
             if top <= cell.row and cell.row + cell.rowspan <= bottom and left <= cell.col and cell.col + cell.colspan <= right:
                 taken.add(key(cell))
