@@ -12,9 +12,10 @@ import pytest
 
 from sheetsynth import Block, C, Page, Text, build_sheet_pdf
 
-from pipeline.models import Sheet
+from pipeline.models import Cell, Sheet
 from pipeline.reading.document import DocumentReader
 from pipeline.understanding.sheets import pages_to_sheets
+from pipeline.understanding.sheets.fields import inner_labels
 from pipeline.understanding.table.engines import EngineSource, make_engine
 from pipeline.understanding.table.ruled import view_to_grids
 
@@ -387,3 +388,41 @@ def test_a_label_printed_inside_a_values_cell_with_its_own_value_under_it(tmp_pa
     assert fields(sheet) == {"事業名（令和６年度）": "脱炭素先行地域創出事業", "【事業実施期間】": "令和5年度～9年度",
                              "所管局": "環境政策局"}
     assert sheet.title == "脱炭素先行地域創出事業"
+
+
+# ---------------------------------------------------------------- a corner label, glyph by glyph
+
+
+def _glyphs(text: str, x: float, top: float, size: float) -> list[dict]:
+    out = []
+    for ch in text:
+        width = size if ord(ch) > 0x2000 else size * 0.55
+        out.append({"text": ch, "x0": x, "x1": x + width, "top": top, "bottom": top + size, "size": size})
+        x += width
+    return out
+
+
+def test_a_corner_label_joined_into_a_line_of_the_cells_own_text_is_found_by_the_white_around_it():
+    # Kyoto's 事業名 cell: a name of two lines, and in the cell's corner a small
+    # 【事業実施期間】 over its period, 3pt lower than the name's first line: the
+    # reader joined the label into that line.
+    name1 = _glyphs("京都の文化力を活かした事業", 125, 97.6, 10.6)
+    name2 = _glyphs("（子どもたちの機会の創出）", 125, 109.0, 10.6)
+    label = _glyphs("【事業実施期間】", 481, 100.8, 6.7)
+    period = _glyphs("令和5年度～令和7年度", 474, 109.5, 6.7)
+    cell = Cell(page=1, row=0, col=1, rowspan=1, colspan=1, bbox=(123.0, 94.0, 566.0, 124.0),
+                text="京都の文化力を活かした事業【事業実施期間】\n（子どもたちの機会の創出）令和5年度～令和7年度")
+    own, found = inner_labels(cell, name1 + name2 + label + period)
+    assert own == "京都の文化力を活かした事業\n（子どもたちの機会の創出）"
+    assert [(lab, value) for lab, value, _ in found] == [("【事業実施期間】", "令和5年度～令和7年度")]
+
+
+def test_a_bracketed_heading_in_a_text_box_is_no_corner_label():
+    # Inside a text box, 【…】 runs on in its line or has the box's next lines
+    # running past it: the box stays one value.
+    inline = _glyphs("・指標：導入量【数値目標：8,339kW】", 70, 320, 9)
+    heading = _glyphs("【アウトカム】", 70, 332, 9)
+    under = _glyphs("・指標：温室効果ガス排出量の削減", 70, 344, 9)
+    cell = Cell(page=1, row=3, col=0, rowspan=1, colspan=4, bbox=(66.0, 312.0, 566.0, 415.0),
+                text="・指標：導入量【数値目標：8,339kW】\n【アウトカム】\n・指標：温室効果ガス排出量の削減")
+    assert inner_labels(cell, inline + heading + under) is None
