@@ -12,9 +12,16 @@ from its cell, never by a city's header words:
 - **left** along its row, over the row's other figures, to the row's
   labels: a kind (``想定`` / ``実績`` rows under year columns), a year
   (years down the side), a unit (the cell under a ``単位`` header), and
-  the first other words: the item (the indicator, or 事業費 / 一般財源 …);
+  the first other words: the item (the indicator, or 事業費 / 一般財源 …).
+  Passed over on the way: a year or kind heading figures of its own (a
+  column's header beside a header cell, not a row label) and a label
+  standing beside another block's header of years (a section's, such as a
+  vertical 事業実績 down a 細事業's money and 事業量 blocks);
 - a figure whose row names no item takes the name printed right over its
-  year header (a 事業量 block titled by its indicator).
+  year header (a 事業量 block titled by its indicator);
+- the unit is the row's (単位 cell, the item's ``（千円）``), else a header's,
+  else the heading printed over the block in a row of the grid, else the
+  caption over the grid (``page.caption_unit``).
 
 A figure is placed when the walks find a year and a kind; its kind is the
 column's own (year label, then sub-header), else the row's, else the
