@@ -40,6 +40,14 @@ SIMPLIFIED_TO_JAPANESE = {
     "单": "単", "带": "帯", "样": "様", "举": "挙", "强": "強", "现": "現", "增": "増", "內": "内", "诱": "誘", "测": "測", "壤": "壌", "啟": "啓", "·": "・",
 }
 
+# The model writes a digit or a Latin letter full-width (２) or half-width (2) by no rule the
+# page shows: 第２期 beside 第3期 in one paragraph of the sample's prose, both printed
+# half-width, and ５ for the 5 of a glyph-id page's 令和5年度.  Its reading of the glyph is
+# written half-width, as the route before it wrote it (its Japanese model had no full-width
+# forms); each field's normaliser decides widths.  Brackets and marks keep the model's form:
+# their boxes show the width (（Think） is read right).
+HALF_WIDTH = {chr(c): chr(c - 0xFEE0) for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+
 # Kana look-alikes: the model writes the kanji 卜 for ト (プロジェク卜), 口 for ロ
 # (コ口ナ), and the other way round (協カ for 協力, ー体的 for 一体的).  Which
 # one a glyph is follows from its neighbours (``japanese_forms``).
@@ -96,6 +104,19 @@ def japanese_forms(text: str) -> str:
     """``状况`` → ``状況``; ``●了ジ了`` → ``●アジア``; ``プロジェク卜`` → ``プロジェクト``;
     ``協カ`` → ``協力``; ``【区分:4*]`` → ``【区分:4*】``; ``完了``, ``人口`` and ``3カ所`` stay."""
     out = [SIMPLIFIED_TO_JAPANESE.get(ch, ch) for ch in text]
+    # Until nothing changes: a look-alike read as a letter that is no look-alike (了 → ア)
+    # becomes the context of the run it was in (ァ八了完: the 八 between ァ and ア is ハ,
+    # which a second reading found and the first did not).
+    for _ in range(4):
+        before = list(out)
+        out = _lookalikes(out)
+        if out == before:
+            break
+    return _paired_brackets(out)
+
+
+def _lookalikes(out: list[str]) -> list[str]:
+    out = list(out)
     # A run of look-alikes (ロー in コロナ read コ口一ナ) is judged by the glyphs
     # around it that are no look-alike, so a glyph's reading never depends on
     # how its neighbour was mapped, and the function gives the same on its
@@ -121,7 +142,7 @@ def japanese_forms(text: str) -> str:
             elif ch in KANJI_LOOKALIKES and _as_kanji(ch, left, after):
                 out[k] = KANJI_LOOKALIKES[ch]
         i = j
-    return _paired_brackets(out)
+    return out
 
 
 # The model reads a lenticular bracket's half as a square one (【達成状況区分:4*]),

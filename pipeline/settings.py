@@ -26,6 +26,11 @@ class Settings:
     # "dhanviinformatics" in 4pt text (camelot's us-030.pdf, 0.9pt apart).
     # 0.12 em keeps the copies (1.2pt at 10pt) and every such neighbour.
     fake_bold_em: float = 0.12
+    # White text on a fill at most this light is seen, so it is content: camelot's
+    # background_lines_1.pdf prints its header row white on a red band (luminance 0.34),
+    # which was dropped as invisible.  Light shading (0.82-0.92 on that page, 0.85+ in
+    # the plan fixtures' header rows) does not make white text readable.
+    dark_fill_luminance: float = 0.6
     # Glyph boxes reach this far below the baseline.  pdfminer takes each
     # font's own descent, but subset fonts report different ones (the
     # spreadsheet fixture: one line's glyphs landed 2pt apart and split).

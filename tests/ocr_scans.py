@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import random
+import unicodedata
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A3, A4, B4, landscape
@@ -119,6 +120,192 @@ def heldout_plan(seed: int):
         "col_widths": None if rng.random() < 0.4 else [width * s / sum(shares) for s in shares],
     }
     return labels, programs, drawing
+
+
+# ------------------------------------------------------------------------------------- prose pages
+
+TITLE_WORDS = ("アクションプログラム", "実行計画", "実施結果報告", "施策の評価", "行政評価", "総合計画")
+LATIN = ("NPO法人", "ICT", "in KAWASAKI", "PDCA", "Wi-Fi", "SDGs", "DX推進")
+
+
+def _prose_sentence(rng: random.Random) -> str:
+    text = _phrase(rng, 3, 8)
+    if rng.random() < 0.3:
+        text += "は" + str(rng.randint(2, 480)) + rng.choice(("件", "人", "か所", "回", "％")) + "となり、"
+    if rng.random() < 0.25:
+        text += rng.choice(LATIN) + "と" + _phrase(rng, 1, 3)
+    if rng.random() < 0.2:
+        text += "（" + _phrase(rng, 1, 2) + "）"
+    return text + rng.choice(("を実施しました。", "に取り組みました。", "を進めました。", "を行います。",
+                              "の充実を図ります。"))
+
+
+def heldout_prose(path, seed: int) -> list[list[str]]:
+    """Prose pages nobody tuned on, drawn to ``path``: the lines drawn, per page.
+
+    What a report's pages without tables hold, drawn with other sizes and layouts than the sample:
+    a title 14-28 pt (letter-spaced, underlined or boxed at times), headings a size or two above the
+    body, a heading on a grey band, 【…】 block titles, ・ and ○ items wrapped at the column, body text
+    9-12 pt at a pitch of 1.4-1.8, two columns at times, Latin words and half-width numbers, a
+    running head over a rule and a page number."""
+    from reportlab.lib.pagesizes import A4, B5
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfgen import canvas
+
+    from synth import _font, _wrap
+
+    rng = random.Random(seed)
+    W, H = rng.choice((A4, A4, B5))
+    font = _font(rng.choice(("HeiseiMin-W3", "HeiseiKakuGo-W5")))
+    body = rng.choice((9.0, 10.0, 10.5, 11.0, 12.0))
+    pitch = rng.uniform(1.4, 1.8)
+    columns = 2 if rng.random() < 0.3 else 1
+    margin = rng.uniform(45, 70)
+    gutter = 2.5 * body
+    col_w = (W - 2 * margin - (columns - 1) * gutter) / columns
+    c = canvas.Canvas(str(path), pagesize=(W, H), invariant=1)
+    pages: list[list[str]] = []
+    for number in range(1, rng.randint(1, 2) + 1):
+        drawn: list[str] = []
+        y = H - margin
+        head = rng.choice(TITLE_WORDS)
+        if rng.random() < 0.6:  # a running head over a rule
+            c.setFont(font, 9)
+            c.drawRightString(W - margin, y, head)
+            c.setLineWidth(0.75)
+            c.line(margin, y - 4, W - margin, y - 4)
+            drawn.append(head)
+            y -= 30
+        if number == 1:  # the title
+            size = rng.choice((14.0, 16.0, 18.0, 20.0, 24.0, 28.0))
+            title = rng.choice(("プラン", "第", "基本目標")) + str(rng.randint(1, 9)) + _phrase(rng, 2, 4)
+            gap = size * rng.choice((0.0, 0.0, 0.3, 0.6))
+            c.setFont(font, size)
+            x = margin
+            for ch in title:
+                c.drawString(x, y - size, ch)
+                x += pdfmetrics.stringWidth(ch, font, size) + gap
+            style = rng.choice(("plain", "underline", "box"))
+            c.setLineWidth(rng.choice((0.75, 1.5, 2.5)))
+            if style == "underline":
+                c.line(margin, y - size - 0.35 * size, W - margin, y - size - 0.35 * size)
+            elif style == "box":
+                c.rect(margin - 6, y - size - 0.4 * size, x - gap - margin + 12, 1.6 * size)
+            drawn.append(title)
+            y -= size * 2.4
+        col, top = 0, y
+        x0 = margin
+        while True:
+            kind = rng.random()
+            size = body
+            if kind < 0.12:
+                text = str(rng.randint(1, 9)) + _phrase(rng, 2, 4) + "の推進【達成状況区分" + rng.choice(RATINGS) + "】"
+                size = body + rng.choice((0, 1, 2))
+            elif kind < 0.22:
+                text = rng.choice(("【主な実施結果】", "【課題と今後の取組】", "【環境等の変化・課題等】"))
+            elif kind < 0.32:
+                text = "○" + _phrase(rng, 2, 4)
+            else:
+                text = "・" + "".join(_prose_sentence(rng) for _ in range(rng.randint(1, 3)))
+            lines = _wrap(text, col_w, font, size)
+            need = len(lines) * size * pitch
+            if y - need < margin + 30:
+                if col + 1 < columns:
+                    col, y, x0 = col + 1, top, margin + (col + 1) * (col_w + gutter)
+                    continue
+                break
+            band = kind < 0.12 and rng.random() < 0.5
+            for line in lines:
+                if band:  # a heading on a light grey band
+                    c.setFillGray(0.88)
+                    c.rect(x0 - 2, y - size * 1.25, col_w + 4, size * 1.45, stroke=0, fill=1)
+                    c.setFillGray(0)
+                c.setFont(font, size)
+                c.drawString(x0, y - size, line)
+                drawn.append(line)
+                y -= size * pitch
+        c.setFont(font, 9)
+        c.drawCentredString(W / 2, margin * 0.5, f"- {number} -")
+        drawn.append(f"- {number} -")
+        c.showPage()
+        pages.append(drawn)
+    c.save()
+    return pages
+
+
+# ------------------------------------------------------------------------------------- prose scores
+# A page's lines read by OCR against its vector text (bench/ocr_prose.py, tests/test_ocr_prose.py).
+
+
+def prose_norm(text: str) -> str:
+    """Text as compared: NFKC (the model writes ２ for a printed 2), no white space."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def align(truth: str, read: str) -> tuple[int, int, int, int]:
+    """(matches, substitutions, deletions, insertions) of a least-cost alignment of two strings."""
+    import numpy as np
+
+    n, m = len(truth), len(read)
+    cost = np.zeros((n + 1, m + 1), np.int32)
+    cost[:, 0] = np.arange(n + 1)
+    cost[0, :] = np.arange(m + 1)
+    b = np.frombuffer(read.encode("utf-32-le"), np.uint32) if m else np.zeros(0, np.uint32)
+    for i in range(1, n + 1):
+        same = b == ord(truth[i - 1])
+        row = np.concatenate(([i], np.minimum(cost[i - 1, 1:] + 1, cost[i - 1, :-1] + np.where(same, 0, 1))))
+        # insertions run along the row: cost[i, j] = min over k <= j of row[k] + (j - k)
+        idx = np.arange(m + 1)
+        cost[i] = np.minimum.accumulate(row - idx) + idx
+    i, j, match, sub, dele, ins = n, m, 0, 0, 0, 0
+    while i or j:
+        if i and j and cost[i, j] == cost[i - 1, j - 1] + (truth[i - 1] != read[j - 1]):
+            if truth[i - 1] == read[j - 1]:
+                match += 1
+            else:
+                sub += 1
+            i, j = i - 1, j - 1
+        elif i and cost[i, j] == cost[i - 1, j] + 1:
+            dele, i = dele + 1, i - 1
+        else:
+            ins, j = ins + 1, j - 1
+    return match, sub, dele, ins
+
+
+def _cells(lines: list[str]) -> list[str]:
+    return [n for line in lines for cell in line.split("\t") if (n := prose_norm(cell))]
+
+
+def _in_truth_order(truth: list[str], read: list[str]) -> list[str]:
+    """The read cells in the order of the printed cells they share most character pairs with (a
+    two-column page's lines pair up across the gutter a little differently on a skewed scan; the
+    characters are what is measured here, not the order).  A short cell, or one sharing none, stays
+    after the one before it."""
+    pairs = [{t[k:k + 2] for k in range(len(t) - 1)} | set(t) for t in truth]
+    keyed, last = [], 0
+    for k, cell in enumerate(read):
+        mine = {cell[i:i + 2] for i in range(len(cell) - 1)} | set(cell)
+        shared = [len(mine & p) for p in pairs]
+        if len(cell) > 4 and shared and max(shared) > 0:
+            # among the cells sharing about as much, the one nearest after the last placed (a short
+            # line's した。 shares as much with many lines)
+            near = [i for i, n in enumerate(shared) if n >= 0.8 * max(shared)]
+            last = min(near, key=lambda i: abs(i - (last + 1)))
+        keyed.append((last, k, cell))
+    return [cell for _, _, cell in sorted(keyed)]
+
+
+def score_prose_page(truth_lines: list[str], read_lines: list[str]) -> dict:
+    """A page read (its ``text`` lines) against the vector text's lines: characters of the vector
+    text read right (``match``), misread (``sub``), missed (``del``), read where nothing is
+    printed (``ins``); lines read exactly; tabs read beyond the vector text's."""
+    truth_cells, read_cells = _cells(truth_lines), _cells(read_lines)
+    truth, read = "".join(truth_cells), "".join(_in_truth_order(truth_cells, read_cells))
+    match, sub, dele, ins = align(truth, read)
+    wanted, got = {n for t in truth_lines if (n := prose_norm(t))}, {n for r in read_lines if (n := prose_norm(r))}
+    tabs = max(0, sum(r.count("\t") for r in read_lines) - sum(t.count("\t") for t in truth_lines))
+    return {"chars": len(truth), "read": len(read), "match": match, "sub": sub, "del": dele, "ins": ins,
+            "lines": len(wanted), "lines_exact": len(wanted & got), "tabs": tabs}
 
 
 # ------------------------------------------------------------------------------------- scanning

@@ -41,7 +41,10 @@ def test_a_straight_page_is_left_as_it_is(pages):
         assert angle == 0.0 and image is gray
 
 
-@pytest.mark.parametrize("angle", [-0.6, 1.5])
+# -1.0, not -0.6: at -0.6 the sample's table page keeps all its 31 cells unstraightened once
+# glyph strokes of neighbouring glyphs are no longer bridged into rules (on main it read 32, an
+# extra cell, not fewer); at -1.0 it keeps 21.
+@pytest.mark.parametrize("angle", [-1.0, 1.5])
 def test_a_skewed_table_page_loses_its_grid_and_straightened_gets_it_back(pages, angle):
     straight = _cells(pages[5])
     assert straight > 20

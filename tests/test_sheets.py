@@ -12,9 +12,10 @@ import pytest
 
 from sheetsynth import Block, C, Page, Text, build_sheet_pdf
 
-from pipeline.models import Sheet
+from pipeline.models import Cell, Sheet
 from pipeline.reading.document import DocumentReader
 from pipeline.understanding.sheets import pages_to_sheets
+from pipeline.understanding.sheets.fields import inner_labels
 from pipeline.understanding.table.engines import EngineSource, make_engine
 from pipeline.understanding.table.ruled import view_to_grids
 
@@ -152,6 +153,84 @@ def test_a_change_column_is_the_latest_years_change(tmp_path):
         ("事業費", "千円", 2024, "other", -39),
     }
     assert next(v for v in sheet.values if v.kind == "other").label == "差引（増減） 決算"
+
+
+def test_a_section_label_down_several_blocks_is_no_rows_item(tmp_path):
+    # A vertical section label (事業実績) printed down a money block and a 事業量 block
+    # stands left of every row of both: the rows' items are the money line and the
+    # indicator named over the 事業量 header, not the section.
+    block = Block(40, 80, [16, 70, 40, 60, 60, 60, 60], [16, 18, 30, 18, 16, 18, 18], [
+        C(0, 0, "事業実績", rowspan=7, vertical=True),
+        C(0, 1, "細事業費（千円）", rowspan=2), C(0, 2, "年度"), C(0, 3, "５年度"), C(0, 4, "６年度"),
+        C(0, 5, "差引（増減）"), C(0, 6, ""),
+        C(1, 2, "決算"), C(1, 3, "6,268"), C(1, 4, "21,778"), C(1, 5, "15,510"), C(1, 6, ""),
+        C(2, 1, "増減説明"), C(2, 2, "システム更新による増", colspan=5),
+        C(3, 1, "事業量"), C(3, 2, "診断実施件数", colspan=3), C(3, 5, "単位"), C(3, 6, "件"),
+        C(4, 1, "年度"), C(4, 2, "３年度"), C(4, 3, "４年度"), C(4, 4, "５年度"), C(4, 5, "６年度"), C(4, 6, "７年度"),
+        C(5, 1, "想定"), C(5, 2, "100"), C(5, 3, "100"), C(5, 4, "110"), C(5, 5, "120"), C(5, 6, "130"),
+        C(6, 1, "実績"), C(6, 2, "116"), C(6, 3, "157"), C(6, 4, "102"), C(6, 5, "55"), C(6, 6, ""),
+    ])
+    sheet = one_sheet(tmp_path, Page([block], [TITLE_R]))
+    money, volume = "細事業費", "診断実施件数"
+    assert values(sheet) == {
+        (money, "千円", 2023, "settlement", 6268), (money, "千円", 2024, "settlement", 21778),
+        (money, "千円", 2024, "other", 15510),
+        (volume, "件", 2021, "target", 100), (volume, "件", 2022, "target", 100), (volume, "件", 2023, "target", 110),
+        (volume, "件", 2024, "target", 120), (volume, "件", 2025, "target", 130),
+        (volume, "件", 2021, "actual", 116), (volume, "件", 2022, "actual", 157), (volume, "件", 2023, "actual", 102),
+        (volume, "件", 2024, "actual", 55),
+    }
+    # The section label groups the labels of the rows it spans.
+    assert fields(sheet) == {"事業実績 増減説明": "システム更新による増", "事業実績 事業量": volume, "事業実績 単位": "件"}
+    assert sheet.unplaced == ()
+
+
+def test_an_indicator_name_beside_its_own_note_header_and_rows_is_their_item(tmp_path):
+    # The indicator's name spans a note row over its block as well as the block:
+    # it stands beside no other block's header, so it is the rows' item.
+    block = Block(40, 80, [90, 70, 60, 60, 60], [18, 16, 18, 18], [
+        C(0, 0, "研修受講率（％）", rowspan=4), C(0, 1, "指標の説明"), C(0, 2, "研修を受けた職員", colspan=3),
+        C(1, 1, "年度"), C(1, 2, "R4年度"), C(1, 3, "R5年度"), C(1, 4, "R6年度"),
+        C(2, 1, "目標"), C(2, 2, "100"), C(2, 3, "110"), C(2, 4, "120"),
+        C(3, 1, "実績"), C(3, 2, "90"), C(3, 3, "115"), C(3, 4, ""),
+    ])
+    sheet = one_sheet(tmp_path, Page([block], [TITLE_R]))
+    item = "研修受講率"
+    assert values(sheet) == {
+        (item, "％", 2022, "target", 100), (item, "％", 2023, "target", 110), (item, "％", 2024, "target", 120),
+        (item, "％", 2022, "actual", 90), (item, "％", 2023, "actual", 115),
+    }
+    assert fields(sheet) == {"指標の説明": "研修を受けた職員"}
+
+
+def test_a_header_word_after_year_headers_is_no_value_of_the_header_row(tmp_path):
+    # 増減率 printed after 7年度 | 8年度 | 増減額 is a column's header: the year and
+    # change headers left of it head figures of their own, so they are no row's labels.
+    block = Block(40, 80, [90, 60, 60, 60, 50], [18, 18], [
+        C(0, 0, "会計区分"), C(0, 1, "7年度"), C(0, 2, "8年度"), C(0, 3, "増減額"), C(0, 4, "増減率"),
+        C(1, 0, "一般会計"), C(1, 1, "399,617"), C(1, 2, "431,353"), C(1, 3, "31,736"), C(1, 4, "7.9%"),
+    ])
+    sheet = one_sheet(tmp_path, Page([block], [TITLE_R]))
+    assert values(sheet) == {("一般会計", None, 2026, "other", 31736)}
+    # The years name no kind: their figures are listed, not guessed.
+    assert {u.text for u in sheet.unplaced} >= {"399,617", "431,353"}
+
+
+def test_a_caption_drawn_as_the_grids_own_row_gives_the_unit(tmp_path):
+    # The caption of a money block printed in a ruled row over its header
+    # (not as a line above the grid) names the block's unit.
+    block = Block(40, 80, [60, 110, 110, 110], [16, 16, 16], [
+        C(0, 0, "３経費（千円）", colspan=4),
+        C(1, 0, "年度"), C(1, 1, "令和５年度予算現額"), C(1, 2, "令和５年度決算"), C(1, 3, "令和６年度当初予算"),
+        C(2, 0, "事業費"), C(2, 1, "326,800"), C(2, 2, "197,770"), C(2, 3, "478,067"),
+    ])
+    sheet = one_sheet(tmp_path, Page([block], [TITLE_R]))
+    assert values(sheet) == {
+        ("事業費", "千円", 2023, "budget", 326800), ("事業費", "千円", 2023, "settlement", 197770),
+        ("事業費", "千円", 2024, "budget", 478067),
+    }
+    assert sheet.fields == () and sheet.unplaced == ()
+    assert [h.text for h in sheet.headings if h.reason == "a heading of the table"] == ["３経費（千円）"]
 
 
 def test_a_year_with_no_kind_is_listed_unplaced_not_guessed(tmp_path):
@@ -309,3 +388,41 @@ def test_a_label_printed_inside_a_values_cell_with_its_own_value_under_it(tmp_pa
     assert fields(sheet) == {"事業名（令和６年度）": "脱炭素先行地域創出事業", "【事業実施期間】": "令和5年度～9年度",
                              "所管局": "環境政策局"}
     assert sheet.title == "脱炭素先行地域創出事業"
+
+
+# ---------------------------------------------------------------- a corner label, glyph by glyph
+
+
+def _glyphs(text: str, x: float, top: float, size: float) -> list[dict]:
+    out = []
+    for ch in text:
+        width = size if ord(ch) > 0x2000 else size * 0.55
+        out.append({"text": ch, "x0": x, "x1": x + width, "top": top, "bottom": top + size, "size": size})
+        x += width
+    return out
+
+
+def test_a_corner_label_joined_into_a_line_of_the_cells_own_text_is_found_by_the_white_around_it():
+    # Kyoto's 事業名 cell: a name of two lines, and in the cell's corner a small
+    # 【事業実施期間】 over its period, 3pt lower than the name's first line: the
+    # reader joined the label into that line.
+    name1 = _glyphs("京都の文化力を活かした事業", 125, 97.6, 10.6)
+    name2 = _glyphs("（子どもたちの機会の創出）", 125, 109.0, 10.6)
+    label = _glyphs("【事業実施期間】", 481, 100.8, 6.7)
+    period = _glyphs("令和5年度～令和7年度", 474, 109.5, 6.7)
+    cell = Cell(page=1, row=0, col=1, rowspan=1, colspan=1, bbox=(123.0, 94.0, 566.0, 124.0),
+                text="京都の文化力を活かした事業【事業実施期間】\n（子どもたちの機会の創出）令和5年度～令和7年度")
+    own, found = inner_labels(cell, name1 + name2 + label + period)
+    assert own == "京都の文化力を活かした事業\n（子どもたちの機会の創出）"
+    assert [(lab, value) for lab, value, _ in found] == [("【事業実施期間】", "令和5年度～令和7年度")]
+
+
+def test_a_bracketed_heading_in_a_text_box_is_no_corner_label():
+    # Inside a text box, 【…】 runs on in its line or has the box's next lines
+    # running past it: the box stays one value.
+    inline = _glyphs("・指標：導入量【数値目標：8,339kW】", 70, 320, 9)
+    heading = _glyphs("【アウトカム】", 70, 332, 9)
+    under = _glyphs("・指標：温室効果ガス排出量の削減", 70, 344, 9)
+    cell = Cell(page=1, row=3, col=0, rowspan=1, colspan=4, bbox=(66.0, 312.0, 566.0, 415.0),
+                text="・指標：導入量【数値目標：8,339kW】\n【アウトカム】\n・指標：温室効果ガス排出量の削減")
+    assert inner_labels(cell, inline + heading + under) is None

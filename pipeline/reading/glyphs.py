@@ -79,6 +79,48 @@ def _is_white_uncached(color: Any, space: str | None = None) -> bool:
     return False
 
 
+def luminance(color, space: str | None = None) -> float | None:
+    """How light a fill is, 0 (black) to 1 (white); None where the space cannot tell
+    (patterns, shadings, indexed colours)."""
+    space = (space or "").lstrip("/")
+    if color is None or space.startswith(_ALWAYS_VISIBLE_SPACES):
+        return None
+    if isinstance(color, (int, float)):
+        color = (color,)
+    try:
+        values = tuple(float(v) for v in color)
+    except (TypeError, ValueError):
+        return None
+    if space.startswith(_INK_SPACES) and values:  # a tint: 1.0 is full ink
+        return 1.0 - max(values)
+    if len(values) == 1:
+        return values[0]
+    if len(values) == 3:
+        r, g, b = values
+        return 0.299 * r + 0.587 * g + 0.114 * b
+    if len(values) == 4:
+        c, m, y, k = values
+        return (1 - min(1.0, c + k)) * 0.299 + (1 - min(1.0, m + k)) * 0.587 + (1 - min(1.0, y + k)) * 0.114
+    return None
+
+
+def dark_fills(graphics: Iterable[dict], settings: Settings = DEFAULT) -> list[tuple[float, float, float, float]]:
+    """Boxes of the filled shapes white text shows on (a header row printed white on a dark band)."""
+    out = []
+    for obj in graphics:
+        if not obj.get("fill") or obj.get("object_type") not in ("rect", "curve"):
+            continue
+        light = luminance(obj.get("non_stroking_color"), obj.get("ncs"))
+        if light is not None and light <= settings.dark_fill_luminance:
+            out.append((obj["x0"], obj["top"], obj["x1"], obj["bottom"]))
+    return out
+
+
+def _on_fill(ch: dict, fills: Sequence[tuple[float, float, float, float]]) -> bool:
+    x, y = (ch["x0"] + ch["x1"]) / 2, (ch["top"] + ch["bottom"]) / 2
+    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in fills)
+
+
 def is_invisible(char: dict) -> bool:
     """Text in a render mode that paints nothing, or white text, is not content."""
     return char.get("render_mode") in INVISIBLE_RENDER_MODES or is_white(char.get("non_stroking_color"), char.get("ncs"))
@@ -98,11 +140,13 @@ def visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[d
     return tally_visible_chars(chars, settings)[0]
 
 
-def tally_visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT) -> tuple[list[dict], dict]:
+def tally_visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT,
+                        fills: Sequence[tuple[float, float, float, float]] = ()) -> tuple[list[dict], dict]:
     """``visible_chars`` and what it dropped, by reason: the reading's side of
     the glyph ledger (``models.GlyphTally``).  ``painted`` counts what the
     census counts: glyphs that are not white space, in a render mode that
-    paints; ``white`` and ``doubles`` are the painted ones left out."""
+    paints; ``white`` and ``doubles`` are the painted ones left out.  White
+    text on one of the dark ``fills`` (``dark_fills``) is seen, so kept."""
     kept: list[dict] = []
     painted = white = doubles = 0
     # Doubles are drawn right after their original or a whole line later;
@@ -113,7 +157,7 @@ def tally_visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT) -> 
         if not text or text.isspace() or ch.get("render_mode") in INVISIBLE_RENDER_MODES:
             continue
         painted += 1
-        if is_white(ch.get("non_stroking_color"), ch.get("ncs")):
+        if is_white(ch.get("non_stroking_color"), ch.get("ncs")) and not (fills and _on_fill(ch, fills)):
             white += 1
             continue
         key = (text, int(ch["x0"] // 4), int(ch["top"] // 4))

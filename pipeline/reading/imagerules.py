@@ -44,12 +44,14 @@ TOUCH_PT = 3.0
 
 
 def _runs(mask: np.ndarray, horizontal: bool, scale: float, labels_out: list | None = None,
-          min_pt: float = MIN_RULE_PT) -> list[dict]:
+          min_pt: float = MIN_RULE_PT, dark: Optional[np.ndarray] = None) -> list[dict]:
     """The runs of ``mask`` long and thin enough to be rules; each rule dict gets its run's
-    component number as ``"_run"`` when ``labels_out`` (a list) is given to receive the labels."""
+    component number as ``"_run"`` when ``labels_out`` (a list) is given to receive the labels,
+    and ``"_dark"`` (at least half its pixels in ``dark``: printed ink, not a faint ridge)."""
     import cv2
 
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    darkness = (np.bincount(labels[dark > 0], minlength=n) / np.maximum(stats[:, 4], 1)) if dark is not None else None
     if labels_out is not None:
         labels_out.append(labels)
     out = []
@@ -73,6 +75,8 @@ def _runs(mask: np.ndarray, horizontal: bool, scale: float, labels_out: list | N
             out.append(rule(mid, y * scale, mid, (y + h) * scale))
         if labels_out is not None:
             out[-1]["_run"] = [i]
+        if darkness is not None:
+            out[-1]["_dark"] = bool(darkness[i] >= 0.5)
     return out
 
 
@@ -123,6 +127,12 @@ def _faint(gray: np.ndarray, length: int, scale: float, horizontal: bool) -> np.
 # Real columns are never this narrow (settings.snap_tolerance: ~20 pt at the
 # least), so no border of a merged cell closes.
 BRIDGE_PT = 14.0
+# Two runs of dark ink are bridged only across this much (pt): a dark rule is
+# printed whole (grain and a fax's flipped pixels break it by a pixel or two),
+# whereas the strokes of large glyphs side by side (事業書画面 at 20 pt: strokes
+# 12-17 pt long at one height, 2-5 pt apart) bridged at BRIDGE_PT made a
+# 77 pt "rule" through the middle of a title.
+DARK_BRIDGE_PT = 1.5
 
 
 def _bridge(runs: list[dict], horizontal: bool, scale: float, across: list[dict] = ()) -> list[dict]:
@@ -143,15 +153,19 @@ def _bridge(runs: list[dict], horizontal: bool, scale: float, across: list[dict]
     out: list[dict] = []
     for line in lines:
         at = sum(pos(r) * (end(r) - start(r)) for r in line) / max(sum(end(r) - start(r) for r in line), 1e-9)
-        chain: list[list] = []  # [first, last, run labels]
+        chain: list[list] = []  # [first, last, run labels, last piece dark]
         for r in sorted(line, key=start):
-            if chain and start(r) - chain[-1][1] <= BRIDGE_PT and not _spanned(across, at, chain[-1][1], start(r),
-                                                                                  horizontal):
+            dark = r.get("_dark", False)
+            reach = DARK_BRIDGE_PT if dark and chain and chain[-1][3] else BRIDGE_PT
+            if chain and start(r) - chain[-1][1] <= reach and not _spanned(across, at, chain[-1][1], start(r),
+                                                                              horizontal):
+                if end(r) >= chain[-1][1]:
+                    chain[-1][3] = dark
                 chain[-1][1] = max(chain[-1][1], end(r))
                 chain[-1][2] += r.get("_run", [])
             else:
-                chain.append([start(r), end(r), list(r.get("_run", []))])
-        for a, b, labels in chain:
+                chain.append([start(r), end(r), list(r.get("_run", [])), dark])
+        for a, b, labels, _ in chain:
             out.append(rule(a, at, b, at) if horizontal else rule(at, a, at, b))
             if labels:
                 out[-1]["_run"] = labels
@@ -201,15 +215,16 @@ def rules_and_masks(gray: np.ndarray, dpi: float = DPI) -> tuple[list[dict], lis
     v_mask = cv2.morphologyEx(down, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
     labels: list = []
     piece = max(3, int(round(FAINT_PIECE_PT / scale)))
+    h_dark, v_dark = h_mask, v_mask
     h_mask = cv2.bitwise_or(h_mask, _faint(gray, piece, scale, True))
     v_mask = cv2.bitwise_or(v_mask, _faint(gray, piece, scale, False))
-    horizontal = _runs(h_mask, True, scale, labels, min_pt=FAINT_PIECE_PT)
-    vertical = _runs(v_mask, False, scale, labels, min_pt=FAINT_PIECE_PT)
+    horizontal = _runs(h_mask, True, scale, labels, min_pt=FAINT_PIECE_PT, dark=h_dark)
+    vertical = _runs(v_mask, False, scale, labels, min_pt=FAINT_PIECE_PT, dark=v_dark)
     # a faint rule's dashes, bridged, must make a rule's length
     horizontal, vertical = (
         [r for r in _bridge(horizontal, True, scale, vertical) if r["width"] >= MIN_RULE_PT],
         [r for r in _bridge(vertical, False, scale, horizontal) if r["height"] >= MIN_RULE_PT])
-    horizontal, vertical = _meeting(horizontal, vertical), _meeting(vertical, horizontal)
+    horizontal, vertical = _framed(horizontal, vertical)
     # Only the runs taken as rules are not text: a run of glyph strokes a
     # title's big glyphs make side by side (施策計画 at 14 pt) stays text.
     not_text = _large(filled, FILLED_AREA_PT / scale) > 0
@@ -238,6 +253,20 @@ def _touches(a: dict, b: dict) -> bool:
             and a["top"] - TOUCH_PT <= b["bottom"] and b["top"] <= a["bottom"] + TOUCH_PT)
 
 
-def _meeting(runs: list[dict], across: list[dict]) -> list[dict]:
-    """Runs that are long, or meet a run of the other direction."""
-    return [r for r in runs if max(r["width"], r["height"]) >= LONE_RULE_PT or any(_touches(r, o) for o in across)]
+def _framed(horizontal: list[dict], vertical: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The runs that are long (``LONE_RULE_PT``), and the shorter runs that meet one of them
+    across, directly or through other such runs: a table's borders all hang together with its
+    frame.  A short run that meets only other short runs is a glyph's stroke: the strokes of a
+    large glyph meet one another (生, 出, 事, 書 at 16-20 pt have strokes 12-19 pt long, over
+    MIN_RULE_PT), and taken as rules they cut the sample's 16 pt title and a 20 pt page of
+    plain text into pieces, which the model read as 一, ● and garbage."""
+    runs = [(r, True) for r in horizontal] + [(r, False) for r in vertical]
+    kept = [max(r["width"], r["height"]) >= LONE_RULE_PT for r, _ in runs]
+    todo = [i for i, k in enumerate(kept) if k]
+    while todo:
+        a, across = runs[todo.pop()]
+        for j, (b, direction) in enumerate(runs):
+            if not kept[j] and direction != across and _touches(a, b):
+                kept[j] = True
+                todo.append(j)
+    return ([r for (r, h), k in zip(runs, kept) if k and h], [r for (r, h), k in zip(runs, kept) if k and not h])

@@ -33,7 +33,7 @@ from typing import Optional
 
 import numpy as np
 
-from normalizers.ocrforms import SIMPLIFIED_TO_JAPANESE, japanese_forms, lexicon_forms
+from normalizers.ocrforms import HALF_WIDTH, SIMPLIFIED_TO_JAPANESE, japanese_forms, lexicon_forms
 
 MODES = ("auto", "always", "never")
 # 200 dpi: the issue's measurement gives the same accuracy as 300 dpi
@@ -191,7 +191,7 @@ def recognise(gray: np.ndarray, not_text: Optional[np.ndarray] = None, dpi: floa
         text, glyphs, probs = _raised_asterisks(line, text, glyphs, probs)
         placed = [(t, (x0 * scale + dx, line.top * scale, x1 * scale + dx, line.bottom * scale), p)
                   for t, (_, x0, x1, _), p in zip(text, glyphs, probs)]
-        mark = _leading_mark(line, glyphs)
+        mark = _leading_mark(line, glyphs) if line.bottom - line.top >= MARK_LINE_PT * dpi / 72.0 else None
         if mark is not None:
             box = (mark[1] * scale + dx, line.top * scale, mark[2] * scale + dx, line.bottom * scale)
             if (glyphs[0][1] + glyphs[0][2]) / 2 < mark[2] + 0.1 * (line.bottom - line.top):
@@ -283,9 +283,12 @@ JOIN_PT = 2.5
 # Pieces of a line further apart than that are joined when they share its
 # band (overlap >= half the smaller height) and stand at most this many
 # line heights apart with no border between: letter-spaced titles (施 策 計
-# 画 名: 0.6 em gaps), a ・ or 、 standing free.  Two columns of a prose page
-# stand > 2 em apart.
-JOIN_EMS = 1.2
+# 画 名: 0.6 em gaps; a title spaced by one full-width space, 入 札 説 明 書
+# of jp_mlit_89test at 12 pt: 1.25 ink heights, where at 1.2 each glyph was a
+# line and 書 fell apart into 聿 and 曰), a ・ or 、 standing free.  Two
+# columns of a prose page stand > 2 em apart.  At 1.6 the sample scan's
+# cells were read more loosely joined (its low-confidence review emptied).
+JOIN_EMS = 1.4
 # Ink smaller than this (pt, its longer side) standing alone is a speck
 # (a fax's flipped pixel, JPEG noise), not a glyph: the smallest printed
 # glyph, the dot of a 6 pt ・, is ~1.2 pt, and grain on scanned paper (~240,
@@ -349,6 +352,7 @@ def text_lines(gray: np.ndarray, not_text: Optional[np.ndarray] = None, dpi: flo
         if len(rows):
             boxes.append([x + int(cols[0]), y + int(rows[0]), x + int(cols[-1]) + 1, y + int(rows[-1]) + 1, i])
     groups = _join_pieces(boxes, barrier, JOIN_EMS)
+    groups = _faint_ends(groups, gray, barrier, max(1, int(round(JOIN_PT * px))))
     out = []
     for members in groups:
         left = min(b[0] for b in members)
@@ -371,12 +375,20 @@ def text_lines(gray: np.ndarray, not_text: Optional[np.ndarray] = None, dpi: flo
 
 # A "line" this many times the body's line height is lines set so close that
 # blur joined their glyphs (the sample's cells at 200 dpi: two lines read as
-# one, the model's reading of it garbage): it is cut between them.
+# one, the model's reading of it garbage): it is cut between them ...
 TALL = 1.6
+# ... where a row holds at most this share of the line's usual ink in a row
+# (the median of its inked rows): lines joined by blur touch at a few points
+# (0.011-0.013 of the median at the cut on the sample's clean table scans),
+# while a line of larger glyphs is ink all the way down (the sample's 16 pt
+# title and the 施 策 計 画 over each table, 0.67-0.77 at the emptiest row:
+# cut, both were read as garbage).
+VALLEY = 0.25
 
 
 def _split_tall(line: TextLine, typical: float) -> list[TextLine]:
-    """A group of lines touching one another, cut at the emptiest row near each line height."""
+    """A group of lines touching one another, cut at the emptiest row near each line height, where
+    that row is nearly empty (``VALLEY``)."""
     ink = (line.image < INK_LEVEL).sum(axis=1)
     cuts, at = [], 0
     while len(ink) - at > TALL * typical:
@@ -384,6 +396,8 @@ def _split_tall(line: TextLine, typical: float) -> list[TextLine]:
         if hi <= lo:
             break
         cut = lo + int(np.argmin(ink[lo:hi + 1]))
+        if ink[cut] > VALLEY * np.median(ink[ink > 0]):
+            break  # no gap between lines here: taller glyphs
         cuts.append(cut)
         at = cut
     parts = []
@@ -397,6 +411,61 @@ def _split_tall(line: TextLine, typical: float) -> list[TextLine]:
         parts.append(TextLine(line.left + c0, line.top + a + r0, line.left + c1, line.top + a + r1,
                               np.ascontiguousarray(piece[r0:r1, c0:c1])))
     return parts or [line]
+
+
+# Thin strokes blur lighter than INK_LEVEL on a copier's scan: the 1 px
+# horizontals of a Mincho 三, 一 or ー at 10.5 pt, 130-150 on a clean 200 dpi
+# scan of the sample, are 171-180 on the noisy copy (blur, grain), and the
+# sample's さらに、三港が lost its 三 (two lines either side of it, read
+# さらに、 and 港が).  Ink this dark in the middle of a line's band, reaching
+# on from its end, is taken into the line; grain on the paper (240, σ 12)
+# reaches it in one pixel of two thousand.
+FAINT_INK = 200
+# How far (line heights) a line reaches on through such ink: one glyph and
+# the space either side.
+FAINT_REACH = 1.5
+# The faint ink must make a stroke: at least this share of a line height in
+# pixels (a speck of grain is one or two) ...
+FAINT_STROKE = 0.3
+# ... on paper: a band shaded lighter than this (median) is no faint glyph.
+FAINT_PAPER = 225
+
+
+def _faint_ends(groups: list[list[list[int]]], gray: np.ndarray, barrier: np.ndarray,
+                join: int) -> list[list[list[int]]]:
+    """The lines reaching on from either end through faint ink in the middle of their band (a
+    box of no piece added to the group), then joined again as ``_join_pieces`` joins them."""
+    boxes = [(min(b[0] for b in g), min(b[1] for b in g), max(b[2] for b in g), max(b[3] for b in g)) for g in groups]
+    width = gray.shape[1]
+    out = []
+    for i, (left, top, right, bottom) in enumerate(boxes):
+        height = bottom - top
+        margin = height // 5
+        rows = slice(top + margin, max(top + margin + 1, bottom - margin))
+        reach = int(FAINT_REACH * height)
+        lo, hi = max(0, left - reach), min(width, right + reach)
+        faint = (gray[rows, lo:hi] < FAINT_INK) & (barrier[rows, lo:hi] == 0)
+        columns = faint.any(axis=0)
+        # the walk stops at the nearest other line on the band (its ink is dark too)
+        band = [b for j, b in enumerate(boxes) if j != i and min(bottom, b[3]) - max(top, b[1])
+                >= 0.5 * min(height, b[3] - b[1])]
+        ends = []
+        for step in (1, -1):
+            if step == 1:
+                x, stop = right, min([b[0] for b in band if b[0] >= right] + [hi])
+            else:
+                x, stop = left - 1, max([b[2] - 1 for b in band if b[2] <= left] + [lo - 1])
+            last = x - step
+            while x != stop and abs(x - last) <= join:
+                if columns[x - lo]:
+                    last = x
+                x += step
+            a, b = (right, last + 1) if step == 1 else (last, left)
+            if b > a and faint[:, a - lo:b - lo].sum() >= FAINT_STROKE * height \
+                    and np.median(gray[top:bottom, a:b]) >= FAINT_PAPER:
+                ends.append([a, top, b, bottom, -1])
+        out.append(groups[i] + ends)
+    return _union(out, barrier, JOIN_EMS)
 
 
 def _join_pieces(boxes: list[list[int]], barrier: np.ndarray, ems: float) -> list[list[list[int]]]:
@@ -480,7 +549,32 @@ def _attach_strokes(groups: list[list[list[int]]], barrier: np.ndarray) -> list[
                 moved = True
         if not moved:
             break
+    # A piece grain broke off a glyph at the edge of its line (the base of the 2 of a noisy
+    # copy's "- 2 -", read as a line of its own: "● L") sticks out of the line's band: an
+    # orphan at most half a line high, within the line's extent, touching its band (within a
+    # tenth of its height) and sticking out of it by at most half of it goes to that line.
+    for i in sorted(range(len(groups)), key=lambda i: boxes[i][3] - boxes[i][1]):
+        if target[i] != i:
+            continue
+        x0, y0, x1, y1 = boxes[i]
+        best, nearest = None, math.inf
+        for j, (bx0, by0, bx1, by1) in enumerate(boxes):
+            height = by1 - by0
+            if j == i or target[j] != j or height < 2 * (y1 - y0) or not (bx0 <= x0 and x1 <= bx1):
+                continue
+            gap = y0 - by1 if y1 > by1 else by0 - y1 if y0 < by0 else None
+            edge = max(2.0, EDGE_SHARE * height)
+            if gap is None or gap > edge or max(by0 - y0, y1 - by1) > 0.5 * height:
+                continue
+            if gap < nearest:
+                best, nearest = j, gap
+        if best is not None:
+            target[i] = best
+            groups[best] = groups[best] + groups[i]
     return [g for i, g in enumerate(groups) if target[i] == i]
+
+
+EDGE_SHARE = 0.1
 
 
 # ----------------------------------------------------------------------- recognition
@@ -554,8 +648,8 @@ def _decode(probs: np.ndarray, characters: tuple[str, ...], line: TextLine, scal
         elif c != 0:
             runs.append((int(c), t, t))
     runs = [r for r in runs if r[0] != 0]
-    glyphs = [(characters[c], float(conf[a:b + 1].max()), (a + b + 1) / 2 * STEP_PX) for c, a, b in runs
-              if c < len(characters)]
+    glyphs = [(HALF_WIDTH.get(characters[c], characters[c]), float(conf[a:b + 1].max()), (a + b + 1) / 2 * STEP_PX)
+              for c, a, b in runs if c < len(characters)]
     if not glyphs:
         return [], 0.0
     score = round(float(np.mean([p for _, p, _ in glyphs])), 5)
@@ -586,12 +680,46 @@ def _decode(probs: np.ndarray, characters: tuple[str, ...], line: TextLine, scal
             lo = mid
         placed.append((text, float(lo), float(hi), p))
         spaced = False
-    return placed, score
+    return _gaps_from_ink(placed, ink_cols, line.left), score
+
+
+def _gaps_from_ink(placed: list, ink_cols: np.ndarray, left: int) -> list:
+    """The glyphs' boxes with a gap between two only where the line's ink is blank: the longest
+    blank stretch between them, or none (the boxes meet halfway).
+
+    The model's time steps place a glyph within about half an em, and a glyph it dropped
+    or placed late leaves a gap its neighbours' boxes do not cover: on the glyph-id page
+    read as 令和5\\t年\\t度の工\\t事…, gaps of two ems inside one line, which ``text`` and the
+    grid take for a cell gap.  A recognised line is ink joined across gaps of at most
+    ``JOIN_EMS`` line heights, so its glyphs' gaps, blank ink, stay under a cell gap; the
+    gaps between lines are the ink's own.  (Spreading the glyphs evenly over the line
+    would lose the word spaces of Latin text and where a glyph stands in a line that runs
+    across a border found only in other rows.)"""
+    out = [list(g) for g in placed]
+    for k in range(1, len(out)):
+        a, b = out[k - 1][2], out[k][1]
+        if b <= a:
+            continue
+        first = max(0, int(math.ceil(a)) - left)
+        blank = np.concatenate(([False], ~ink_cols[first:max(first, int(math.floor(b)) - left)], [False]))
+        edges = np.flatnonzero(np.diff(blank.astype(np.int8)))  # starts and ends of blank stretches
+        if len(edges):
+            starts, ends = edges[0::2], edges[1::2]
+            i = int(np.argmax(ends - starts))
+            out[k - 1][2], out[k][1] = float(left + first + starts[i]), float(left + first + ends[i])
+        else:
+            out[k - 1][2] = out[k][1] = (a + b) / 2
+    return [tuple(g) for g in out]
 
 
 # The marks a line of the form starts with that the model drops: ○ opens a
 # measure name (without it the table has no measures), ● and ◎ items.
 BULLET_MARKS = "○●◎・"
+# A line less high than this (pt) is given no mark: the shapes are judged in
+# ems of the line, and the smallest text a report prints (6 pt) stands ~5 pt
+# high, whereas a 4 px piece of a glyph grain broke off (the base of a noisy
+# copy's 2) got a ● (a quarter of its height is one pixel).
+MARK_LINE_PT = 3.0
 
 
 def _leading_mark(line: "TextLine", glyphs: list) -> Optional[tuple[str, float, float]]:

@@ -20,7 +20,7 @@ from normalizers.lookalikes import unlookalike
 
 from ..models import GlyphTally, PageView
 from ..settings import DEFAULT, Settings
-from .glyphs import chars_to_lines, tally_visible_chars
+from .glyphs import chars_to_lines, dark_fills, tally_visible_chars
 from .rules import graphics_to_rules, rules_to_tables
 
 
@@ -103,9 +103,9 @@ def page_to_view(
     settings: Settings = DEFAULT,
     image_rules: tuple[list[dict], list[dict]] = ([], []),
 ) -> PageView:
-    chars, dropped = tally_visible_chars(_without_lookalikes(chars), settings)
-    turned = page_direction(chars, settings)
     graphics = list(graphics)
+    chars, dropped = tally_visible_chars(_without_lookalikes(chars), settings, dark_fills(graphics, settings))
+    turned = page_direction(chars, settings)
     if turned:
         def turn(objs: Iterable[dict]) -> list[dict]:
             return [_turn_object(o, turned, width, height) for o in objs]

@@ -12,9 +12,16 @@ from its cell, never by a city's header words:
 - **left** along its row, over the row's other figures, to the row's
   labels: a kind (``想定`` / ``実績`` rows under year columns), a year
   (years down the side), a unit (the cell under a ``単位`` header), and
-  the first other words: the item (the indicator, or 事業費 / 一般財源 …);
+  the first other words: the item (the indicator, or 事業費 / 一般財源 …).
+  Passed over on the way: a year or kind heading figures of its own (a
+  column's header beside a header cell, not a row label) and a label
+  standing beside another block's header of years (a section's, such as a
+  vertical 事業実績 down a 細事業's money and 事業量 blocks);
 - a figure whose row names no item takes the name printed right over its
-  year header (a 事業量 block titled by its indicator).
+  year header (a 事業量 block titled by its indicator);
+- the unit is the row's (単位 cell, the item's ``（千円）``), else a header's,
+  else the heading printed over the block in a row of the grid, else the
+  caption over the grid (``page.caption_unit``).
 
 A figure is placed when the walks find a year and a kind; its kind is the
 column's own (year label, then sub-header), else the row's, else the
@@ -40,7 +47,7 @@ from normalizers.width import squash
 from ...models import Cell, SheetUnplaced, SheetValue
 from ...vocabulary import UNIT_WORD
 from .cells import CellReading, is_short_answer, label_text, pair_values
-from .layout import GridLayout, covers_cols
+from .layout import GridLayout, covers_cols, rows_of
 
 Key = tuple[int, int]
 # An item printed as a name and a second name in brackets (経費（一財）), beside
@@ -70,6 +77,17 @@ class _Placement:
     item_cell: Optional[Cell] = None
     unit_cells: list[Cell] = field(default_factory=list)
     wide: bool = False  # the cell spans several header cells naming years or kinds
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What one candidate cell was read as (local to this module)."""
+
+    values: tuple[SheetValue, ...] = ()
+    core: list[Cell] = field(default_factory=list)  # the cell, its headers and row labels
+    beside: list[Cell] = field(default_factory=list)  # its row's item and unit cells
+    why: Optional[str] = None  # why a figure is not placed
+    block: Optional[tuple] = None  # the header (row or column) it was read by
 
 
 @dataclass(frozen=True)
@@ -131,15 +149,46 @@ class _Reader:
                     p.group_kind, p.group_cell = group.axis.kind, over[0]
             return
 
+    def heads_a_column(self, cell: Cell) -> bool:
+        """Does ``cell`` stand right over a figure printed within its columns?"""
+        return any(covers_cols(cell, under) and self.r(under).kind in ("figure", "pair")
+                   for under in self.layout.directly_below(cell))
+
+    def spans_another_header(self, label: Cell, own: set[int]) -> bool:
+        """Does ``label`` stand beside a header row of years other than the rows in
+        ``own`` (the figure's row and its block's header): a year cell right of it
+        heading figures of its own?"""
+        end = label.col + label.colspan
+        for other in self.layout.cells:
+            if other.col < end or other.row in own or other.row not in rows_of(label):
+                continue
+            reading = self.r(other)
+            if (reading.kind == "axis" and reading.axis is not None and reading.axis.fiscal_year is not None
+                    and self.heads_a_column(other)):
+                return True
+        return False
+
     def walk_left(self, cell: Cell, p: _Placement) -> None:
+        own = {row for c in (p.year_cell, p.sub_cell, p.group_cell) if c is not None for row in rows_of(c)}
         for other in self.layout.left_of(cell):
             reading = self.r(other)
             if reading.is_value_like:
+                continue
+            if own and self.spans_another_header(other, own | {cell.row}):
+                # A label down the side of more than one block is a section's (a
+                # vertical 事業実績 beside a 細事業's 事業費 block and its 事業量
+                # block), not the row's item.  (Only for a figure under a header:
+                # cells of a header row are read by their own walk.)
                 continue
             if self.is_unit_cell(other):
                 p.unit_cells.append(other)
                 continue
             if reading.kind == "axis" and reading.axis is not None:
+                if self.heads_a_column(other):
+                    # A year or kind over figures of its own is a column's header:
+                    # the cell beside it is another header (増減率 after 7年度 |
+                    # 8年度 | 増減額), not a figure of a row these label.
+                    continue
                 if reading.axis.fiscal_year is not None and p.row_year is None:
                     p.row_year, p.row_year_cell = reading.axis.fiscal_year, other
                 if reading.axis.kind is not None and p.row_kind is None:
@@ -180,6 +229,24 @@ class _Reader:
             return over[0]
         return None
 
+    def heading_unit(self, p: _Placement) -> Optional[str]:
+        """The unit a heading printed over the block's header names: a grid drawing
+        its caption as a row of its own (``３令和５年度及び令和６年度の経費（千円）``
+        over ``年度 | 令和５年度予算現額 | …``), where a caption outside the grid
+        would be read by ``page.caption_unit``."""
+        heads = [c for c in (p.group_cell, p.year_cell, p.sub_cell) if c is not None]
+        if not heads:
+            return None
+        head = min(heads, key=lambda c: c.row)
+        for level in self.layout.above_levels(head):
+            if len(level) != 1 or not covers_cols(level[0], head):
+                return None
+            reading = self.r(level[0])
+            if reading.kind == "empty":
+                continue
+            return unit_in(label_text(level[0].text)) if reading.kind == "text" else None
+        return None
+
     def unit_above(self, item: Cell) -> Optional[str]:
         """A 単位 cell and its neighbour on the row of an item printed over the header."""
         row = [c for c in self.layout.starting_in(item.row)]
@@ -188,32 +255,33 @@ class _Reader:
                 return row[i + 1].text.strip() or None
         return None
 
-    def place(self, cell: Cell) -> tuple[list[SheetValue], list[Cell], Optional[str], Optional[tuple]]:
-        """(values, cells read, why not placed, the block's header key) for one candidate cell."""
+    def place(self, cell: Cell) -> _Found:
+        """What one candidate cell is: its values, the cells read for it, why it is not placed."""
         reading = self.r(cell)
         p = _Placement()
         self.walk_up(cell, p)
         if p.wide:
-            return [], [], None, None
+            return _Found()
         self.walk_left(cell, p)
         year = p.year if p.year is not None else p.row_year
         if p.year is not None and p.row_year is not None and p.year != p.row_year:
-            return [], [], f"its column says {p.year} and its row {p.row_year}", None
+            return _Found(why=f"its column says {p.year} and its row {p.row_year}")
         kind = p.own_kind or p.sub_kind or p.row_kind or p.group_kind
         if year is None and kind == "other" and not p.own_kind:
             year = self.change_year(p)
         if year is None and kind is None:
-            return [], [], None, None
+            return _Found()
         if reading.kind == "text" and (year is None or kind is None):
-            return [], [], None, None  # words with one axis are a field's, not a figure's
+            return _Found()  # words with one axis are a field's, not a figure's
         head = p.year_cell or p.sub_cell
         block = ("across", head.row) if head is not None else ("down", p.row_year_cell.col if p.row_year_cell else None)
-        read = [c for c in (cell, p.year_cell, p.sub_cell, p.group_cell, p.row_year_cell, p.row_kind_cell, p.item_cell)
-                if c is not None] + p.unit_cells
+        core = [c for c in (cell, p.year_cell, p.sub_cell, p.group_cell, p.row_year_cell, p.row_kind_cell) if c is not None]
+        beside = ([p.item_cell] if p.item_cell is not None else []) + p.unit_cells
         if year is None:
-            return [], read, "a kind but no fiscal year over or beside it", block
+            return _Found((), core, beside, "a kind but no fiscal year over or beside it", block)
         if kind is None:
-            return [], read, f"a fiscal year ({year}) but no kind (目標・実績・予算・決算 …) over or beside it", block
+            return _Found((), core, beside, f"a fiscal year ({year}) but no kind (目標・実績・予算・決算 …) over or beside it",
+                          block)
         item_cell = p.item_cell
         from_above = None
         if item_cell is None:
@@ -232,6 +300,8 @@ class _Reader:
         if unit is None and from_above is not None:
             unit = self.unit_above(from_above)
         if unit is None:
+            unit = self.heading_unit(p)
+        if unit is None:
             unit = self.caption_unit
         item = split_unit(item_label)[1] if item_label else None
         group = p.group_cell if kind == p.group_kind and not (p.own_kind or p.sub_kind or p.row_kind) else None
@@ -239,7 +309,7 @@ class _Reader:
             label_text(c.text) for c in (group, p.year_cell, p.sub_cell, p.row_year_cell, p.row_kind_cell) if c is not None
         )
         values = self.values_of(cell, reading, item, unit, year, kind, label)
-        return values, read, None, block
+        return _Found(tuple(values), core, beside, None, block)
 
     def values_of(self, cell: Cell, reading: CellReading, item: Optional[str], unit: Optional[str], year: int,
                   kind: str, label: str) -> list[SheetValue]:
@@ -279,33 +349,37 @@ def grid_to_values(page: int, layout: GridLayout, readings: dict[Key, CellReadin
     reader = _Reader(page, layout, readings, caption_unit)
     values: list[SheetValue] = []
     unplaced: list[SheetUnplaced] = []
-    blocks: dict[tuple, list[Cell]] = {}
+    blocks: dict[tuple, tuple[list[Cell], list[Cell]]] = {}
     taken: set[Key] = set()
     for cell in layout.cells:
         reading = readings[key(cell)]
         if not _candidate(reading):
             continue
-        found, used, why, block = reader.place(cell)
-        if why is not None and reading.kind != "text":
+        found = reader.place(cell)
+        if found.why is not None and reading.kind != "text":
             # A figure under a year with no kind (or the reverse): its block is
             # read as structure, the figure listed with the reason, nothing guessed.
-            unplaced.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, why))
-        elif not found:
+            unplaced.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, found.why))
+        elif not found.values:
             continue
-        if block is None:
+        if found.block is None:
             continue
-        values.extend(found)
-        taken.update(key(c) for c in used)
-        blocks.setdefault(block, []).extend(used)
+        values.extend(found.values)
+        taken.update(key(c) for c in found.core + found.beside)
+        core, beside = blocks.setdefault(found.block, ([], []))
+        core.extend(found.core)
+        beside.extend(found.beside)
     # A block's corner and group labels (区分, 年度, 主な内訳) lie inside the
     # rectangle its figures, headers and row labels span: they were read as
     # structure.  Cells reaching out of it are not the block's.  A block is
     # the figures read by one header row (or, years down, one header column).
-    for used in blocks.values():
-        top = min(c.row for c in used)
-        bottom = max(c.row + c.rowspan for c in used)
-        left = min(c.col for c in used)
-        right = max(c.col + c.colspan for c in used)
+    # Its items and units widen it to the left, never up or down: an item may
+    # span a note row over the block (its own label and value, a field).
+    for core, beside in blocks.values():
+        top = min(c.row for c in core)
+        bottom = max(c.row + c.rowspan for c in core)
+        left = min(c.col for c in core + beside)
+        right = max(c.col + c.colspan for c in core + beside)
         for cell in layout.cells:
             if top <= cell.row and cell.row + cell.rowspan <= bottom and left <= cell.col and cell.col + cell.colspan <= right:
                 taken.add(key(cell))

@@ -30,8 +30,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Sequence
 
+from normalizers.width import squash
+
 from ...geometry import BBox, centre_in
 from ...models import Cell, SheetChoice, SheetField, SheetUnplaced, SheetValue
+from ...reading.glyphs import group_lines, join_line
 from .axes import labelled_values
 from .cells import CellReading, is_label_like, label_text, value_text
 from .choices import pair_to_choice
@@ -190,18 +193,33 @@ def grid_to_fields(page: int, layout: GridLayout, readings: dict[Key, CellReadin
 
 # ---------------------------------------------------------------- a label inside a value's cell
 
-_INNER_LABEL = re.compile(r"^【[^】]+】$")
+_INNER_LABEL = re.compile(r"【[^】\n]+】")
 
 
 def _glyph_text(glyphs: Sequence[dict]) -> str:
-    """Glyphs as lines of text: top to bottom, each line left to right (no spaces invented)."""
-    lines: list[list[dict]] = []
-    for g in sorted(glyphs, key=lambda g: (g["top"], g["x0"])):
-        if lines and abs(g["top"] - lines[-1][0]["top"]) <= g["size"] * 0.5:
-            lines[-1].append(g)
-        else:
-            lines.append([g])
-    return "\n".join("".join(g["text"] for g in sorted(line, key=lambda g: g["x0"])) for line in lines)
+    """Glyphs as lines of text, top to bottom, by the reader's own joiner (word spaces by script)."""
+    return "\n".join(join_line(line) for line in group_lines(glyphs))
+
+
+def _row_of(glyph: dict, glyphs: Sequence[dict]) -> list[dict]:
+    return [g for g in glyphs if abs(g["top"] - glyph["top"]) <= glyph["size"] * 0.5]
+
+
+def _apart(part: Sequence[dict], others: Sequence[dict], em: float) -> bool:
+    """Is ``part`` set apart from the other glyphs of its rows by one em of white at least?
+
+    A corner label and its value stand clear of the cell's own text (Kyoto's
+    【事業実施期間】 20pt right of the name's first line, its period 140pt right
+    of the second); a 【heading】 inside a text box runs on into its line or
+    has the box's next lines running past it.
+    """
+    ids = {id(g) for g in part}
+    x0, x1 = min(g["x0"] for g in part), max(g["x1"] for g in part)
+    for glyph in part:
+        for g in _row_of(glyph, others):
+            if id(g) not in ids and max(x0 - g["x1"], g["x0"] - x1) < em:
+                return False
+    return True
 
 
 def inner_labels(cell: Cell, chars: Sequence[dict]) -> Optional[tuple[str, list[tuple[str, str, BBox]]]]:
@@ -211,29 +229,32 @@ def inner_labels(cell: Cell, chars: Sequence[dict]) -> Optional[tuple[str, list[
     cell (事業名 | 京都市脱炭素先行地域創出事業 with 【事業実施期間】 over
     令和5年度～9年度 in the cell's corner): no rule parts them, only
     place does.  The label's value is the glyphs under it, within its
-    width; the cell's own value is the rest.  None when the cell prints no
-    such label.
+    width; the cell's own value is the rest.  The reader may join the label
+    into a line of the cell's own text (a name of two lines beside it), so
+    the label is looked for anywhere in the text and told apart by white
+    space: label and value stand clear of the cell's other glyphs
+    (``_apart``).  None when the cell prints no such label.
     """
-    labels = [line.strip() for line in cell.text.split("\n") if _INNER_LABEL.match(line.strip())]
+    labels = [m.group(0) for m in _INNER_LABEL.finditer(cell.text)]
     if not labels:
         return None
     inside = [g for g in chars if centre_in(g, cell.bbox)]
     found: list[tuple[str, str, BBox]] = []
     used: set[int] = set()
     for label in labels:
-        opens = [g for g in inside if g["text"] == "【"]
-        for start in opens:
-            row = sorted((g for g in inside if abs(g["top"] - start["top"]) <= start["size"] * 0.5
-                          and g["x0"] >= start["x0"] - 0.5), key=lambda g: g["x0"])
-            text = "".join(g["text"] for g in row)
-            if not text.startswith(label):
+        flat = squash(label)
+        for start in (g for g in inside if g["text"] == "【" and id(g) not in used):
+            row = sorted((g for g in _row_of(start, inside) if g["x0"] >= start["x0"] - 0.5), key=lambda g: g["x0"])
+            if not squash("".join(g["text"] for g in row)).startswith(flat):
                 continue
-            head = row[: len(label)]
-            x0, x1 = head[0]["x0"] - start["size"], head[-1]["x1"] + start["size"]
+            head = row[: len(flat)]
+            em = start["size"]
+            x0, x1 = head[0]["x0"] - em, head[-1]["x1"] + em
             bottom = max(g["bottom"] for g in head)
+            heads = {id(h) for h in head}
             under = [g for g in inside if g["top"] >= bottom - g["size"] * 0.3 and x0 <= (g["x0"] + g["x1"]) / 2 <= x1
-                     and id(g) not in {id(h) for h in head}]
-            if not under:
+                     and id(g) not in heads]
+            if not under or not _apart(head, inside, em) or not _apart(under, inside, em):
                 continue
             used.update(id(g) for g in head + under)
             box = (min(g["x0"] for g in under), min(g["top"] for g in under),
