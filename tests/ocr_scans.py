@@ -151,7 +151,6 @@ def heldout_prose(path, seed: int) -> list[list[str]]:
     from reportlab.lib.pagesizes import A4, B5
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
-
     from synth import _font, _wrap
 
     rng = random.Random(seed)

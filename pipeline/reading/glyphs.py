@@ -79,7 +79,7 @@ def _is_white_uncached(color: Any, space: str | None = None) -> bool:
     return False
 
 
-def luminance(color, space: str | None = None) -> float | None:
+def luminance(color: Any, space: str | None = None) -> float | None:
     """How light a fill is, 0 (black) to 1 (white); None where the space cannot tell
     (patterns, shadings, indexed colours)."""
     space = (space or "").lstrip("/")
