@@ -61,7 +61,7 @@ class Score:
     bad_reference_same: int = 0
     pdfium_wrong_pages: list = field(default_factory=list)  # where the rendered page sides with pdfminer
 
-    def add(self, other: "Score") -> None:
+    def add(self, other: Score) -> None:
         self.pages += other.pages
         self.skipped += other.skipped
         self.lines += other.lines
@@ -202,6 +202,7 @@ def _pdfium_may_read(doc, number: int) -> bool:
 
 def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes: bool = False) -> Score:
     from pipeline.errors import SesakuError
+    from pipeline.options import Options
     from pipeline.reading.document import DocumentReader
 
     try:  # the text command's own rendering (cells cut at rules) where this checkout has it
@@ -214,7 +215,7 @@ def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes
 
     score = Score()
     try:
-        doc = DocumentReader(path)
+        doc = DocumentReader(path, Options())
     except SesakuError:
         return score
     with doc:

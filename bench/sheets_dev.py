@@ -29,6 +29,7 @@ import time
 import traceback
 from pathlib import Path
 
+from pipeline.options import Options
 from pipeline.reading.document import DocumentReader
 from pipeline.understanding.sheets import pages_to_sheets
 from pipeline.understanding.table.engines import EngineSource, make_engine
@@ -53,7 +54,7 @@ def read_document(path: Path, max_pages: int | None = None):
     engine = make_engine("pdfplumber", EngineSource(path))
     pages = []
     warnings: list[str] = []
-    with DocumentReader(path) as reader:
+    with DocumentReader(path, Options()) as reader:
         n = reader.page_count if max_pages is None else min(reader.page_count, max_pages)
         for number in range(1, n + 1):
             view = reader.read_page(number)

@@ -8,6 +8,7 @@ from pathlib import Path
 from conftest import FIXTURES, squash
 
 from pipeline.models import PageView
+from pipeline.options import Options
 from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
 from pipeline.reading.document import DocumentReader
@@ -15,7 +16,7 @@ from pipeline.reading.document import DocumentReader
 
 def page_views(path: Path, reader: str = "auto", pages=None) -> list[PageView]:
     """Every page (or ``pages``, 1-based) of a PDF as sesaku reads it."""
-    with DocumentReader(Path(path)) as doc:
+    with DocumentReader(Path(path), Options()) as doc:
         numbers = pages or range(1, doc.page_count + 1)
         return [doc.read_page(n, reader=reader) for n in numbers]
 

@@ -137,7 +137,7 @@ def test_encrypted_with_password(bad_dir):
     doc = extract_document(path, password="secret")
     assert [m.name for p in doc.plan.programs for m in p.measures] == ["起業支援"]
     report, _ = extract_to_records(str(path), Options(password="wrong"))
-    assert report.error == f"{path}: the password given with --password is wrong"
+    assert report.error == f"{path}: the password given with password= is wrong"
     assert report.error_kind == "encrypted"
 
 
@@ -146,18 +146,18 @@ def test_missing_file_and_no_pages(tmp_path):
     with pytest.raises(errors.MissingFile, match=r"gone\.pdf: no such file; check the path"):
         extract_document(missing)
     small = _small(tmp_path / "small.pdf")
-    with pytest.raises(errors.NoPagesSelected, match=r"small\.pdf: --pages 5-9 selects none of its 1 page\(s\)"):
+    with pytest.raises(errors.NoPagesSelected, match=r"small\.pdf: pages='5-9' selects none of its 1 page\(s\)"):
         extract_document(small, pages="5-9")
 
 
 def test_limits_pages_size_time(tmp_path):
     two = _merge(tmp_path / "two.pdf", _small(tmp_path / "a.pdf"), _small(tmp_path / "b.pdf"))
-    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf: 2 pages, over the 1-page limit; raise --max-pages"):
+    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf: 2 pages, over the 1-page limit; raise limits\.max_pages"):
         extract_document(two, limits=Limits(max_pages=1))
-    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf: file is 0\.00[0-9]+ MB, over the 0\.00095 MB limit; raise --max-mb"):
+    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf: file is 0\.00[0-9]+ MB, over the 0\.00095 MB limit; raise limits\.max_bytes"):
         extract_document(two, limits=Limits(max_bytes=1000))
     # A microsecond per page: the first page cannot make it.
-    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf(, page 1)?: .* took longer than 1e-06 s; raise --seconds-per-page"):
+    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf(, page 1)?: .* took longer than 1e-06 s; raise limits\.seconds_per_page"):
         extract_document(two, limits=Limits(seconds_per_page=1e-6))
 
 
@@ -166,7 +166,7 @@ def test_memory_limit_between_pages(tmp_path, monkeypatch):
     # The process "grows" 300 MB per reading: over a 500 MB budget at page 2.
     readings = iter(range(0, 10**12, 300 * 1024 * 1024))
     monkeypatch.setattr(guards, "_rss_bytes", lambda: next(readings))
-    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf, page 2: used 600 MB, over the 500 MB memory limit; raise --max-memory-mb"):
+    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf, page 2: used 600 MB, over the 500 MB memory limit; raise limits\.max_memory_mb"):
         extract_document(two, limits=Limits(max_memory_mb=500))
 
 
@@ -179,7 +179,7 @@ def test_cli_memory_error_is_a_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(extract, "document_to_records", boom)
     report, records = extract_to_records(str(small), Options(limits=Limits(max_memory_mb=64)))
     assert records is None and report.error_kind == "limit"
-    assert report.error == f"{small}: ran out of memory (limit 64 MB); raise --max-memory-mb or free memory"
+    assert report.error == f"{small}: ran out of memory (limit 64 MB); raise limits.max_memory_mb or free memory"
 
 
 def test_few_unmapped_glyphs_are_left_out_with_a_warning(tmp_path):

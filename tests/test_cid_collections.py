@@ -155,8 +155,9 @@ def test_glyph_ids_only_are_read_by_ocr_with_a_warning_saying_why(tmp_path, caps
 
 def page_views_ocr(path):
     from pipeline.reading.document import DocumentReader
+    from pipeline.options import Options
 
-    with DocumentReader(path, ocr_mode="auto") as doc:
+    with DocumentReader(path, Options(ocr="auto")) as doc:
         return [doc.read_page(n, reader="auto") for n in range(1, doc.page_count + 1)]
 
 

@@ -12,6 +12,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas as rl_canvas
 from synth import make_text_pages
 
+from pipeline.options import Options
 from pipeline.reading import census, pdfium
 from pipeline.reading.document import DocumentReader
 
@@ -24,7 +25,7 @@ def _characters(text_lines) -> Counter:
 
 def _read(path, warnings):
     """Every page's view; each page's notes are added to ``warnings``."""
-    with DocumentReader(path) as doc:
+    with DocumentReader(path, Options()) as doc:
         views = [doc.read_page(n) for n in range(1, doc.page_count + 1)]
     warnings.extend(note for view in views for note in view.notes)
     return views

@@ -23,7 +23,7 @@ GLYPHS = sum(1 for line in LINES for ch in line if not ch.isspace())
 
 
 def _tally(path, page=1, reader="auto") -> GlyphTally:
-    with DocumentReader(path) as doc:
+    with DocumentReader(path, Options()) as doc:
         return doc.read_page(page, reader=reader).tally
 
 

@@ -14,6 +14,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline.orchestration.cli import main
 from pipeline.reading.document import DocumentReader
+from pipeline.options import Options
 from pipeline.reading.imagerules import image_to_rules
 from synth import make_ocr_copy
 
@@ -53,7 +54,7 @@ def _page(path: Path, *, image_share: float | None, visible: str, invisible: str
 
 
 def _text(path: Path, reader: str) -> tuple[str, str]:
-    with DocumentReader(path) as r:
+    with DocumentReader(path, Options()) as r:
         view = r.read_page(1, reader=reader)
     return "".join(c["text"] for c in view.chars), view.text_layer
 
@@ -108,7 +109,7 @@ def ocr_copy(tmp_path_factory):
 
 @pytest.mark.slow
 def test_an_ocrd_copy_of_the_report_finds_every_cell_within_a_point(ocr_copy):
-    with DocumentReader(FIXTURE) as a, DocumentReader(ocr_copy) as b:
+    with DocumentReader(FIXTURE, Options()) as a, DocumentReader(ocr_copy, Options()) as b:
         for n in range(1, a.page_count + 1):
             printed = sorted(c for t in a.read_page(n).ruled_tables for c in t.cells)
             scanned = sorted(c for t in b.read_page(n).ruled_tables for c in t.cells)

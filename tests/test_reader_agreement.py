@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.options import Options
 from pipeline.reading.document import DocumentReader
 from pipeline.reading.text import view_text
 
@@ -33,7 +34,7 @@ def compare_readers():
 
 
 def lines(path: Path, reader: str) -> list[str]:
-    with DocumentReader(path) as doc:
+    with DocumentReader(path, Options()) as doc:
         return view_text(doc.read_page(1, reader=reader))
 
 
@@ -109,7 +110,7 @@ CAMELOT = SHARED / "peers" / "camelot-lattice"
 def test_camelots_turned_tables_read_upright(name):
     if not (CAMELOT / name).is_file():
         pytest.skip(f"{CAMELOT} is not on this machine")
-    with DocumentReader(CAMELOT / name) as doc:
+    with DocumentReader(CAMELOT / name, Options()) as doc:
         view = doc.read_page(1)
     assert view.turned in (90, 270)
     got = view_text(view)
@@ -128,5 +129,5 @@ def test_camelots_small_and_kerned_latin_text_keeps_its_letters_and_spaces():
 
 
 def _all_lines(path: Path) -> list[str]:
-    with DocumentReader(path) as doc:
+    with DocumentReader(path, Options()) as doc:
         return [line for n in range(1, doc.page_count + 1) for line in view_text(doc.read_page(n))]

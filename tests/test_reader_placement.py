@@ -22,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from pipeline.models import Line
+from pipeline.options import Options
 from pipeline.orchestration.cli import main
 from pipeline.reading import pdfium
 from pipeline.reading.document import DocumentReader
@@ -46,7 +47,7 @@ def fonts():
 
 
 def read(path: Path, reader: str = "auto", page: int = 1, layout: bool = False):
-    with DocumentReader(path) as doc:
+    with DocumentReader(path, Options()) as doc:
         view = doc.read_page(page, reader=reader)
     return view, view_text(view, DEFAULT, layout)
 
@@ -260,7 +261,7 @@ def test_the_fake_bold_tolerance_scales_with_the_glyph():
 def test_the_quirks_fixture_still_loses_its_fake_bold_copies():
     fixture = Path(__file__).parent / "fixtures" / "plan6-quirks.pdf"
     doubles = 0
-    with DocumentReader(fixture) as doc:
+    with DocumentReader(fixture, Options()) as doc:
         for n in range(1, doc.page_count + 1):
             view = doc.read_page(n, reader="pdfminer")
             doubles += view.tally.doubles
@@ -366,7 +367,7 @@ def make_page_of_lines(path: Path) -> Path:
 def test_a_page_pdfium_misplaces_is_read_by_pdfminer_and_reported(tmp_path, monkeypatch):
     pdf = make_page_of_lines(tmp_path / "lines.pdf")
     monkeypatch.setattr(pdfium, "page_chars", _oversized(pdfium.page_chars))
-    with DocumentReader(pdf) as doc:
+    with DocumentReader(pdf, Options()) as doc:
         view = doc.read_page(1)
     assert view_text(view) == [f"第{i + 1}行の文章です。" for i in range(12)]
     assert view.tally.misplaced_by_reader == sum(len(f"第{i + 1}行の文章です。") for i in range(12))
@@ -394,7 +395,7 @@ def test_a_page_read_right_is_not_read_twice(tmp_path, monkeypatch):
     calls = []
     original = careful.page_chars
     monkeypatch.setattr(careful, "page_chars", lambda page: calls.append(1) or original(page))
-    with DocumentReader(pdf) as doc:
+    with DocumentReader(pdf, Options()) as doc:
         view = doc.read_page(1)
     assert not calls and view.tally.misplaced_by_reader == 0
 

@@ -14,6 +14,7 @@ from sheetsynth import Block, C, Page, Text, build_sheet_pdf
 
 from pipeline.models import Cell, Sheet
 from pipeline.reading.document import DocumentReader
+from pipeline.options import Options
 from pipeline.understanding.sheets import pages_to_sheets
 from pipeline.understanding.sheets.fields import inner_labels
 from pipeline.understanding.table.engines import EngineSource, make_engine
@@ -23,7 +24,7 @@ from pipeline.understanding.table.ruled import view_to_grids
 def read_sheets(path: Path) -> tuple[Sheet, ...]:
     engine = make_engine("pdfplumber", EngineSource(path))
     pages = []
-    with DocumentReader(path) as reader:
+    with DocumentReader(path, Options()) as reader:
         for number in range(1, reader.page_count + 1):
             view = reader.read_page(number)
             pages.append((number, view.lines, view_to_grids(view, engine), view.chars))

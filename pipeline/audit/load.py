@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from ..errors import OutputError
 from ..publishing.schema import TABLES
 from ..reading.guards import file_sha256
 
 
-class AuditError(Exception):
+class AuditError(OutputError):
     """A document that cannot be reported, with a one-line reason."""
 
 

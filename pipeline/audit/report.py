@@ -18,7 +18,7 @@ from typing import Optional, TextIO
 
 from ..publishing.atomic import STAGING_PREFIX, replace_folder
 from ..reading.fonts import private_font_file
-from .html import CSS, FONT_DIR, HtmlReport, _e, font_face
+from .html import CSS, FONT_DIR, HtmlReport, escape, font_face
 from .load import AuditError, find_pdf, load_run, load_tables
 from .model import Model
 from .pages import DEFAULT_SCALE, render_pages
@@ -100,18 +100,18 @@ def _build(extracted: Path, run: dict, tables: dict[str, list[dict]], missing: l
     _ship_font(out_dir)
     for doc in documents_of(run, tables):
         if doc.get("status") != "ok":
-            listing.append(f'<li>{_e(doc.get("doc_id"))}: not extracted — {_e(doc.get("error"))}</li>')
+            listing.append(f'<li>{escape(doc.get("doc_id"))}: not extracted — {escape(doc.get("error"))}</li>')
             continue
         try:
             index = build_document_report(extracted, run, doc, tables, missing, out_dir, pdf_dirs, scale, password)
         except AuditError as exc:
             errors.append(str(exc))
             print(f"error: {exc}", file=stderr)
-            listing.append(f'<li class="warn">{_e(doc["doc_id"])}: {_e(exc)}</li>')
+            listing.append(f'<li class="warn">{escape(doc["doc_id"])}: {escape(exc)}</li>')
             continue
         written.append(index)
         rows = doc.get("rows") or {}
-        listing.append(f'<li><a href="{_e(doc["doc_id"])}/index.html">{_e(doc["doc_id"])}</a> — '
+        listing.append(f'<li><a href="{escape(doc["doc_id"])}/index.html">{escape(doc["doc_id"])}</a> — '
                        f'{rows.get("measures", 0)} measures, {rows.get("targets", 0)} target rows, '
                        f'{len(doc.get("warnings") or [])} warning(s), {rows.get("leftovers", 0)} leftover(s)</li>')
     (out_dir / "index.html").write_text(

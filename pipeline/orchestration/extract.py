@@ -15,17 +15,16 @@ import contextlib
 import dataclasses
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional, cast
 
-from ..errors import BadOption, NoPlanTable, NoTextLayer
+from ..errors import BadOption, InternalError, NoPlanTable, NoTextLayer, UsageError
 from ..models import Document, SourceRef, page_ranges
-from ..options import Limits, Options
+from ..options import OCR_MODES, OcrMode, Options, Speaker, flag
 from ..publishing.records import document_to_records, schema_problems
 from ..reading import ocr
 from ..reading.guards import file_sha256, time_limit
 from ..reading.ledger import tallies_to_summary, tallies_to_warnings
 from ..reading.stage import PageStage, ProgressFn, scan_advice
-from ..settings import DEFAULT, Settings
 from ..understanding.accounting import account
 from ..understanding.document import DocumentUnderstanding
 from ..understanding.table.agreement import grids_to_agreement_counts
@@ -34,44 +33,48 @@ from .docids import stem_doc_id
 from .reports import DocumentReport, failure_of
 
 
-def ocr_mode(requested: str) -> str:
+def ocr_mode(requested: str, speaks: Speaker = "api") -> OcrMode:
     """The OCR mode a run can honour: ``auto`` needs the ocr extra, else nothing is OCR'd.
 
     Raises ValueError for an unknown mode and for ``always`` without the extra."""
-    if requested not in ocr.MODES:
-        raise ValueError(f"--ocr must be one of {', '.join(ocr.MODES)}, not {requested!r}")
+    if requested not in OCR_MODES:
+        raise ValueError(f"{flag('ocr', speaks)} must be one of {', '.join(OCR_MODES)}, not {requested!r}")
     if requested == "never" or ocr.available():
-        return requested
+        return cast(OcrMode, requested)
     if requested == "always":
-        raise ValueError("--ocr always needs the OCR extra: pip install 'sesaku[ocr]'")
+        raise ValueError(f"{flag('ocr', speaks)} always needs the OCR extra: pip install 'sesaku[ocr]'")
     return "never"
+
+
+def resolved(path: Path | str, options: Options) -> Options:
+    """``options`` with the OCR mode this run can honour (``ocr_mode``); BadOption naming ``path`` if none."""
+    try:
+        return dataclasses.replace(options, ocr=ocr_mode(options.ocr, options.speaks))
+    except ValueError as exc:
+        raise BadOption(path, str(exc)) from None
 
 
 def extract_document(
     path: Path | str,
+    options: Optional[Options] = None,
     *,
-    engine: str = "pdfplumber",
-    prefer: str = "pdfplumber",
-    pages: Optional[str] = None,
-    password: Optional[str] = None,
-    limits: Limits = Limits(),
-    settings: Settings = DEFAULT,
     progress: Optional[ProgressFn] = None,
     doc_id: Optional[str] = None,
-    ocr: str = "auto",
+    **fields: Any,
 ) -> Document:
     """The whole pipeline for one PDF.  Raises a SesakuError for bad input.
 
-    ``doc_id`` defaults to the file stem (a batch assigns unique ones,
-    ``orchestration.docids``).
+    ``options`` is one ``Options`` made already (the batch's), or its fields
+    are given as keywords (``pages="1-3"``, ``engine=``, ``limits=``,
+    ``ocr=`` — "auto" unless given — …), validated once here.  ``doc_id``
+    defaults to the file stem (a batch assigns unique ones, ``orchestration.docids``).
     """
     path = Path(path)
-    try:
-        mode = ocr_mode(ocr)
-    except ValueError as exc:
-        raise BadOption(path, str(exc)) from None
-    options = Options(engine, prefer, pages, password, limits, settings, ocr=mode)
-    return read_document(PageStage(path, options, progress), doc_id or stem_doc_id(path))
+    if options is None:
+        options = Options(**{"ocr": "auto", **fields})
+    elif fields:
+        raise UsageError(f"give extract_document either options= or its fields ({', '.join(sorted(fields))}), not both")
+    return read_document(PageStage(path, resolved(path, options), progress), doc_id or stem_doc_id(path))
 
 
 def read_document(stage: PageStage, doc_id: str) -> Document:
@@ -113,7 +116,7 @@ def _understand(stage: PageStage, doc_id: str, reocr_layers: bool) -> Document:
     if not understanding.grids and reading.scanned:
         raise NoTextLayer(
             path, f"no 施策計画 table in the text, and pages {page_ranges(reading.scanned)} are images without a text "
-            f"layer (a scan?); {scan_advice(options.ocr)}",
+            f"layer (a scan?); {scan_advice(options)}",
         )
     if reading.ocr_layer_pages:
         notes.append(f"pages {page_ranges(reading.ocr_layer_pages)}: the text is the OCR layer of a scan (invisible text "
@@ -126,7 +129,8 @@ def _understand(stage: PageStage, doc_id: str, reocr_layers: bool) -> Document:
     # Stitching and interpretation are linear in the pages read and far
     # cheaper per page than reading one (~0.01 s against ~0.2 s), so the
     # pages' own allowance bounds them with room to spare.
-    with time_limit(options.limits.seconds_per_page * len(stage.wanted), path, what="assembling the table"):
+    with time_limit(options.limits.seconds_per_page * len(stage.wanted), path, what="assembling the table",
+                    speaks=options.speaks):
         plan, narrative, warnings = understanding.finish(notes)
     assert stage.sha256 is not None and stage.page_count is not None  # set on opening
     return Document(
@@ -143,8 +147,8 @@ def _understand(stage: PageStage, doc_id: str, reocr_layers: bool) -> Document:
     )
 
 
-class _RowsBreakSchema(Exception):
-    pass
+class RowsBreakSchema(InternalError):
+    """The rows of a document break the output schema: a defect of sesaku's, found before any table is written."""
 
 
 def extract_to_records(
@@ -156,11 +160,7 @@ def extract_to_records(
     stage: Optional[PageStage] = None
     records: Optional[dict] = None
     try:
-        try:
-            mode = ocr_mode(options.ocr)
-        except ValueError as exc:
-            raise BadOption(path, str(exc)) from None
-        stage = PageStage(path, dataclasses.replace(options, ocr=mode), progress)
+        stage = PageStage(path, resolved(path, options), progress)
         doc = read_document(stage, report.doc_id)
         accounting = account(doc)
         records = document_to_records(doc, accounting, configured_legend=options.rating_legend or None)
@@ -168,21 +168,21 @@ def extract_to_records(
         if problems:
             # A bug to report, found here so that this document fails alone
             # and writing the batch's tables never does.
-            raise _RowsBreakSchema("; ".join(problems))
+            raise RowsBreakSchema("; ".join(problems))
         report.sha256 = doc.source.sha256
         report.pages = doc.page_count
         report.rows = {name: len(rows) for name, rows in records.items()}
         report.warnings = list(doc.warnings)
         report.accounting = accounting.summary
         report.agreement = grids_to_agreement_counts(doc.grids)
-    except _RowsBreakSchema as exc:
+    except RowsBreakSchema as exc:
         records = None
         report.status, report.error_kind = "failed", "internal"
         report.error = f"{path}: internal error: the extracted rows break the output schema ({exc}); please report this with the PDF"
     except Exception as exc:  # bad input, or a bug: it must not take the batch down; it is reported
         records = None
         report.status = "failed"
-        report.error, report.error_kind = failure_of(exc, path, options.limits)
+        report.error, report.error_kind = failure_of(exc, path, options)
     reading = stage.reading if stage is not None else None
     if report.pages is None and stage is not None:
         report.pages = stage.page_count
@@ -196,4 +196,4 @@ def extract_to_records(
     return report, records
 
 
-__all__ = ["extract_document", "extract_to_records", "ocr_mode", "read_document"]
+__all__ = ["RowsBreakSchema", "extract_document", "extract_to_records", "ocr_mode", "read_document", "resolved"]

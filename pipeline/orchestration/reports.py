@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ..errors import SesakuError
-from ..options import Limits
+from ..options import Options
 
 
 @dataclass
@@ -40,13 +40,13 @@ class DocumentReport:
     cached: bool = False  # taken from the cache of an earlier run (same bytes, code, options)
 
 
-def failure_of(exc: BaseException, path: object, limits: Limits) -> tuple[str, str]:
+def failure_of(exc: BaseException, path: object, options: Options) -> tuple[str, str]:
     """(one-line error, kind) for a document that failed: the same words for every command."""
     if isinstance(exc, SesakuError):
         return str(exc), exc.kind
     if isinstance(exc, MemoryError):
-        return (f"{path}: ran out of memory (limit {limits.max_memory_mb:g} MB); "
-                "raise --max-memory-mb or free memory"), "limit"
+        return (f"{path}: ran out of memory (limit {options.limits.max_memory_mb:g} MB); "
+                f"raise {options.flag('max_memory_mb')} or free memory"), "limit"
     detail = " ".join(str(exc).split())[:200]
     return f"{path}: internal error {type(exc).__name__}: {detail} (please report this with the PDF)", "internal"
 

@@ -18,24 +18,20 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import sys
 import tempfile
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from normalizers.width import squash
 
-from ..errors import BadOption
 from ..geometry import centre
 from ..models import Grid, LogicalTable, PageView
 from ..options import Options
 from ..publishing.atomic import (
     STAGING_PREFIX,
-    FolderNotWritable,
-    check_writable_folder,
     replace_folder,
     write_text_atomic,
 )
@@ -48,9 +44,9 @@ from ..reading.stage import PageStage, ProgressFn
 from ..understanding.table.engines import EngineSource, check_engine, make_engine
 from ..understanding.table.ruled import grids_to_tables, lines_above_tables, view_to_grids
 from ..version import __version__
-from .batch import collect_pdfs
+from .commands import Exit
 from .docids import assign_doc_ids, stem_doc_id
-from .extract import ocr_mode
+from .extract import resolved
 from .reports import DocumentReport, failure_of
 
 
@@ -180,14 +176,10 @@ def tables_to_records(
     """One document's report, ``tables`` rows and logical tables, never raising."""
     started = time.perf_counter()
     report = DocumentReport(path=str(path), doc_id=doc_id or stem_doc_id(Path(path)))
-    rows, tables = None, ()
+    rows: Optional[list[dict]] = None
+    tables: tuple[LogicalTable, ...] = ()
     try:
-        mode = ocr_mode(options.ocr)
-    except ValueError as exc:
-        report.status, report.error, report.error_kind = "failed", f"{path}: {exc}", BadOption.kind
-        return report, None, ()
-    try:
-        read = read_ruled_tables(Path(path), replace(options, ocr=mode), progress)
+        read = read_ruled_tables(Path(path), resolved(path, options), progress)
         tables = read.tables
         summary, problems = tables_accounting(tables, read.pages)
         rows = tables_to_rows(report.doc_id, tables)
@@ -199,7 +191,7 @@ def tables_to_records(
     except Exception as exc:  # every failure becomes the report's one line (run.failure_of)
         rows, tables = None, ()
         report.status = "failed"
-        report.error, report.error_kind = failure_of(exc, path, options.limits)
+        report.error, report.error_kind = failure_of(exc, path, options)
     if report.sha256 is None and Path(path).is_file():
         with contextlib.suppress(OSError):
             report.sha256 = file_sha256(Path(path))
@@ -220,7 +212,7 @@ def _summary_line(report: DocumentReport) -> str:
 
 
 def _write_wide_csvs(out_dir: Path, per_document: Sequence[tuple[str, Sequence[LogicalTable]]],
-                     encoding: str) -> list[str]:
+                     encoding: str, options: Options) -> list[str]:
     """``DIR/tables/<doc_id>-<n>.csv``, the folder swapped whole; the files not written, with why."""
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-wide-", dir=out_dir))
     skipped = []
@@ -232,7 +224,7 @@ def _write_wide_csvs(out_dir: Path, per_document: Sequence[tuple[str, Sequence[L
                     (staging / name).write_bytes(wide_csv_bytes(table, encoding))
                 except UnicodeEncodeError as exc:
                     skipped.append(f"tables/{name}: {exc.object[exc.start:exc.end]!r} cannot be written as "
-                                   f"{encoding}; use --csv-encoding utf-8-sig")
+                                   f"{encoding}; use {options.flag('csv_encoding')} utf-8-sig")
         os.chmod(staging, 0o755)
         replace_folder(staging, out_dir / "tables")
     finally:
@@ -240,35 +232,27 @@ def _write_wide_csvs(out_dir: Path, per_document: Sequence[tuple[str, Sequence[L
     return skipped
 
 
-def tables_command(args, options: Options) -> int:
-    """``python -m pipeline tables PATH... --out DIR``; the exit status (cli's 0/1/2)."""
-    ok_code, some_failed, nothing = 0, 1, 2
-    pdfs = collect_pdfs(args.paths)
-    if not pdfs:
-        print(f"error: no PDF found in {', '.join(args.paths)}", file=sys.stderr)
-        return nothing
-    try:
-        check_writable_folder(args.out)
-    except FolderNotWritable as exc:
-        print(f"error: --out: {exc}", file=sys.stderr)
-        return nothing
-    reports, rows, per_document = [], [], []
+def tables_into(pdfs: Sequence[Path], out: Path, options: Options, csv_encoding: str,
+                say: Callable[[str], None]) -> Exit:
+    """Every ruled table of ``pdfs`` into ``out`` (``commands.tables``); messages go to ``say``."""
+    reports: list[DocumentReport] = []
+    rows: list[dict] = []
+    per_document: list[tuple[str, tuple[LogicalTable, ...]]] = []
     for pdf, doc_id in zip(pdfs, assign_doc_ids(pdfs)):
         report, doc_rows, tables = tables_to_records(str(pdf), options, doc_id)
-        print(_summary_line(report), file=sys.stderr)
+        say(_summary_line(report))
         reports.append(report)
-        if report.status == "ok":
+        if report.status == "ok" and doc_rows is not None:
             rows.extend(doc_rows)
             per_document.append((doc_id, tables))
             for w in report.warnings:
-                print(f"warning {report.path}: {w}", file=sys.stderr)
+                say(f"warning {report.path}: {w}")
             lost = report.accounting["leftover_chars"]
             if lost:
-                print(f"warning {report.path}: {lost} character(s) inside the tables are in no cell "
-                      f"(see _run.json)", file=sys.stderr)
+                say(f"warning {report.path}: {lost} character(s) inside the tables are in no cell (see _run.json)")
     ok = [r for r in reports if r.status == "ok"]
     failed = [r for r in reports if r.status != "ok"]
-    report = {
+    run: dict[str, Any] = {
         "sesaku_version": __version__,
         "command": "tables",
         "engine": options.engine,
@@ -278,23 +262,23 @@ def tables_command(args, options: Options) -> int:
                     "cells": sum(r.accounting.get("cells", 0) for r in ok)},
     }
     if not ok:
-        write_text_atomic(args.out / "_run.json", to_json(report | {"outputs": "unchanged: nothing was read"}))
-        print(f"nothing read: {len(reports)} document(s) failed; the tables in {args.out} are unchanged; "
-              f"see {args.out / '_run.json'}", file=sys.stderr)
-        return nothing
-    skipped_wide = _write_wide_csvs(args.out, per_document, args.csv_encoding)
-    report["csv_not_written"] = skipped_wide
+        write_text_atomic(out / "_run.json", to_json(run | {"outputs": "unchanged: nothing was read"}))
+        say(f"nothing read: {len(reports)} document(s) failed; the tables in {out} are unchanged; "
+            f"see {out / '_run.json'}")
+        return Exit.NOTHING
+    skipped_wide = _write_wide_csvs(out, per_document, csv_encoding, options)
+    run["csv_not_written"] = skipped_wide
     written = write_tables(
-        {"tables": rows}, args.out, schemas=RULED_TABLES, workbook=False, csv_encoding=args.csv_encoding,
-        csv_errors="skip", extra_files={"_run.json": lambda skipped: to_json(report | {"outputs": "written"} | {
+        {"tables": rows}, out, schemas=RULED_TABLES, workbook=False, csv_encoding=csv_encoding,
+        csv_errors="skip", extra_files={"_run.json": lambda skipped: to_json(run | {"outputs": "written"} | {
             "csv_not_written": skipped_wide + sorted(f"{name}.csv" for name in skipped)})},
     )
     for why in list(written.csv_skipped.values()) + skipped_wide:
-        print(f"error: {why}; that CSV is not written (tables.parquet is)", file=sys.stderr)
-    print(f"{len(ok)} of {len(reports)} document(s) read into {args.out}: "
-          f"{report['summary']['tables']} table(s), {report['summary']['cells']} cells"
-          + (f"; {len(failed)} failed (see {args.out / '_run.json'})" if failed else ""), file=sys.stderr)
-    return ok_code if not failed and not written.csv_skipped and not skipped_wide else some_failed
+        say(f"error: {why}; that CSV is not written (tables.parquet is)")
+    say(f"{len(ok)} of {len(reports)} document(s) read into {out}: "
+        f"{run['summary']['tables']} table(s), {run['summary']['cells']} cells"
+        + (f"; {len(failed)} failed (see {out / '_run.json'})" if failed else ""))
+    return Exit.OK if not failed and not written.csv_skipped and not skipped_wide else Exit.SOME_FAILED
 
 
-__all__ = ["read_ruled_tables", "tables_accounting", "tables_command", "tables_to_records"]
+__all__ = ["RuledRead", "read_ruled_tables", "tables_accounting", "tables_into", "tables_to_records"]

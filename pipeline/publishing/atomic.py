@@ -20,6 +20,8 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from ..errors import OutputError
+
 STAGING_PREFIX = ".staging-"
 # Written last into a staging folder: its files are complete and may be
 # moved into place (by this run, or by the next one if this one is killed
@@ -28,7 +30,7 @@ COMPLETE_MARKER = ".complete"
 
 
 
-class FolderNotWritable(OSError):
+class FolderNotWritable(OutputError, OSError):
     """An output folder that cannot be created or written; the message says why."""
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..errors import OutputError
 from .atomic import commit, staged_folder
 from .schema import TABLES, TableSchema, arrow_schema, pandas_dtypes
 from .workbook import write_workbook
@@ -28,7 +29,7 @@ CSV_ENCODINGS = ("utf-8-sig", "cp932", "utf-8")
 WORKBOOK = "sesaku.xlsx"
 
 
-class CsvEncodingError(ValueError):
+class CsvEncodingError(OutputError, ValueError):
     """A value that the requested CSV encoding cannot represent."""
 
 
@@ -144,7 +145,7 @@ def write_tables(
     tables: Mapping[str, Sequence[Mapping]],
     out_dir: Path,
     *,
-    extra_files: Mapping[str, str] | None = None,
+    extra_files: Mapping[str, str | Callable[[set[str]], str]] | None = None,
     csv_encoding: str = "utf-8-sig",
     csv_headers: str = "en",
     csv_errors: str = "strict",
@@ -204,7 +205,7 @@ def write_tables(
     return Written(tuple(paths), skipped, tuple(substitutions))
 
 
-class OutputMismatch(ValueError):
+class OutputMismatch(OutputError, ValueError):
     """An output folder whose tables this version cannot add documents to."""
 
 

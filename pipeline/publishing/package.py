@@ -52,6 +52,7 @@ if sys.version_info >= (3, 11):
 else:  # Python 3.10
     import tomli as tomllib
 
+from ..errors import UsageError
 from ..version import __version__
 from .atomic import replace_folder, write_bytes_atomic
 from .datapackage import datapackage, package_json, with_portal_metadata
@@ -59,7 +60,6 @@ from .dictionary import tables_to_markdown
 from .emit import write_csv
 from .schema import TABLES, TableSchema, arrow_schema, pandas_dtypes
 
-EXIT_OK, EXIT_ERROR = 0, 2
 CONFIG_NAME = "sesaku-portal.toml"
 # CKAN's rule for a dataset name (the URL slug).
 SLUG = re.compile(r"^[a-z0-9_-]{2,100}$")
@@ -136,7 +136,7 @@ LICENCE_ALIASES: dict[str, Licence] = {
 _NO_ATTRIBUTION = {"notspecified", "cc-zero", "odc-pddl", "other-pd", "other-closed"}
 
 
-class PackageError(Exception):
+class PackageError(UsageError):
     """A problem with the input or the config, reported as one line."""
 
 
@@ -527,22 +527,3 @@ def build_bundle(source: Path, out: Path, config_path: Optional[Path] = None) ->
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def package_command(args: Any) -> int:
-    """CLI entry: ``args.source``, ``args.out``, ``args.config`` (see cli.build_parser)."""
-    try:
-        folder, zip_path, metadata = build_bundle(args.source, args.out, args.config)
-    except PackageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except OSError as exc:
-        print(f"error: cannot write the bundle into {args.out}: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    for key, what in (("author", "[publisher] name"), ("maintainer_email", "[contact] email")):
-        if not metadata[key]:
-            print(f"warning: no {what} in the portal config; the portal will show none", file=sys.stderr)
-    if not metadata.get("owner_org"):
-        print("warning: no [publisher] organization in the portal config; CKAN's package_create needs"
-              " owner_org (the organization's URL name) unless the portal allows datasets without one",
-              file=sys.stderr)
-    print(f"packaged {len(metadata['resources'])} tables into {folder}/ and {zip_path}", file=sys.stderr)
-    return EXIT_OK

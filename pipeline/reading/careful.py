@@ -24,9 +24,11 @@ from pdfminer.pdffont import PDFCIDFont
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
-from ..errors import CorruptPdf, EncryptedPdf
+from ..errors import EncryptedPdf
+from ..options import Speaker, flag
 from . import cidmaps
 from .glyphs import glyph_direction
+from .guards import damaged
 
 
 def _record_render_modes() -> None:
@@ -121,18 +123,18 @@ def _as_seen(colour, space: Optional[str]):
     return (1.0 - max(tints, default=0.0),)
 
 
-def open_pdf(path: Path, password: Optional[str]):
+def open_pdf(path: Path, password: Optional[str], speaks: Speaker):
     try:
         return pdfplumber.open(path, password=password or "")
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             if password:
-                raise EncryptedPdf(path, "the password given with --password is wrong") from None
-            raise EncryptedPdf(path, "the PDF is encrypted; give its password with --password") from None
-        raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(cause).__name__}); download it again") from None
+                raise EncryptedPdf(path, f"the password given with {flag('password', speaks)} is wrong") from None
+            raise EncryptedPdf(path, f"the PDF is encrypted; give its password with {flag('password', speaks)}") from None
+        raise damaged(path, cause) from None
     except Exception as exc:  # pdfminer raises many types on garbage
-        raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
+        raise damaged(path, exc) from None
 
 
 def close_pdf(pdf) -> None:

@@ -18,20 +18,17 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from pathlib import Path
-from typing import Optional
 
 from ..errors import CorruptPdf, UnmappedFont
 from ..models import PageView
-from ..options import Limits
-from ..settings import DEFAULT, Settings
+from ..options import READERS, Options
+from ..settings import Settings
 from . import careful, census, imagerules, ocr, ocrlayer, pdfium, placement
 from .glyphs import chars_to_lines
 from .guards import time_limit
 from .page import page_to_view
 from .rules import rule
 from .text import view_text
-
-READERS = ("auto", "pdfium", "pdfminer")
 
 # How many glyphs PDFium may return below the census before the page is
 # read again.  None: across the fixtures and the first 40 pages of every
@@ -49,29 +46,28 @@ UNMAPPED_PROBLEM = "text uses a font without a Unicode map (glyph ids only) and 
 
 
 class DocumentReader:
-    """Open with ``with DocumentReader(path, password, limits) as reader``."""
+    """Open with ``with DocumentReader(path, options) as reader`` (the page stage does; tests may)."""
 
-    def __init__(self, path: Path, password: Optional[str] = None, limits: Limits = Limits(),
-                 settings: Settings = DEFAULT, ocr_mode: str = "never"):
-        if ocr_mode not in ocr.MODES:
-            raise ValueError(f"unknown OCR mode {ocr_mode!r}; choose one of: {', '.join(ocr.MODES)}")
+    def __init__(self, path: Path, options: Options):
         self.path = Path(path)
+        self.options = options
         # "auto": pages that are images without text are read by OCR;
         # "always": every page is; "never": none (the caller checks that
         # the ocr extra is installed before asking for either).
-        self.ocr_mode = ocr_mode
-        self.limits = limits
-        self.settings = settings
+        self.ocr_mode = options.ocr
+        self.limits = options.limits
+        self.settings = options.settings
         self._census = census.Census()
-        with time_limit(limits.seconds_per_page, self.path, what="opening the PDF (its cross-reference table)"):
-            self._pdf = careful.open_pdf(self.path, password)
+        with time_limit(self.limits.seconds_per_page, self.path, what="opening the PDF (its cross-reference table)",
+                        speaks=options.speaks):
+            self._pdf = careful.open_pdf(self.path, options.password, options.speaks)
             try:
                 self.page_count = len(self._pdf.pages)
             except Exception as exc:
                 careful.close_pdf(self._pdf)
                 raise CorruptPdf(self.path, f"the page tree is damaged ({type(exc).__name__}); download it again") from None
         try:
-            self._fast = pdfium.open_document(self.path, password)
+            self._fast = pdfium.open_document(self.path, options.password)
         except Exception:  # pdfminer has opened it already; its errors are the clear ones
             self._fast = None
 
@@ -179,10 +175,10 @@ class DocumentReader:
         if self._fast is not None and reader == "auto":
             try:
                 if self.pdfium_may_read(page, index):
-                    chars = pdfium.page_chars(self._fast, index, self.settings)
-                    if chars is not None:
-                        painted = pdfium.painted_count(chars)
-                        view = self._make_view(page, chars, pdfium.page_paths(self._fast, index), geometry)
+                    fast_chars = pdfium.page_chars(self._fast, index, self.settings)
+                    if fast_chars is not None:
+                        painted = pdfium.painted_count(fast_chars)
+                        view = self._make_view(page, fast_chars, pdfium.page_paths(self._fast, index), geometry)
                         view = self._check_placement(page, view, geometry)
                         # A page read again by pdfminer for placement has pdfminer's count.
                         if not view.tally.misplaced_by_reader and shown is not None \

@@ -47,13 +47,13 @@ from typing import Optional
 from pdfminer.psexceptions import PSException
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from ..errors import BadOption, CorruptPdf, LimitExceeded, NoPagesSelected, NoTextLayer, UnmappedFont
+from ..errors import BadOption, LimitExceeded, NoPagesSelected, NoTextLayer, UnmappedFont
 from ..models import GlyphTally, PageView, page_ranges
-from ..options import Options
+from ..options import Options, Speaker, given
 from ..settings import Settings
 from . import ocr
 from .document import DocumentReader
-from .guards import Timeout, check_file, file_sha256, memory_limit, parser_warnings, time_limit, timed_out
+from .guards import Timeout, check_file, damaged, file_sha256, memory_limit, parser_warnings, time_limit, timed_out
 from .layout import split_two_up
 
 ProgressFn = Callable[[int, int], None]
@@ -69,7 +69,7 @@ MAX_REPAIR_NOTES = 5
 _LAST_PAGE = ("end", "last")
 
 
-def parse_pages(value: Optional[str], page_count: int) -> list[int]:
+def parse_pages(value: Optional[str], page_count: int, speaks: Speaker = "api") -> list[int]:
     """``--pages 1-3,7`` to page numbers (1-based).
 
     ``all``; ``end`` (or ``last``) for the last page, also in ranges
@@ -77,11 +77,13 @@ def parse_pages(value: Optional[str], page_count: int) -> list[int]:
     first page.  Pages past the end are ignored here; the caller says so
     when none is left.  A malformed value raises ValueError, whatever the
     page count (so ``parse_pages(value, 1)`` checks a value before any
-    document is open).
+    document is open); its message names the option as ``speaks`` to
+    (``--pages '1-x'`` or ``pages='1-x'``).
     """
     if not value or value.strip().lower() == "all":
         return list(range(1, page_count + 1))
-    usage = f"--pages {value!r}: use page numbers and ranges such as 1-3,7 or 5-end, or all"
+    name = given("pages", value, speaks, quoted=True)
+    usage = f"{name}: use page numbers and ranges such as 1-3,7 or 5-end, or all"
 
     def number(text: str, default: int) -> int:
         text = text.strip().lower()
@@ -103,52 +105,48 @@ def parse_pages(value: Optional[str], page_count: int) -> list[int]:
                 first, last = number(lo, 1), number(hi, page_count)
                 explicit = hi.strip().isdigit() and lo.strip().isdigit()
                 if explicit and first > last:
-                    raise ValueError(f"--pages {value!r}: the range {part} runs backwards")
+                    raise ValueError(f"{name}: the range {part} runs backwards")
                 pages.update(range(first, last + 1))
             elif part:
                 pages.add(number(part, 1))
         except ValueError as exc:
-            raise ValueError(str(exc) if str(exc).startswith("--pages") else usage) from None
+            raise ValueError(str(exc) if str(exc).startswith(name) else usage) from None
     return sorted(p for p in pages if 1 <= p <= page_count)
 
 
 def select_pages(path: Path, options: Options, page_count: int) -> list[int]:
-    """The pages ``--pages`` selects of a document, within the page limit; raises for bad input."""
+    """The pages ``options.pages`` selects of a document, within the page limit; raises for bad input."""
     limits = options.limits
     if page_count > limits.max_pages:
-        raise LimitExceeded(path, f"{page_count} pages, over the {limits.max_pages}-page limit; raise --max-pages to allow it")
+        raise LimitExceeded(path, f"{page_count} pages, over the {limits.max_pages}-page limit; "
+                                  f"raise {options.flag('max_pages')} to allow it")
     try:
-        wanted = parse_pages(options.pages, page_count)
+        wanted = parse_pages(options.pages, page_count, options.speaks)
     except ValueError as exc:
         raise BadOption(path, str(exc)) from None
     if not wanted:
-        raise NoPagesSelected(path, f"--pages {options.pages} selects none of its {page_count} page(s)")
+        raise NoPagesSelected(path, f"{options.given('pages')} selects none of its {page_count} page(s)")
     return wanted
 
 
-def scan_advice(mode: str) -> str:
+def scan_advice(options: Options) -> str:
     """What to do about pages that are images without text, given the OCR mode in effect."""
-    if mode != "never":
+    if options.ocr != "never":
         return "OCR found no text in it"
     if ocr.available():
-        return "read it with --ocr auto, or OCR it first (ocrmypdf -l jpn)"
+        return f"read it with {options.flag('ocr')} auto, or OCR it first (ocrmypdf -l jpn)"
     return "install the OCR extra (pip install 'sesaku[ocr]') to read it, or OCR it first (ocrmypdf -l jpn)"
 
 
-def unmapped_advice(mode: str) -> str:
+def unmapped_advice(options: Options) -> str:
     """What to do with a page whose font has no Unicode map (``document``)."""
-    if mode != "never":
+    if options.ocr != "never":
         # OCR was on, but the page cannot be rendered where its glyphs are
         # (a crop box unlike the media box): sesaku's OCR cannot place it.
         return "sesaku cannot render this page for OCR; OCR it first (ocrmypdf -l jpn --force-ocr)"
     if ocr.available():
-        return "sesaku reads such pages by OCR: read it with --ocr auto"
+        return f"sesaku reads such pages by OCR: read it with {options.flag('ocr')} auto"
     return "install the OCR extra (pip install 'sesaku[ocr]') and sesaku reads such pages by OCR"
-
-
-def damaged(path: Path, exc: BaseException) -> CorruptPdf:
-    """The one error for bytes the parsers cannot read."""
-    return CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again")
 
 
 def repair_notes(messages: Sequence[str]) -> list[str]:
@@ -235,12 +233,12 @@ class PageStage:
 
     def __enter__(self) -> PageStage:
         options = self.options
-        check_file(self.path, options.limits)
+        check_file(self.path, options)
         self.sha256 = file_sha256(self.path)
         self._exit.enter_context(parser_warnings(self._repairs))
         try:
             self._reader = self._exit.enter_context(
-                DocumentReader(self.path, options.password, options.limits, options.settings, ocr_mode=options.ocr))
+                DocumentReader(self.path, options))
             self.page_count = self._reader.page_count
             self.metadata = self._reader.metadata
             self.wanted = select_pages(self.path, options, self.page_count)
@@ -267,9 +265,9 @@ class PageStage:
         if isinstance(exc, DAMAGE):
             return damaged(self.path, exc)
         if isinstance(exc, Timeout):  # a consumer's work on a page ran past the page's time
-            return timed_out(self.path, self.options.limits.seconds_per_page, self._page)
+            return timed_out(self.path, self.options.limits.seconds_per_page, self._page, speaks=self.options.speaks)
         if isinstance(exc, UnmappedFont):
-            return UnmappedFont(exc.path, f"{exc.problem}; {unmapped_advice(self.options.ocr)}", exc.page)
+            return UnmappedFont(exc.path, f"{exc.problem}; {unmapped_advice(self.options)}", exc.page)
         return exc
 
     # ------------------------------------------------------------ pages
@@ -289,10 +287,10 @@ class PageStage:
         assert self._reader is not None, "open the stage with `with PageStage(...)` first"
         limits, settings = self.options.limits, self.options.settings
         self.reading = reading = Reading()
-        with memory_limit(limits, self.path) as check_memory:
+        with memory_limit(self.options, self.path) as check_memory:
             for done, number in enumerate(self.wanted, 1):
                 self._page = number
-                with time_limit(limits.seconds_per_page, self.path, number):
+                with time_limit(limits.seconds_per_page, self.path, number, speaks=self.options.speaks):
                     view = self._reader.read_page(number, self.options.reader, reocr_layer=reocr_layers)
                     reading.add(view)
                     yield StagePage(view, settings)
@@ -316,7 +314,7 @@ class PageStage:
         """Raise NoTextLayer when no page read has text."""
         if self.reading.text_pages == 0:
             which = "no page has" if self.all_selected else "none of the pages read has"
-            raise NoTextLayer(self.path, f"{which} a text layer (a scan?); {scan_advice(self.options.ocr)}")
+            raise NoTextLayer(self.path, f"{which} a text layer (a scan?); {scan_advice(self.options)}")
 
     def scanned_note(self) -> Optional[str]:
         """The warning for pages that are images without a text layer, skipped."""
@@ -324,7 +322,7 @@ class PageStage:
         if not scanned:
             return None
         return (f"pages {page_ranges(scanned)} are images without a text layer (a scan?) and were skipped; "
-                f"{scan_advice(self.options.ocr)}")
+                f"{scan_advice(self.options)}")
 
 
 __all__ = ["DAMAGE", "PageStage", "Reading", "StagePage", "parse_pages", "repair_notes", "scan_advice",
