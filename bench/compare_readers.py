@@ -170,6 +170,7 @@ def referee(doc, number: int, fast_view, placed: list) -> str:
     or "pdfminer" for the reader with less, "undecided" on a tie or a page
     turned upright (its boxes are not in the rendered page's frame)."""
     from pipeline.reading import pdfium
+    from pipeline.settings import DEFAULT
 
     if getattr(fast_view, "turned", 0):
         return "undecided"
@@ -195,7 +196,7 @@ def _pdfium_may_read(doc, number: int) -> bool:
                 return False
         elif fast is None or not pdfium.usable(fast, number - 1):
             return False
-        return pdfium.page_chars(fast, number - 1) is not None
+        return pdfium.page_chars(fast, number - 1, settings=DEFAULT) is not None
     except Exception:
         return False
 
@@ -204,14 +205,18 @@ def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes
     from pipeline.errors import SesakuError
     from pipeline.options import Options
     from pipeline.reading.document import DocumentReader
+    from pipeline.settings import DEFAULT
 
     try:  # the text command's own rendering (cells cut at rules) where this checkout has it
-        from pipeline.reading.text import view_text as text_of
+        from pipeline.reading.text import view_text
+
+        def text_of(view):
+            return view_text(view, settings=DEFAULT)
     except ImportError:
         from pipeline.reading.text import page_text
 
         def text_of(view):
-            return page_text(view.chars)
+            return page_text(view.chars, settings=DEFAULT)
 
     score = Score()
     try:

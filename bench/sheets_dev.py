@@ -30,6 +30,7 @@ import traceback
 from pathlib import Path
 
 from pipeline.options import Options
+from pipeline.settings import DEFAULT
 from pipeline.reading.document import DocumentReader
 from pipeline.understanding.sheets import pages_to_sheets
 from pipeline.understanding.table.engines import EngineSource, make_engine
@@ -51,7 +52,7 @@ def _box(b) -> list:
 
 
 def read_document(path: Path, max_pages: int | None = None):
-    engine = make_engine("pdfplumber", EngineSource(path))
+    engine = make_engine("pdfplumber", EngineSource(path), settings=DEFAULT)
     pages = []
     warnings: list[str] = []
     with DocumentReader(path, Options()) as reader:

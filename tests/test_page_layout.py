@@ -18,6 +18,7 @@ from pipeline.options import Options
 from pipeline.orchestration.tables import tables_to_records
 from pipeline.reading.document import DocumentReader
 from pipeline.reading.layout import split_two_up
+from pipeline.settings import DEFAULT
 
 A3 = (1190.55, 841.89)
 HALF = A3[0] / 2
@@ -69,7 +70,7 @@ def test_a_two_up_sheet_is_read_as_its_two_halves_left_first(tmp_path):
     path = build_sheets(tmp_path / "twoup.pdf", [sheet])
     with DocumentReader(path, Options()) as doc:
         view = doc.read_page(1)
-    left, right = split_two_up(view)
+    left, right = split_two_up(view, settings=DEFAULT)
     assert "14" in {squash(line.text) for line in left.lines} and "15" in {squash(line.text) for line in right.lines}
     assert all(c["x1"] < HALF for c in left.chars) and all(c["x0"] > HALF for c in right.chars)
     # One table going on from the left page to the right one, its header once.
@@ -87,7 +88,7 @@ def test_a_landscape_page_with_a_centred_page_number_is_one_page(tmp_path):
     sheet.text(HALF - 10, 790, "- 3 -")
     path = build_sheets(tmp_path / "wide.pdf", [sheet])
     with DocumentReader(path, Options()) as doc:
-        assert len(split_two_up(doc.read_page(1))) == 1
+        assert len(split_two_up(doc.read_page(1), settings=DEFAULT)) == 1
     tables, _ = _tables(path)
     assert [_texts(t)[0] for t in tables] == [HEADER, OTHER]
 

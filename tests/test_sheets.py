@@ -13,6 +13,7 @@ import pytest
 from sheetsynth import Block, C, Page, Text, build_sheet_pdf
 
 from pipeline.models import Cell, Sheet
+from pipeline.settings import DEFAULT
 from pipeline.reading.document import DocumentReader
 from pipeline.options import Options
 from pipeline.understanding.sheets import pages_to_sheets
@@ -22,7 +23,7 @@ from pipeline.understanding.table.ruled import view_to_grids
 
 
 def read_sheets(path: Path) -> tuple[Sheet, ...]:
-    engine = make_engine("pdfplumber", EngineSource(path))
+    engine = make_engine("pdfplumber", EngineSource(path), settings=DEFAULT)
     pages = []
     with DocumentReader(path, Options()) as reader:
         for number in range(1, reader.page_count + 1):

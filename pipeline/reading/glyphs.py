@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Optional
 
 from ..models import Line
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
@@ -104,7 +104,7 @@ def luminance(color: Any, space: str | None = None) -> float | None:
     return None
 
 
-def dark_fills(graphics: Iterable[dict], settings: Settings = DEFAULT) -> list[tuple[float, float, float, float]]:
+def dark_fills(graphics: Iterable[dict], settings: Settings) -> list[tuple[float, float, float, float]]:
     """Boxes of the filled shapes white text shows on (a header row printed white on a dark band)."""
     out = []
     for obj in graphics:
@@ -135,12 +135,12 @@ def glyph_direction(degrees: float) -> Optional[int]:
     return (quarter % 4) * 90
 
 
-def visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[dict]:
+def visible_chars(chars: Iterable[dict], settings: Settings) -> list[dict]:
     """Drop whitespace glyphs, invisible glyphs and fake-bold doubles."""
     return tally_visible_chars(chars, settings)[0]
 
 
-def tally_visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT,
+def tally_visible_chars(chars: Iterable[dict], settings: Settings,
                         fills: Sequence[tuple[float, float, float, float]] = ()) -> tuple[list[dict], dict]:
     """``visible_chars`` and what it dropped, by reason: the reading's side of
     the glyph ledger (``models.GlyphTally``).  ``painted`` counts what the
@@ -232,7 +232,7 @@ def _sets_as_cjk(ch: dict, c: str, settings: Settings) -> bool:
     return bool(ch["x1"] - ch["x0"] >= settings.full_width_em * glyph_size(ch))
 
 
-def join_line(chars: Sequence[dict], settings: Settings = DEFAULT) -> str:
+def join_line(chars: Sequence[dict], settings: Settings) -> str:
     """One line's glyphs (sorted by x) as text: the one joiner of every reading.
 
     Gaps beside a CJK glyph are letter-spacing (均等割り付け, Tc) or
@@ -261,7 +261,7 @@ def join_line(chars: Sequence[dict], settings: Settings = DEFAULT) -> str:
     return "".join(out)
 
 
-def group_lines(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[list[dict]]:
+def group_lines(chars: Iterable[dict], settings: Settings) -> list[list[dict]]:
     """Glyphs grouped into lines by their vertical centre, top to bottom, each sorted by x."""
     ordered = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
     groups: list[list[dict]] = []
@@ -279,7 +279,7 @@ def group_lines(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[lis
     return groups
 
 
-def chars_to_lines(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[Line]:
+def chars_to_lines(chars: Iterable[dict], settings: Settings) -> list[Line]:
     """Group visible glyphs into lines by geometry, top to bottom, left to right."""
     lines = []
     for group in group_lines(chars, settings):

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from normalizers.lookalikes import unlookalike
 
 from ..models import GlyphTally, PageView
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 from .glyphs import chars_to_lines, dark_fills, tally_visible_chars
 from .rules import graphics_to_rules, rules_to_tables
 
@@ -33,7 +33,7 @@ def _without_lookalikes(chars: Iterable[dict]) -> Iterable[dict]:
         yield ch if mapped == text else {**ch, "text": mapped}
 
 
-def page_direction(chars: Sequence[dict], settings: Settings = DEFAULT) -> int:
+def page_direction(chars: Sequence[dict], settings: Settings) -> int:
     """The direction most of the page's glyphs are printed in (0, 90, 180 or
     270 degrees counter-clockwise), when more than ``turned_text_share`` of
     them share it; else 0.  Vertical Japanese keeps its glyphs upright (only
@@ -100,7 +100,7 @@ def page_to_view(
     *,
     has_images: bool = False,
     origin: tuple[float, float] = (0.0, 0.0),
-    settings: Settings = DEFAULT,
+    settings: Settings,
     image_rules: tuple[list[dict], list[dict]] = ([], []),
 ) -> PageView:
     graphics = list(graphics)

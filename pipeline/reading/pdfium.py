@@ -21,7 +21,7 @@ from typing import Optional, ParamSpec, TypeVar
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 from .glyphs import INVISIBLE_RENDER_MODES, glyph_direction
 
 # PDFium is not thread-safe; Dask workers run documents in threads.
@@ -118,7 +118,7 @@ def _unmapped(code: int) -> bool:
 
 
 @_serialised
-def page_chars(pdoc, index: int, settings: Settings = DEFAULT) -> Optional[list[dict]]:
+def page_chars(pdoc, index: int, settings: Settings) -> Optional[list[dict]]:
     """The page's glyphs, or None when some have no Unicode mapping: then
     pdfplumber reads the page so the unmapped-font check sees (cid:NN).
 

@@ -30,7 +30,7 @@ from pdfplumber.utils.geometry import filter_edges, obj_to_edges
 
 from ..geometry import BBox, as_box, union
 from ..models import RuledTable
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 from .glyphs import is_white
 
 # (orientation "h"/"v", the fixed coordinate, start, end): one piece of a rule.
@@ -41,7 +41,7 @@ def _stroked(obj: dict) -> bool:
     return bool(obj.get("stroke", obj.get("object_type") == "line"))
 
 
-def is_rule(obj: dict, settings: Settings = DEFAULT) -> bool:
+def is_rule(obj: dict, settings: Settings) -> bool:
     """True for graphics a reader sees as a table border."""
     kind = obj.get("object_type")
     if kind == "char":
@@ -118,7 +118,7 @@ def _visible_parts(piece: Piece, shading: Sequence[BBox], settings: Settings) ->
     return out
 
 
-def join_pieces(pieces: Iterable[Piece], settings: Settings = DEFAULT) -> list[Piece]:
+def join_pieces(pieces: Iterable[Piece], settings: Settings) -> list[Piece]:
     """Collinear pieces a dash's gap apart joined into rules, then the short ones dropped.
 
     Pieces are collinear when their fixed coordinates are within
@@ -161,7 +161,7 @@ def _as_rule(piece: Piece) -> dict:
     return rule(a, at, b, at) if kind == "h" else rule(at, a, at, b)
 
 
-def graphics_to_rules(graphics: Iterable[dict], settings: Settings = DEFAULT) -> tuple[list[dict], list[dict]]:
+def graphics_to_rules(graphics: Iterable[dict], settings: Settings) -> tuple[list[dict], list[dict]]:
     """Horizontal and vertical rules a reader sees, snapped to the axes, dashes joined, specks dropped."""
     pieces: list[Piece] = []
     white: list[Piece] = []
@@ -254,7 +254,7 @@ def _open_ends(edges: list[dict], tol: float) -> list[dict]:
     return added
 
 
-def rules_to_tables(horizontal: list[dict], vertical: list[dict], settings: Settings = DEFAULT) -> tuple[RuledTable, ...]:
+def rules_to_tables(horizontal: list[dict], vertical: list[dict], settings: Settings) -> tuple[RuledTable, ...]:
     """Every ruled table the rules form, top to bottom, with its cell boxes."""
     if len(horizontal) < 2 or len(vertical) < 2:
         return ()

@@ -18,7 +18,7 @@ from normalizers.errors import NormalizeError
 from ..errors import NoPlanTable
 from ..geometry import BBox
 from ..models import Grid, Narrative, PageView, Plan
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 from .legend import lines_to_legend
 from .prose.narrative import pages_to_lines
 from .quantities import attach_quantities
@@ -30,7 +30,7 @@ from .table.stitch import NoTableHeader
 
 
 class DocumentUnderstanding:
-    def __init__(self, path: Path, engine: Engine, settings: Settings = DEFAULT):
+    def __init__(self, path: Path, engine: Engine, settings: Settings):
         self.path = Path(path)
         self.engine = engine
         self.settings = settings

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from ..models import CellRole, Column, Grid, Narrative, NarrativeItem, NarrativeProgram, PageView, Plan, Program
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 from .prose.narrative import lines_to_plan_title, pages_to_narrative
 from .table.interpret import table_to_plan
 from .table.stitch import grids_to_table
@@ -32,7 +32,7 @@ class Section:
     narrative: Optional[Narrative] = None  # read once, when deciding that the prose opens a section
 
 
-def pages_to_sections(items: Sequence[PageItem], settings: Settings = DEFAULT) -> list[Section]:
+def pages_to_sections(items: Sequence[PageItem], settings: Settings) -> list[Section]:
     """Group prose views and table grids (in page order) into plan sections."""
     sections = [Section()]
     pending: list[PageView] = []  # prose seen after the current section's tables
@@ -51,7 +51,7 @@ def pages_to_sections(items: Sequence[PageItem], settings: Settings = DEFAULT) -
     return [s for s in sections if s.grids]
 
 
-def section_to_plan(section: Section, settings: Settings = DEFAULT) -> tuple[Plan, Narrative]:
+def section_to_plan(section: Section, settings: Settings) -> tuple[Plan, Narrative]:
     """One section's plan (with its title) and narrative.  May raise NoTableHeader."""
     plan = table_to_plan(grids_to_table(section.grids, settings))
     narrative = section.narrative

@@ -38,7 +38,7 @@ from normalizers.width import field_text as clean_text
 from normalizers.width import to_halfwidth_ascii
 
 from ...models import Line, Narrative, NarrativeItem, NarrativeProgram, PageView, ProseLine
-from ...settings import DEFAULT, Settings
+from ...settings import Settings
 from ...vocabulary import (
     BLOCK_TITLE,
     CIRCLED,
@@ -75,12 +75,12 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(to_halfwidth_ascii(text) or ""))
 
 
-def page_to_margin_lines(page: PageView, settings: Settings = DEFAULT) -> list[Line]:
+def page_to_margin_lines(page: PageView, settings: Settings) -> list[Line]:
     band = settings.margin_band_share * page.height
     return [ln for ln in page.lines if ln.bottom <= band or ln.top >= page.height - band]
 
 
-def pages_to_running_lines(pages: Sequence[PageView], settings: Settings = DEFAULT) -> set[tuple[int, Line]]:
+def pages_to_running_lines(pages: Sequence[PageView], settings: Settings) -> set[tuple[int, Line]]:
     """(page number, line) of every running header, footer and page number.
 
     Running headers and footers sit in the page margins and recur, at the
@@ -107,7 +107,7 @@ def pages_to_running_lines(pages: Sequence[PageView], settings: Settings = DEFAU
 
 
 def pages_to_content(
-    pages: Sequence[PageView], settings: Settings = DEFAULT, running: Optional[set[tuple[int, Line]]] = None
+    pages: Sequence[PageView], settings: Settings, running: Optional[set[tuple[int, Line]]] = None
 ) -> list[tuple[int, Line]]:
     """(page number, line) of every line that is not a running header/footer
     (``running``, when the caller has found them already)."""
@@ -141,7 +141,7 @@ def text_to_block(text: str) -> Optional[str]:
 
 
 def line_to_program(
-    line: Line, body_size: float, settings: Settings = DEFAULT
+    line: Line, body_size: float, settings: Settings
 ) -> Optional[tuple[int, str, Optional[Rating]]]:
     """``1 NAME【達成状況区分 3＊】`` -> ``(1, NAME, Rating(3, True, "3＊"))``, else None.
 
@@ -165,7 +165,7 @@ def line_to_program(
 class Layout:
     right_edge: float  # where full lines end
     body_size: float
-    settings: Settings = DEFAULT
+    settings: Settings
     pitch: float = 0.0  # top-to-top distance of a paragraph's lines at body size; 0 if unknown
     body_font: str = ""  # the face most lines are set in
 
@@ -190,7 +190,7 @@ class Paragraph:
         return self.lines[0].font
 
 
-def content_to_layout(content: Sequence[tuple[int, Line]], settings: Settings = DEFAULT) -> Layout:
+def content_to_layout(content: Sequence[tuple[int, Line]], settings: Settings) -> Layout:
     x1s = sorted(line.x1 for _, line in content)
     sizes = [line.size for _, line in content if line.size]
     # Most prose lines are full, so the upper quartile of their right ends
@@ -631,7 +631,7 @@ def pages_to_lines(pages: Sequence[PageView], note: str) -> tuple[ProseLine, ...
     )
 
 
-def pages_to_narrative(pages: Sequence[PageView], settings: Settings = DEFAULT) -> Narrative:
+def pages_to_narrative(pages: Sequence[PageView], settings: Settings) -> Narrative:
     """The narrative of the prose pages (the caller passes only those), with
     every line of them and what became of it (``Narrative.lines``)."""
     running = pages_to_running_lines(pages, settings)

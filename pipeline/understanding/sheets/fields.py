@@ -35,6 +35,7 @@ from normalizers.width import squash
 from ...geometry import BBox, centre_in
 from ...models import Cell, SheetChoice, SheetField, SheetUnplaced, SheetValue
 from ...reading.glyphs import group_lines, join_line
+from ...settings import DEFAULT
 from .axes import labelled_values
 from .cells import CellReading, is_label_like, label_text, value_text
 from .choices import pair_to_choice
@@ -197,8 +198,12 @@ _INNER_LABEL = re.compile(r"【[^】\n]+】")
 
 
 def _glyph_text(glyphs: Sequence[dict]) -> str:
-    """Glyphs as lines of text, top to bottom, by the reader's own joiner (word spaces by script)."""
-    return "\n".join(join_line(line) for line in group_lines(glyphs))
+    """Glyphs as lines of text, top to bottom, by the reader's own joiner (word spaces by script).
+
+    The sheet model is not yet run by a command, so it has no Options of its
+    own: the default settings, until a consumer of the page stage passes its
+    ``options.settings`` (README, "How it works")."""
+    return "\n".join(join_line(line, DEFAULT) for line in group_lines(glyphs, DEFAULT))
 
 
 def _row_of(glyph: dict, glyphs: Sequence[dict]) -> list[dict]:

@@ -31,7 +31,7 @@ from normalizers.width import squash
 
 from ...geometry import BBox, overlap
 from ...models import Cell, Grid
-from ...settings import DEFAULT, Settings
+from ...settings import Settings
 from .grid import band_index, cluster_edges
 
 # The engine names, in the order ``grids_to_agreement`` takes their grids.
@@ -64,7 +64,7 @@ def _overlaps(a: BBox, b: BBox, tol: float) -> bool:
     return w > tol and h > tol
 
 
-def cells_agree(a: Cell, b: Cell, tol: float = DEFAULT.corner_tolerance) -> bool:
+def cells_agree(a: Cell, b: Cell, tol: float) -> bool:
     """Same box (both corners) and the same normalised text."""
     return _same_anchor(a, b, tol) and _same_extent(a, b, tol) and normalise_text(a.text) == normalise_text(b.text)
 
@@ -82,8 +82,8 @@ def _pair(cells_a: Sequence[Cell], cells_b: Sequence[Cell], tol: float) -> dict[
     return pairs
 
 
-def grids_to_agreement(a: Optional[Grid], b: Optional[Grid], prefer: str = "pdfplumber",
-                       settings: Settings = DEFAULT) -> Grid:
+def grids_to_agreement(a: Optional[Grid], b: Optional[Grid], prefer: str = "pdfplumber", *,
+                       settings: Settings) -> Grid:
     """One Grid from the pdfplumber grid ``a`` and the camelot grid ``b`` of a region.
 
     Either grid may be None (that engine found no table there): every cell
