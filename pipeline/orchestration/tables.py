@@ -1,6 +1,6 @@
 """``tables``: every ruled table of every page, one document at a time.
 
-Same reader, engines, grid and cell text as ``extract`` (``run``); what
+Same reader, engines, grid and cell text as ``extract`` (``extract.py``); what
 differs is what is kept: every ruled region (``understanding.table.ruled``)
 instead of the 施策計画 table.  Each document is read on its own and never
 raises past ``tables_to_records``, so in a batch a bad file is one failed
@@ -188,7 +188,7 @@ def tables_to_records(
         report.rows = {"tables": len(rows)}
         report.accounting = summary
         report.warnings = list(dict.fromkeys(read.notes)) + problems
-    except Exception as exc:  # every failure becomes the report's one line (run.failure_of)
+    except Exception as exc:  # every failure becomes the report's one line (reports.failure_of)
         rows, tables = None, ()
         report.status = "failed"
         report.error, report.error_kind = failure_of(exc, path, options)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -238,10 +238,3 @@ def read_tables(out_dir: Path) -> dict[str, list[dict]] | None:
 def to_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
-
-def merge_rows(per_document: Iterable[Mapping[str, Sequence[Mapping]]]) -> dict[str, list[Mapping]]:
-    merged: dict[str, list[Mapping]] = {name: [] for name in TABLES}
-    for tables in per_document:
-        for name in TABLES:
-            merged[name].extend(tables.get(name, ()))
-    return merged
