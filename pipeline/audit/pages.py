@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..reading.setup import setup_readers
+
 # 2x (144 dpi) keeps 7-pt Japanese glyphs legible when zooming into a cell;
 # one landscape A4 page is then ~1684x1190 px, a few hundred KB as PNG.
 DEFAULT_SCALE = 2.0
@@ -23,6 +25,7 @@ def render_pages(pdf: Path, out_dir: Path, scale: float, password: str | None = 
     import pypdfium2 as pdfium
     from PIL import Image
 
+    setup_readers()  # the page images draw non-embedded fonts from the project's fonts, as reading does
     images = []
     document = pdfium.PdfDocument(str(pdf), password=password)
     try:

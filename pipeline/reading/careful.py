@@ -80,8 +80,6 @@ def complete_collection_map(font) -> None:
                 font.unicode_map = full
 
 
-_record_render_modes()
-
 
 def _record_path_colour_spaces() -> None:
     """Put the colour spaces a path is painted in on pdfminer's graphics
@@ -107,7 +105,10 @@ def _record_path_colour_spaces() -> None:
     pdfplumber.page.ALL_ATTRS.update(("ncs", "scs"))
 
 
-_record_path_colour_spaces()
+def install() -> None:
+    """Extend pdfminer and pdfplumber as the careful reader needs (``setup.setup_readers``); idempotent."""
+    _record_render_modes()
+    _record_path_colour_spaces()
 
 
 def _as_seen(colour, space: Optional[str]):

@@ -28,6 +28,7 @@ from .glyphs import chars_to_lines
 from .guards import time_limit
 from .page import page_to_view
 from .rules import rule
+from .setup import setup_readers
 from .text import view_text
 
 # How many glyphs PDFium may return below the census before the page is
@@ -49,6 +50,7 @@ class DocumentReader:
     """Open with ``with DocumentReader(path, options) as reader`` (the page stage does; tests may)."""
 
     def __init__(self, path: Path, options: Options):
+        setup_readers()
         self.path = Path(path)
         self.options = options
         # "auto": pages that are images without text are read by OCR;

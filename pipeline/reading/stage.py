@@ -55,6 +55,7 @@ from . import ocr
 from .document import DocumentReader
 from .guards import Timeout, check_file, damaged, file_sha256, memory_limit, parser_warnings, time_limit, timed_out
 from .layout import split_two_up
+from .setup import setup_readers
 
 ProgressFn = Callable[[int, int], None]
 
@@ -233,6 +234,7 @@ class PageStage:
 
     def __enter__(self) -> PageStage:
         options = self.options
+        setup_readers()
         check_file(self.path, options)
         self.sha256 = file_sha256(self.path)
         self._exit.enter_context(parser_warnings(self._repairs))
