@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 from typing import Any, Optional, cast
 
-from ..errors import BadOption, InternalError, NoPlanTable, NoTextLayer, UsageError
+from ..errors import BadOption, NoPlanTable, NoTextLayer, UsageError
 from ..models import Document, SourceRef, page_ranges
 from ..options import OCR_MODES, OcrMode, Options, Speaker, flag
-from ..publishing.records import document_to_records, schema_problems
+from ..publishing.records import RowsBreakSchema, document_to_records, schema_problems
 from ..reading import ocr
 from ..reading.guards import file_sha256, time_limit
 from ..reading.ledger import tallies_to_summary, tallies_to_warnings
@@ -145,10 +145,6 @@ def _understand(stage: PageStage, doc_id: str, reocr_layers: bool) -> Document:
         ocr_pages=tuple(reading.recognised),
         glyphs=tuple(reading.tallies),
     )
-
-
-class RowsBreakSchema(InternalError):
-    """The rows of a document break the output schema: a defect of sesaku's, found before any table is written."""
 
 
 def extract_to_records(

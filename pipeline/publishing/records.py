@@ -6,17 +6,18 @@ same input produce byte-identical files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Optional
 
 from normalizers.pdfdate import pdf_date
 
+from ..errors import InternalError
 from ..geometry import BBox
 from ..models import CellRole, Document, Measure, Plan, Program, Quantity, page_ranges
 from ..understanding.accounting import Accounting, account
 from ..understanding.revisions import targets_by_year
 from ..vocabulary import DEFAULT_RATING_LEGEND
-from .schema import TABLES
+from .schema import TABLES, TableSchema
 
 Legend = tuple[tuple[int, str], ...]
 
@@ -217,11 +218,9 @@ def document_to_records(doc: Document, accounting: Accounting | None = None,
     caller needs its summary too, so it is computed once;
     ``configured_legend`` replaces the default 達成状況区分 legend.
     """
-    out: dict[str, list[dict]] = {
-        name: []
-        for name in ("documents", "measure_years", "programs", "measures", "current_items", "targets", "results",
-                     "target_changes", "narrative", "quantities", "cells", "leftovers")
-    }
+    # Every table of the schema; the document's own row first (the run
+    # report lists each document's row counts in this order).
+    out: dict[str, list[dict]] = {name: [] for name in ("documents", *(n for n in TABLES if n != "documents"))}
     d = doc.doc_id
     legend, legend_source = rating_legend(doc.plan, configured_legend)
     out["documents"].append(_document_row(doc, legend_source))
@@ -292,7 +291,42 @@ def document_to_records(doc: Document, accounting: Accounting | None = None,
     _mark_ocr(out, set(doc.ocr_pages))
     for quantity_no, q in enumerate(out["quantities"], 1):
         q["quantity_no"] = quantity_no
+    check_columns(out, TABLES)
     return out
+
+
+class RowsBreakSchema(InternalError):
+    """Rows that break the output schema: a defect of sesaku's, found before any table is written."""
+
+
+def column_problems(records: Mapping[str, Sequence[Mapping]], schemas: Mapping[str, TableSchema],
+                    limit: int = 3) -> list[str]:
+    """Tables the schema does not name, and rows whose column names are not exactly the table's.
+
+    The frames are built with the schema's columns, so without this check
+    a misspelt key would be a silently null column and the value lost.
+    """
+    problems = [f"{name}: no such table in the schema" for name in records if name not in schemas]
+    for name, rows in records.items():
+        if name not in schemas:
+            continue
+        names = set(schemas[name].names)
+        for row_no, row in enumerate(rows, 1):
+            unknown, missing = sorted(set(row) - names), sorted(names - set(row))
+            if unknown or missing:
+                problems.append(f"{name} row {row_no}: " + "; ".join(
+                    [*([f"unknown column(s) {', '.join(unknown)}"] if unknown else []),
+                     *([f"missing column(s) {', '.join(missing)}"] if missing else [])]))
+                if len(problems) >= limit:
+                    return problems
+    return problems[:limit]
+
+
+def check_columns(records: Mapping[str, Sequence[Mapping]], schemas: Mapping[str, TableSchema]) -> None:
+    """Raise RowsBreakSchema when ``column_problems`` finds any."""
+    problems = column_problems(records, schemas)
+    if problems:
+        raise RowsBreakSchema("; ".join(problems))
 
 
 def _mark_ocr(out: dict[str, list[dict]], ocr_pages: set[int]) -> None:
