@@ -7,7 +7,7 @@ batch, the cache and the run report (``_run.json``) carry it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Literal, Optional
 
 from ..errors import SesakuError
 from ..options import Options
@@ -18,7 +18,7 @@ class DocumentReport:
     path: str
     doc_id: str
     sha256: Optional[str] = None
-    status: str = "ok"  # ok | failed
+    status: Literal["ok", "failed"] = "ok"
     error: Optional[str] = None
     error_kind: Optional[str] = None
     pages: Optional[int] = None

@@ -22,11 +22,11 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, cast
 
 from normalizers.era import YearSpan, find_fiscal_years
 
-from ..models import Item, Measure, Plan, TargetChange
+from ..models import Item, Measure, Plan, RevisionAction, TargetChange
 from ..vocabulary import LIST_WORDS, REVISION_VERBS, TARGET_WORDS
 from .tokenize import Token, tokenize
 
@@ -39,7 +39,7 @@ _DESTINATION = {"に", "へ", "まで"}
 
 @dataclass(frozen=True)
 class Phrase:
-    action: str  # add | remove | move | replace
+    action: RevisionAction  # add | remove | move | replace (a note is no phrase)
     sources: tuple[int, ...]
     destinations: tuple[int, ...]
     quoted: tuple[str, ...]
@@ -118,7 +118,8 @@ def read_phrase(text: str) -> Phrase | Unreadable | None:
         sources = destinations = destinations or sources or every
     lists_below = any(t.surface in LIST_WORDS for t in tokens)
     quoted = () if lists_below else tuple(m.group(1).strip() for m in _QUOTED.finditer(text))
-    return Phrase(action, sources, destinations, quoted, lists_below)
+    # "change" has become move or replace above (or the phrase is unreadable).
+    return Phrase(cast(RevisionAction, action), sources, destinations, quoted, lists_below)
 
 
 def _pairs(phrase: Phrase) -> list[tuple[Optional[int], Optional[int]]]:

@@ -31,13 +31,13 @@ import statistics
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, cast
 
 from normalizers.ratings import Rating, parse_rating
 from normalizers.width import field_text as clean_text
 from normalizers.width import to_halfwidth_ascii
 
-from ...models import Line, Narrative, NarrativeItem, NarrativeProgram, PageView, ProseLine
+from ...models import Line, Narrative, NarrativeItem, NarrativeProgram, PageView, ProseLine, ProseRole, Section
 from ...settings import Settings
 from ...vocabulary import (
     BLOCK_TITLE,
@@ -460,7 +460,7 @@ def paragraph_to_bbox(para: Paragraph) -> tuple[float, float, float, float]:
 @dataclass
 class _State:
     program: Optional[NarrativeProgram] = None
-    section: str = "results"
+    section: Section = "results"
     heading: Optional[str] = None
     heading_at: Optional[tuple[int, tuple[float, float, float, float]]] = None  # page, box
     last_bullet: Optional[Paragraph] = None
@@ -505,7 +505,7 @@ class _Fate:
     texts they are in (``ProseLine``), or why none took them."""
 
     para: Paragraph
-    role: str
+    role: ProseRole
     fields: tuple[str, ...] = ()
     note: str = ""
 
@@ -569,7 +569,7 @@ def paragraphs_to_narrative(
         elif para.kind == "block":
             section = text_to_block(para.lines[0].text)
             assert section is not None  # a "block" paragraph is one text_to_block read
-            state.section = section
+            state.section = cast(Section, section)  # text_to_block gives a Section
             state.heading, state.heading_at, state.last_bullet, state.heading_fate = None, None, None, None
             fates.append(_Fate(para, "block"))
         elif para.kind == "bullet" or is_unbulleted_item(para, state, layout):

@@ -24,6 +24,7 @@ from normalizers.width import squash
 
 from ...models import (
     CellRole,
+    CellRoleName,
     Item,
     LogicalCell,
     Measure,
@@ -147,7 +148,7 @@ class _PlanBuilder:
                                        last_year=years[-1] if years else None)
 
     # -- roles
-    def _mark(self, cell: LogicalCell, role: str, **keys: Optional[int]) -> None:
+    def _mark(self, cell: LogicalCell, role: CellRoleName, **keys: Optional[int]) -> None:
         program_no = self.programs[-1].no if self.programs else None
         measure_no = self.measure.no if self.measure else None
         keys = {"program_no": program_no, "measure_no": measure_no, **keys}
