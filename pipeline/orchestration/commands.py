@@ -105,31 +105,39 @@ def summary_line(report: DocumentReport) -> str:
 def extract(paths: Sequence[str], out: Path, options: Options, *, err: TextIO, batch: Batch = Batch(),
             written: Written = Written()) -> Exit:
     """``extract PATH... --out DIR``: the 施策計画 model over every PDF, tables written into ``out``."""
+    # Outputs are staged and moved only when complete: after an interruption
+    # nothing of this run is in place, the previous tables are as they were.
+    return _guarded(err, f"interrupted: nothing written; the tables in {out} are as before this run",
+                    lambda: _extract(paths, out, options, err, batch, written))
+
+
+def _guarded(err: TextIO, interrupted: str, run: Callable[[], Exit]) -> Exit:
+    """``run()``, with a user's error or Ctrl-C as one line and its exit status."""
     try:
-        return _extract(paths, out, options, err, batch, written)
+        return run()
     except SesakuError as exc:
         _say(err, f"error: {exc}")
         return Exit.NOTHING
     except KeyboardInterrupt:
-        # Outputs are staged and moved only when complete: nothing of this
-        # run is in place, the previous tables are as they were.
-        _say(err, f"interrupted: nothing written; the tables in {out} are as before this run")
+        _say(err, interrupted)
         return Exit.INTERRUPTED
 
 
-def _writable(out: Path, options: Options) -> None:
+def _inputs(paths: Sequence[str], out: Path, options: Options) -> list[Path]:
+    """The PDFs in ``paths``, once ``out`` is known to be writable; UsageError otherwise."""
+    pdfs = collect_pdfs(paths)
+    if not pdfs:
+        raise UsageError(f"no PDF found in {', '.join(paths)}")
     try:
         check_writable_folder(out)
     except OutputError as exc:
         raise UsageError(f"{options.flag('out')}: {exc}") from None
+    return pdfs
 
 
 def _extract(paths: Sequence[str], out: Path, options: Options, err: TextIO, batch: Batch, how: Written) -> Exit:
     started = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    pdfs = collect_pdfs(paths)
-    if not pdfs:
-        raise UsageError(f"no PDF found in {', '.join(paths)}")
-    _writable(out, options)
+    pdfs = _inputs(paths, out, options)
     try:
         previous = Dataset() if batch.replace_all else load_dataset(out)
     except OutputMismatch as exc:
@@ -214,18 +222,9 @@ def tables(paths: Sequence[str], out: Path, options: Options, *, err: TextIO, wr
     """``tables PATH... --out DIR``: every ruled table of the PDFs (``orchestration.tables``)."""
     from .tables import tables_into
 
-    try:
-        pdfs = collect_pdfs(paths)
-        if not pdfs:
-            raise UsageError(f"no PDF found in {', '.join(paths)}")
-        _writable(out, options)
-        return tables_into(pdfs, out, options, written.csv_encoding, lambda line: _say(err, line))
-    except SesakuError as exc:
-        _say(err, f"error: {exc}")
-        return Exit.NOTHING
-    except KeyboardInterrupt:
-        _say(err, f"interrupted: the tables in {out} are as before this run")
-        return Exit.INTERRUPTED
+    return _guarded(err, f"interrupted: the tables in {out} are as before this run",
+                    lambda: tables_into(_inputs(paths, out, options), out, options, written.csv_encoding,
+                                        lambda line: _say(err, line)))
 
 
 # ---------------------------------------------------------------- text
