@@ -12,6 +12,7 @@ photos must not lend it borders.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Optional
 
 import numpy as np
@@ -135,7 +136,7 @@ BRIDGE_PT = 14.0
 DARK_BRIDGE_PT = 1.5
 
 
-def _bridge(runs: list[dict], horizontal: bool, scale: float, across: list[dict] = ()) -> list[dict]:
+def _bridge(runs: list[dict], horizontal: bool, scale: float, across: Sequence[dict] = ()) -> list[dict]:
     """Collinear runs (within 1.5 pt across) with gaps of at most BRIDGE_PT between them, as one rule.
 
     A gap whose two ends both meet a rule ``across`` is left open: that is a
@@ -172,7 +173,7 @@ def _bridge(runs: list[dict], horizontal: bool, scale: float, across: list[dict]
     return out
 
 
-def _spanned(across: list[dict], at: float, gap0: float, gap1: float, horizontal: bool) -> bool:
+def _spanned(across: Sequence[dict], at: float, gap0: float, gap1: float, horizontal: bool) -> bool:
     """Do two rules of ``across``, one at each end of the gap [gap0, gap1] of the line at ``at``,
     cross that line (within TOUCH_PT)?  Then a cell spans the gap."""
     def crossing(where: float) -> Optional[float]:

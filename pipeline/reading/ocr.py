@@ -29,7 +29,7 @@ import functools
 import math
 import threading
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
@@ -94,7 +94,7 @@ def available() -> bool:
 
 @dataclass(frozen=True)
 class _Model:
-    session: object
+    session: Any  # onnxruntime.InferenceSession (untyped library)
     input_name: str
     characters: tuple[str, ...]  # index 0 is CTC's blank
     name: str = MODEL_FILE
@@ -226,8 +226,8 @@ def _corrected(lines: list["TextLine"], texts: list[str], not_text: Optional[np.
         if first in seen:
             continue
         chain = [first]
-        while following[chain[-1]] is not None and following[chain[-1]] not in seen:
-            chain.append(following[chain[-1]])
+        while (after := following[chain[-1]]) is not None and after not in seen:
+            chain.append(after)
         seen.update(chain)
         joined = "".join(texts[i] for i in chain)
         fixed = lexicon_forms(japanese_forms(joined), read=joined)
@@ -655,7 +655,7 @@ def _decode(probs: np.ndarray, characters: tuple[str, ...], line: TextLine, scal
     score = round(float(np.mean([p for _, p, _ in glyphs])), 5)
     centres = [line.left + (c - pad) / scale for _, _, c in glyphs]
     em = line.bottom - line.top
-    ink_cols = (line.image < INK_LEVEL).any(axis=0)
+    ink_cols: np.ndarray = np.asarray((line.image < INK_LEVEL).any(axis=0))
     placed: list = []
     spaced = False  # did the model read a space since the last glyph placed?
     for k, ((text, p, _), c) in enumerate(zip(glyphs, centres)):
@@ -664,7 +664,7 @@ def _decode(probs: np.ndarray, characters: tuple[str, ...], line: TextLine, scal
         if text.isascii():
             # A half-width glyph's box is its ink (a word space is a gap between inks) ...
             a, b = int(max(line.left, math.floor(lo))), int(min(line.right, math.ceil(hi)))
-            cols = np.nonzero(ink_cols[a - line.left:b - line.left])[0] if b > a else []
+            cols = np.nonzero(ink_cols[a - line.left:b - line.left])[0] if b > a else np.empty(0, int)
             if len(cols):
                 lo, hi = a + int(cols[0]), a + int(cols[-1]) + 1
         # ... a full-width glyph's its em, as a typeset glyph's box is: 「 and ( leave the
@@ -895,7 +895,7 @@ def ocr_summary(pages: list[int], lines: list[tuple[int, str, float]], cells: Op
     if not pages:
         return {}
     review = sorted((ln for ln in lines if ln[2] < REVIEW_SCORE), key=lambda ln: (ln[2], ln[0]))[:REVIEW_LIST]
-    summary = {
+    summary: dict[str, Any] = {
         "engine": ENGINE, "version": engine_version(), "dpi": DPI, "pages": len(pages),
         "model": _model().name if _model.cache_info().currsize else MODEL_FILE,
         "lines": len(lines),
@@ -916,7 +916,7 @@ def review_values(cells: list[dict]) -> dict:
     out: dict = {}
     for table in dict.fromkeys(REVIEW_TABLES.values()):
         doubtful = sorted(
-            (c for c in cells if REVIEW_TABLES.get(c.get("role")) == table and c.get("ocr_confidence") is not None
+            (c for c in cells if REVIEW_TABLES.get(c.get("role") or "") == table and c.get("ocr_confidence") is not None
              and c["ocr_confidence"] < REVIEW_SCORE and (c.get("text") or "").strip()),
             key=lambda c: (c["ocr_confidence"], c["page"], c.get("row") or 0, c.get("col") or 0))
         out[table] = {

@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import statistics
 import unicodedata
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..settings import Settings
 from .glyphs import glyph_size, group_lines, is_cjk, join_line
+
+if TYPE_CHECKING:
+    from ..models import PageView
 
 __all__ = ["CELL_SEPARATOR", "is_cjk", "join_line", "line_runs", "page_text", "view_text"]
 
@@ -115,6 +118,6 @@ def page_text(chars: Iterable[dict], settings: Settings, vertical: Sequence[dict
     return [CELL_SEPARATOR.join(join_line(run, settings) for run in runs) for runs in lines]
 
 
-def view_text(view, settings: Settings, layout: bool = False) -> list[str]:
+def view_text(view: PageView, settings: Settings, layout: bool = False) -> list[str]:
     """``page_text`` of a PageView, its vertical rules cutting lines into cells."""
     return page_text(view.chars, settings, view.rules[1], layout)
