@@ -16,12 +16,12 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Optional, TextIO
+from typing import Any, Optional
 
 from ..errors import SesakuError, UsageError
 from ..options import ENGINE_NAMES, OCR_MODES, PREFER, READERS, Limits, Options
 from ..publishing.emit import CSV_ENCODINGS
-from ..reading.stage import ProgressFn, parse_pages
+from ..reading.stage import parse_pages
 from ..understanding.legend import text_to_configured_legend
 from ..version import __version__
 from . import commands
@@ -30,22 +30,6 @@ from .extract import ocr_mode
 
 # Kept for callers of the old names; ``commands.Exit`` is the one definition.
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING, EXIT_INTERRUPTED = Exit.OK, Exit.SOME_FAILED, Exit.NOTHING, Exit.INTERRUPTED
-
-
-def _progress(stream: TextIO, name: str) -> Optional[ProgressFn]:
-    """A one-line progress bar on a terminal; nothing when piped."""
-    if not stream.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        stream.write(f"\r{name[:30]:30} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages")
-        if done == total:
-            stream.write("\r" + " " * (width + 50) + "\r")
-        stream.flush()
-
-    return show
 
 
 class _Parser(argparse.ArgumentParser):
@@ -216,8 +200,7 @@ def _options(args: argparse.Namespace, **more: Any) -> Options:
 
 
 def _extract(args: argparse.Namespace) -> Exit:
-    batch = Batch(workers=args.workers, dask=args.dask, force=args.force, replace_all=args.replace_all,
-                  progress_for=lambda p: _progress(sys.stderr, p.name))
+    batch = Batch(workers=args.workers, dask=args.dask, force=args.force, replace_all=args.replace_all)
     written = Written(csv_encoding=args.csv_encoding, csv_substitute=args.csv_substitute, csv_headers=args.csv_headers)
     return commands.extract(args.paths, args.out, _options(args), err=sys.stderr, batch=batch, written=written)
 

@@ -144,7 +144,7 @@ def _extract(paths: Sequence[str], out: Path, options: Options, err: TextIO, bat
         raise UsageError(f"{exc}; extract into a new folder, or pass {options.flag('replace_all')} "
                          f"to start {out} afresh") from None
     workers = batch.workers or min(default_workers(), len(pdfs))
-    with overall_progress(err, len(pdfs)) as progress:
+    with overall_progress(err, pdfs, options) as progress:
         reports, records = run_batch(
             pdfs,
             options,
@@ -152,7 +152,8 @@ def _extract(paths: Sequence[str], out: Path, options: Options, err: TextIO, bat
             dask_address=batch.dask,
             cache_dir=None if batch.force else out / ".cache",
             on_done=lambda r: progress.done(r, summary_line(r)),
-            progress_for=None if progress.active else batch.progress_for,
+            progress_for=batch.progress_for,
+            on_page=progress.page if progress.active else None,
             taken=previous.owners,
         )
 
@@ -222,9 +223,12 @@ def tables(paths: Sequence[str], out: Path, options: Options, *, err: TextIO, wr
     """``tables PATH... --out DIR``: every ruled table of the PDFs (``orchestration.tables``)."""
     from .tables import tables_into
 
-    return _guarded(err, f"interrupted: the tables in {out} are as before this run",
-                    lambda: tables_into(_inputs(paths, out, options), out, options, written.csv_encoding,
-                                        lambda line: _say(err, line)))
+    def run() -> Exit:
+        pdfs = _inputs(paths, out, options)
+        with overall_progress(err, pdfs, options) as progress:
+            return tables_into(pdfs, out, options, written.csv_encoding, progress)
+
+    return _guarded(err, f"interrupted: the tables in {out} are as before this run", run)
 
 
 # ---------------------------------------------------------------- text
