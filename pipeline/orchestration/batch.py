@@ -109,6 +109,18 @@ def _start_worker(pages: Optional[Any]) -> None:
     # it means (stop, keep the previous outputs), so the workers ignore it
     # instead of each printing a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker forked from the command line inherits its SIGTERM handler
+    # (raise ``Terminated``); a worker told to stop just stops.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Both were blocked while the parent forked it (``_STOPS``): a signal
+    # that came before this point is handled now, as set above.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+
+
+# Blocked while workers are forked, so that a worker stopped before its
+# initializer has run never handles them as the parent does (a
+# KeyboardInterrupt or Terminated traceback from the worker's bootstrap).
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _send_page(index: int, done: int, total: int) -> None:
@@ -155,7 +167,13 @@ def _run_processes(pdfs: Sequence[Path], ids: Sequence[str], todo: Sequence[int]
 def _gather(pool: ProcessPoolExecutor, pdfs: Sequence[Path], ids: Sequence[str], todo: Sequence[int],
             options: Options) -> Iterable[tuple[int, Result]]:
     try:
-        futures = {i: pool.submit(_extract_in_worker, i, str(pdfs[i]), options, ids[i]) for i in todo}
+        # Workers are forked on the first submit (they inherit the mask);
+        # a Ctrl-C or SIGTERM meanwhile is taken when the mask is restored.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        try:
+            futures = {i: pool.submit(_extract_in_worker, i, str(pdfs[i]), options, ids[i]) for i in todo}
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         for i, future in futures.items():
             try:
                 yield i, future.result()

@@ -7,18 +7,20 @@ arguments into one ``Options`` (validated once, ``speaks="cli"`` so that
 messages name the flags) and a call of the command's function in
 ``orchestration.commands``, which returns the exit status (``commands.Exit``:
 0 every document extracted, 1 some failed, 2 nothing usable or a usage
-error, 130 interrupted).  Errors are one line each on stderr, never a traceback.
+error, 130 interrupted, 143 terminated).  Errors are one line each on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Optional
 
-from ..errors import SesakuError, UsageError
+from ..errors import SesakuError, Terminated, UsageError
 from ..options import ENGINE_NAMES, OCR_MODES, PREFER, READERS, Limits, Options
 from ..publishing.emit import CSV_ENCODINGS
 from ..reading.stage import parse_pages
@@ -107,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m pipeline", formatter_class=_HelpFormatter,
         description="sesaku: 施策計画 tables of Japanese plan-evaluation PDFs to CSV, Parquet and Excel.",
-        epilog="Exit status: 0 all extracted, 1 some failed, 2 nothing usable or a usage error, 130 interrupted.",
+        epilog="Exit status: 0 all extracted, 1 some failed, 2 nothing usable or a usage error, "
+           "130 interrupted (Ctrl-C), 143 stopped (SIGTERM).",
     )
     parser.add_argument("--version", action="version", version=f"sesaku {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -229,11 +232,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse prints its own usage message
         return Exit.OK if exc.code == 0 else Exit.NOTHING
+    # (signal handlers can only be set from the main thread: a program
+    # calling main() from another keeps its own SIGTERM handling)
+    previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() else None
     try:
         return int(args.func(args))
     except SesakuError as exc:  # a command line that cannot work, found before any document is read
         print(f"error: {exc}", file=sys.stderr)
         return Exit.NOTHING
+    except KeyboardInterrupt as exc:  # stopped before or after the command's own handling
+        print("interrupted", file=sys.stderr)
+        return commands.interrupted(exc)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM stops a command as Ctrl-C does (one line, the outputs as before), with exit 143."""
+    raise Terminated()
 
 
 __all__ = ["build_parser", "main"]
