@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline extract PATH... --out DIR`` (and ``tables``, ``text FILE``, ``package``, ``audit``).
+"""Command line: ``sesaku extract PATH... --out DIR`` (or ``python -m pipeline ...``) (and ``tables``, ``text FILE``, ``package``, ``audit``).
 
 Like sqlite-utils' cli.py: option groups shared between commands (extract
 and tables read documents alike), one sub-parser per command dispatched
@@ -79,8 +79,8 @@ def _documents_group() -> _Parser:
     """What extract and tables share: the PDFs, how to read them, the limits, the CSV encoding."""
     group = _Parser(add_help=False)
     group.add_argument("paths", nargs="+", metavar="PATH", help="a PDF or a folder of PDFs")
-    group.add_argument("--out", required=True, type=Path, help="output folder")
-    group.add_argument("--pages", help="pages to read, e.g. 1-3,7 (default: all)")
+    group.add_argument("-o", "--out", required=True, type=Path, help="output folder")
+    group.add_argument("-p", "--pages", help="pages to read, e.g. 1-3,7 (default: all)")
     group.add_argument("--password", help="password of encrypted PDFs")
     group.add_argument("--engine", default="pdfplumber", choices=sorted(ENGINE_NAMES), help="grid engine")
     group.add_argument(
@@ -107,7 +107,9 @@ def _documents_group() -> _Parser:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="python -m pipeline", formatter_class=_HelpFormatter,
+        # The installed command's name (``[project.scripts]``) in every usage
+        # line and error, whether run as ``sesaku`` or ``python -m pipeline``.
+        prog="sesaku", formatter_class=_HelpFormatter,
         description="sesaku: 施策計画 tables of Japanese plan-evaluation PDFs to CSV, Parquet and Excel.",
         epilog="Exit status: 0 all extracted, 1 some failed, 2 nothing usable or a usage error, "
            "130 interrupted (Ctrl-C), 143 stopped (SIGTERM).",
@@ -142,8 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     tb.set_defaults(func=_tables)
 
     tx = sub.add_parser("text", formatter_class=_HelpFormatter, help="print each page's text as sesaku reads it (pages separated by a form feed)")
-    tx.add_argument("path", type=Path, metavar="FILE", help="a PDF")
-    tx.add_argument("--pages", help="pages to print, e.g. 1-3,7 (default: all)")
+    tx.add_argument("paths", type=Path, nargs="+", metavar="FILE",
+                    help="one PDF (text prints one document's pages; extract and tables read folders)")
+    tx.add_argument("-p", "--pages", help="pages to print, e.g. 1-3,7 (default: all)")
     tx.add_argument("--password", help="password of an encrypted PDF")
     tx.add_argument("--reader", default="auto", choices=READERS, help="force a reader (default: as extract does)")
     tx.add_argument("--layout", action="store_true",
@@ -154,13 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     pk = sub.add_parser("package", formatter_class=_HelpFormatter, help="bundle extracted CSVs with metadata for an open-data portal")
     pk.add_argument("--from", dest="source", type=Path, default=Path("extracted"), help="extracted folder")
-    pk.add_argument("--out", type=Path, default=Path("dist"), help="bundle folder")
+    pk.add_argument("-o", "--out", type=Path, default=Path("dist"), help="bundle folder")
     pk.add_argument("--config", type=Path, default=None, help="publisher/licence config (default: sesaku-portal.toml)")
     pk.set_defaults(func=_package)
 
     au = sub.add_parser("audit", formatter_class=_HelpFormatter, help="HTML report showing on each page what was extracted")
     au.add_argument("path", type=Path, metavar="DOC_OR_EXTRACTED_DIR")
-    au.add_argument("--out", type=Path, default=Path("audit"), help="report folder")
+    au.add_argument("-o", "--out", type=Path, default=Path("audit"), help="report folder")
     au.add_argument("--pdf-dir", type=Path, action="append", default=[], help="where to find the PDFs (default: raw_pdfs/)")
     au.add_argument("--password", help="password of encrypted PDFs")
     au.set_defaults(func=_audit)
@@ -214,8 +217,11 @@ def _tables(args: argparse.Namespace) -> Exit:
 
 
 def _text(args: argparse.Namespace) -> Exit:
+    if len(args.paths) > 1:
+        raise UsageError(f"text prints one PDF, not {len(args.paths)} files: run it once per file "
+                         f"(extract and tables read several)")
     options = _options(args, reader=args.reader)
-    return commands.text(args.path, options, out=sys.stdout, err=sys.stderr, layout=args.layout)
+    return commands.text(args.paths[0], options, out=sys.stdout, err=sys.stderr, layout=args.layout)
 
 
 def _package(args: argparse.Namespace) -> Exit:

@@ -259,6 +259,9 @@ def tables(paths: Sequence[str], out: Path, options: Options, *, err: TextIO, wr
 
 def text(path: Path, options: Options, *, out: TextIO, err: TextIO, layout: bool = False) -> Exit:
     """``text FILE``: the visible text of each selected page; pages end with a form feed, like pdftotext."""
+    if path.is_dir():
+        _say(err, f"error: {path} is a folder; text prints one PDF (extract and tables read folders)")
+        return Exit.NOTHING
     try:
         for _, lines, notes in read_text(path, options, layout):
             out.write("".join(line + "\n" for line in lines) + "\f")
