@@ -8,16 +8,14 @@ terminal was sent.
 
 from __future__ import annotations
 
-import os
-import pty
 import re
-import select
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import synth
+from helpers import on_a_terminal
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN6 = ROOT / "tests" / "fixtures" / "plan6.pdf"  # 11 pages
@@ -39,29 +37,8 @@ def _slowed(argv: list[str], seconds: float) -> list[str]:
     return [sys.executable, "-c", script]
 
 
-def _on_a_terminal(command: list[str], timeout: float = 300) -> tuple[int, str]:
-    primary, secondary = pty.openpty()
-    proc = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=secondary, env={**os.environ, "COLUMNS": "120"})
-    os.close(secondary)
-    seen = b""
-    try:
-        while True:
-            ready, _, _ = select.select([primary], [], [], timeout)
-            if not ready:
-                break
-            try:
-                chunk = os.read(primary, 4096)
-            except OSError:  # the child closed the terminal
-                break
-            if not chunk:
-                break
-            seen += chunk
-        proc.wait(timeout=60)
-    finally:
-        proc.kill()
-        os.close(primary)
-    return proc.returncode, seen.decode("utf-8", "replace")
+def _on_a_terminal(command: list[str]) -> tuple[int, str]:
+    return on_a_terminal(command, ROOT, columns=120)
 
 
 def _states(text: str) -> list[tuple[int, int, int]]:
@@ -77,11 +54,12 @@ def _moved_within_the_document(states: list[tuple[int, int, int]], total: int) -
 
 
 @pytest.mark.slow
-def test_extract_of_one_document_moves_the_bar_page_by_page(tmp_path):
-    code, text = _on_a_terminal(_slowed(["extract", str(PLAN6), "--out", str(tmp_path / "out")], 0.3))
+@pytest.mark.parametrize("command", ["extract", "tables"])
+def test_one_document_moves_the_bar_page_by_page(command, tmp_path):
+    code, text = _on_a_terminal(_slowed([command, str(PLAN6), "--out", str(tmp_path / "out")], 0.3))
     assert code == 0, text
     states = _states(text)
-    # Before: "documents 0/1" until the end, then a jump to 1/1.
+    # Before: "documents 0/1" until the end, then a jump to 1/1 (extract), no bar at all (tables).
     assert len(_moved_within_the_document(states, 11)) >= 5, states
     assert states[-1] == (1, 11, 11), states
     assert "pages/s" in text and text.count("ok     ") == 1
@@ -98,15 +76,6 @@ def test_worker_processes_send_their_pages_to_the_one_bar(tmp_path):
     states = _states(text)
     assert len(_moved_within_the_document(states, 22)) >= 5, states
     assert states[-1] == (2, 22, 22), states
-
-
-@pytest.mark.slow
-def test_tables_moves_the_bar_page_by_page(tmp_path):
-    code, text = _on_a_terminal(_slowed(["tables", str(PLAN6), "--out", str(tmp_path / "out")], 0.3))
-    assert code == 0, text
-    states = _states(text)
-    assert len(_moved_within_the_document(states, 11)) >= 5, states
-    assert states[-1] == (1, 11, 11), states
 
 
 @pytest.mark.slow
