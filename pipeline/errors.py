@@ -106,6 +106,12 @@ class OutputError(SesakuError):
         super().__init__(None, problem)
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a service manager, a CI timeout), raised where the run is as
+    Ctrl-C raises KeyboardInterrupt, so that both stop a command the same way:
+    one line, the outputs as before; the command line installs it (``cli.main``)."""
+
+
 # ---------------------------------------------------------------- sesaku's own defects
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import select
+import subprocess
 from collections import defaultdict
 from pathlib import Path
 
@@ -109,3 +113,29 @@ def assert_equals_truth(records: dict, truth: dict, label: str) -> None:
                 assert gm[key] == wm[key], f"{label}: {wm['name']} {key}"
 
 
+
+
+def on_a_terminal(command: list[str], cwd: Path, timeout: float = 300, columns: int = 100) -> tuple[int, str]:
+    """Run ``command`` with stderr on a pseudo-terminal: its exit status and what the terminal was sent."""
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=secondary, env={**os.environ, "COLUMNS": str(columns)})
+    os.close(secondary)
+    seen = b""
+    try:
+        while True:
+            ready, _, _ = select.select([primary], [], [], timeout)
+            if not ready:
+                break
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            seen += chunk
+        proc.wait(timeout=60)
+    finally:
+        proc.kill()
+        os.close(primary)
+    return proc.returncode, seen.decode("utf-8", "replace")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import select
 import signal
 import subprocess
 import sys
@@ -15,6 +13,7 @@ from pathlib import Path
 import frictionless
 import pytest
 import synth
+from helpers import on_a_terminal
 
 from pipeline.orchestration.cli import main
 
@@ -61,7 +60,9 @@ def test_unwritable_output_folder_fails_before_any_work(where, small, tmp_path, 
     (["--workers", "0"], "argument --workers: must be 1 or more, not 0"),
     (["--workers", "-1"], "argument --workers: must be 1 or more, not -1"),
     (["--max-mb", "0"], "argument --max-mb: must be more than 0, not 0"),
-    (["--max-pages", "x"], "argument --max-pages: invalid _positive_int value: 'x'"),
+    (["--max-pages", "x"], "argument --max-pages: must be a whole number, not 'x'"),
+    (["--max-mb", "abc"], "argument --max-mb: must be a number, not 'abc'"),
+    (["--max-memory-mb", "lots"], "argument --max-memory-mb: must be a number, not 'lots'"),
     (["--pages", "3-1"], "--pages '3-1': the range 3-1 runs backwards"),
     (["--pages", "a"], "--pages 'a': use page numbers and ranges such as 1-3,7 or 5-end, or all"),
 ])
@@ -126,29 +127,9 @@ def test_ctrl_c_stops_cleanly_with_exit_130_and_keeps_the_outputs(workers, small
 def test_a_terminal_shows_one_overall_bar_with_the_default_workers(tmp_path):
     for i in range(3):
         _small(tmp_path / "in" / f"d{i}.pdf", f"施策{i}")
-    primary, secondary = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "extract", str(tmp_path / "in"), "--out", str(tmp_path / "out")],
-        cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=secondary,
-        env={**os.environ, "COLUMNS": "100"},
-    )
-    os.close(secondary)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([primary], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(primary, 4096)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        seen += chunk
-    proc.wait(timeout=60)
-    os.close(primary)
-    text = seen.decode("utf-8", "replace")
-    assert proc.returncode == 0, text
+    code, text = on_a_terminal([sys.executable, "-m", "pipeline", "extract", str(tmp_path / "in"),
+                                "--out", str(tmp_path / "out")], ROOT, timeout=60)
+    assert code == 0, text
     assert "documents 3/3" in text and "pages/s" in text, text
     assert text.count("ok     ") == 3
 

@@ -14,12 +14,15 @@ With ``cache_dir``, unchanged documents come from the cache
 from __future__ import annotations
 
 import contextlib
+import functools
+import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Optional, TypeVar
+from typing import Any, Optional, TypeVar
 
 from ..errors import UsageError
 from ..options import Options
@@ -79,25 +82,98 @@ def _lost(pdf: Path, doc_id: str, why: str) -> Result:
     )
 
 
+# (document index, pages done, pages selected): one page read (``progress``).
+PageFn = Callable[[int, int, int], None]
+
+
 def _run_serial(pdfs: Sequence[Path], ids: Sequence[str], todo: Sequence[int], options: Options,
-                progress_for: Optional[Callable[[Path], Optional[ProgressFn]]]) -> Iterable[tuple[int, Result]]:
+                progress_for: Optional[Callable[[Path], Optional[ProgressFn]]],
+                on_page: Optional[PageFn]) -> Iterable[tuple[int, Result]]:
     for i in todo:
         pdf = pdfs[i]
-        yield i, extract_to_records(str(pdf), options, progress_for(pdf) if progress_for else None, ids[i])
+        if on_page is not None:
+            progress: Optional[ProgressFn] = functools.partial(on_page, i)
+        else:
+            progress = progress_for(pdf) if progress_for else None
+        yield i, extract_to_records(str(pdf), options, progress, ids[i])
 
 
-def _ignore_interrupt() -> None:
+# The queue a worker process sends its pages through (set by ``_start_worker``).
+_PAGES: Optional[Any] = None
+
+
+def _start_worker(pages: Optional[Any]) -> None:
+    global _PAGES
+    _PAGES = pages
     # Ctrl-C reaches the whole process group; the parent alone decides what
     # it means (stop, keep the previous outputs), so the workers ignore it
     # instead of each printing a KeyboardInterrupt traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker forked from the command line inherits its SIGTERM handler
+    # (raise ``Terminated``); a worker told to stop just stops.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Both were blocked while the parent forked it (``_STOPS``): a signal
+    # that came before this point is handled now, as set above.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+
+
+# Blocked while workers are forked, so that a worker stopped before its
+# initializer has run never handles them as the parent does (a
+# KeyboardInterrupt or Terminated traceback from the worker's bootstrap).
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _send_page(index: int, done: int, total: int) -> None:
+    if _PAGES is not None:
+        _PAGES.put((index, done, total))
+
+
+def _extract_in_worker(index: int, path: str, options: Options, doc_id: str) -> Result:
+    """``extract_to_records`` in a worker process, each page read sent to the parent's bar."""
+    progress = functools.partial(_send_page, index) if _PAGES is not None else None
+    return extract_to_records(path, options, progress, doc_id)
+
+
+def _forward_pages(pages: Any, on_page: PageFn) -> None:
+    """In the parent: the workers' pages to ``on_page`` until the ``None`` that ends the batch."""
+    while True:
+        item = pages.get()
+        if item is None:
+            return
+        with contextlib.suppress(Exception):  # a progress bar never stops the batch
+            on_page(*item)
 
 
 def _run_processes(pdfs: Sequence[Path], ids: Sequence[str], todo: Sequence[int], options: Options,
-                   workers: int) -> Iterable[tuple[int, Result]]:
-    pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_ignore_interrupt)
+                   workers: int, on_page: Optional[PageFn]) -> Iterable[tuple[int, Result]]:
+    context = multiprocessing.get_context()
+    pages = context.Queue() if on_page is not None else None
+    forwarder = None
+    if pages is not None and on_page is not None:
+        forwarder = threading.Thread(target=_forward_pages, args=(pages, on_page), name="sesaku-pages", daemon=True)
+        forwarder.start()
+    pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), mp_context=context,
+                               initializer=_start_worker, initargs=(pages,))
     try:
-        futures = {i: pool.submit(extract_to_records, str(pdfs[i]), options, None, ids[i]) for i in todo}
+        yield from _gather(pool, pdfs, ids, todo, options)
+    finally:
+        if pages is not None and forwarder is not None:
+            pages.put(None)
+            forwarder.join(timeout=5)
+            pages.close()
+            pages.cancel_join_thread()  # a worker terminated mid-put must not hold the parent's exit
+
+
+def _gather(pool: ProcessPoolExecutor, pdfs: Sequence[Path], ids: Sequence[str], todo: Sequence[int],
+            options: Options) -> Iterable[tuple[int, Result]]:
+    try:
+        # Workers are forked on the first submit (they inherit the mask);
+        # a Ctrl-C or SIGTERM meanwhile is taken when the mask is restored.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        try:
+            futures = {i: pool.submit(_extract_in_worker, i, str(pdfs[i]), options, ids[i]) for i in todo}
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         for i, future in futures.items():
             try:
                 yield i, future.result()
@@ -184,6 +260,7 @@ def run_batch(
     workers: int = 1,
     on_done: Optional[Callable[[DocumentReport], None]] = None,
     progress_for: Optional[Callable[[Path], Optional[ProgressFn]]] = None,
+    on_page: Optional[PageFn] = None,
     dask_address: Optional[str] = None,
     cache_dir: Optional[Path] = None,
     taken: Optional[Mapping[str, str]] = None,
@@ -195,7 +272,9 @@ def run_batch(
     of unchanged documents and keeps those of newly extracted ones;
     ``taken`` (doc_id → PDF path) names the documents already in the
     output folder, so that a new file never takes another's doc_id.
-    ``on_done`` is called once per document, in input order.
+    ``on_done`` is called once per document, in input order; ``on_page``
+    (document index, pages done, pages selected) after each page read, in
+    this process or a worker (not on Dask), and then ``progress_for`` is not used.
     """
     pdfs = [Path(p) for p in pdfs]
     ids = assign_doc_ids(pdfs, taken)
@@ -215,9 +294,9 @@ def run_batch(
     if dask_address:
         fresh = _run_dask(pdfs, ids, todo, options, dask_address)
     elif workers <= 1 or len(todo) <= 1:
-        fresh = _run_serial(pdfs, ids, todo, options, progress_for)
+        fresh = _run_serial(pdfs, ids, todo, options, progress_for, on_page)
     else:
-        fresh = _run_processes(pdfs, ids, todo, options, workers)
+        fresh = _run_processes(pdfs, ids, todo, options, workers, on_page)
 
     reported = 0
 

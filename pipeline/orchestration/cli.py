@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline extract PATH... --out DIR`` (and ``tables``, ``text FILE``, ``package``, ``audit``).
+"""Command line: ``sesaku extract PATH... --out DIR`` (or ``python -m pipeline ...``) (and ``tables``, ``text FILE``, ``package``, ``audit``).
 
 Like sqlite-utils' cli.py: option groups shared between commands (extract
 and tables read documents alike), one sub-parser per command dispatched
@@ -7,21 +7,23 @@ arguments into one ``Options`` (validated once, ``speaks="cli"`` so that
 messages name the flags) and a call of the command's function in
 ``orchestration.commands``, which returns the exit status (``commands.Exit``:
 0 every document extracted, 1 some failed, 2 nothing usable or a usage
-error, 130 interrupted).  Errors are one line each on stderr, never a traceback.
+error, 130 interrupted, 143 terminated).  Errors are one line each on stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Optional, TextIO
+from typing import Any, Optional
 
-from ..errors import SesakuError, UsageError
+from ..errors import SesakuError, Terminated, UsageError
 from ..options import ENGINE_NAMES, OCR_MODES, PREFER, READERS, Limits, Options
 from ..publishing.emit import CSV_ENCODINGS
-from ..reading.stage import ProgressFn, parse_pages
+from ..reading.stage import parse_pages
 from ..understanding.legend import text_to_configured_legend
 from ..version import __version__
 from . import commands
@@ -30,22 +32,6 @@ from .extract import ocr_mode
 
 # Kept for callers of the old names; ``commands.Exit`` is the one definition.
 EXIT_OK, EXIT_SOME_FAILED, EXIT_NOTHING, EXIT_INTERRUPTED = Exit.OK, Exit.SOME_FAILED, Exit.NOTHING, Exit.INTERRUPTED
-
-
-def _progress(stream: TextIO, name: str) -> Optional[ProgressFn]:
-    """A one-line progress bar on a terminal; nothing when piped."""
-    if not stream.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        width = 30
-        filled = width * done // max(total, 1)
-        stream.write(f"\r{name[:30]:30} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages")
-        if done == total:
-            stream.write("\r" + " " * (width + 50) + "\r")
-        stream.flush()
-
-    return show
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,22 +51,32 @@ class _HelpFormatter(argparse.HelpFormatter):
         return f"{text} (default: %(default)s)"
 
 
+def _number(text: str, kind: type[int] | type[float]) -> Any:
+    # argparse would say "invalid _positive_float value: 'abc'" (the
+    # function's name); a user is told what is expected instead.
+    try:
+        return kind(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise argparse.ArgumentTypeError(f"must be {what}, not {text!r}") from None
+
+
 def _positive_int(text: str) -> int:
-    value = int(text)
+    value: int = _number(text, int)
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
     return value
 
 
 def _positive_float(text: str) -> float:
-    value = float(text)
+    value: float = _number(text, float)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
     return value
 
 
 def _non_negative_float(text: str) -> float:
-    value = float(text)
+    value: float = _number(text, float)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, not {text}")
     return value
@@ -93,8 +89,8 @@ def _documents_group() -> _Parser:
     """What extract and tables share: the PDFs, how to read them, the limits, the CSV encoding."""
     group = _Parser(add_help=False)
     group.add_argument("paths", nargs="+", metavar="PATH", help="a PDF or a folder of PDFs")
-    group.add_argument("--out", required=True, type=Path, help="output folder")
-    group.add_argument("--pages", help="pages to read, e.g. 1-3,7 (default: all)")
+    group.add_argument("-o", "--out", required=True, type=Path, help="output folder")
+    group.add_argument("-p", "--pages", help="pages to read, e.g. 1-3,7 (default: all)")
     group.add_argument("--password", help="password of encrypted PDFs")
     group.add_argument("--engine", default="pdfplumber", choices=sorted(ENGINE_NAMES), help="grid engine")
     group.add_argument(
@@ -121,9 +117,12 @@ def _documents_group() -> _Parser:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="python -m pipeline", formatter_class=_HelpFormatter,
+        # The installed command's name (``[project.scripts]``) in every usage
+        # line and error, whether run as ``sesaku`` or ``python -m pipeline``.
+        prog="sesaku", formatter_class=_HelpFormatter,
         description="sesaku: 施策計画 tables of Japanese plan-evaluation PDFs to CSV, Parquet and Excel.",
-        epilog="Exit status: 0 all extracted, 1 some failed, 2 nothing usable or a usage error, 130 interrupted.",
+        epilog="Exit status: 0 all extracted, 1 some failed, 2 nothing usable or a usage error, "
+           "130 interrupted (Ctrl-C), 143 stopped (SIGTERM).",
     )
     parser.add_argument("--version", action="version", version=f"sesaku {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -155,8 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     tb.set_defaults(func=_tables)
 
     tx = sub.add_parser("text", formatter_class=_HelpFormatter, help="print each page's text as sesaku reads it (pages separated by a form feed)")
-    tx.add_argument("path", type=Path, metavar="FILE", help="a PDF")
-    tx.add_argument("--pages", help="pages to print, e.g. 1-3,7 (default: all)")
+    tx.add_argument("paths", type=Path, nargs="+", metavar="FILE",
+                    help="one PDF (text prints one document's pages; extract and tables read folders)")
+    tx.add_argument("-p", "--pages", help="pages to print, e.g. 1-3,7 (default: all)")
     tx.add_argument("--password", help="password of an encrypted PDF")
     tx.add_argument("--reader", default="auto", choices=READERS, help="force a reader (default: as extract does)")
     tx.add_argument("--layout", action="store_true",
@@ -167,13 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     pk = sub.add_parser("package", formatter_class=_HelpFormatter, help="bundle extracted CSVs with metadata for an open-data portal")
     pk.add_argument("--from", dest="source", type=Path, default=Path("extracted"), help="extracted folder")
-    pk.add_argument("--out", type=Path, default=Path("dist"), help="bundle folder")
+    pk.add_argument("-o", "--out", type=Path, default=Path("dist"), help="bundle folder")
     pk.add_argument("--config", type=Path, default=None, help="publisher/licence config (default: sesaku-portal.toml)")
     pk.set_defaults(func=_package)
 
     au = sub.add_parser("audit", formatter_class=_HelpFormatter, help="HTML report showing on each page what was extracted")
     au.add_argument("path", type=Path, metavar="DOC_OR_EXTRACTED_DIR")
-    au.add_argument("--out", type=Path, default=Path("audit"), help="report folder")
+    au.add_argument("-o", "--out", type=Path, default=Path("audit"), help="report folder")
     au.add_argument("--pdf-dir", type=Path, action="append", default=[], help="where to find the PDFs (default: raw_pdfs/)")
     au.add_argument("--password", help="password of encrypted PDFs")
     au.set_defaults(func=_audit)
@@ -216,8 +216,7 @@ def _options(args: argparse.Namespace, **more: Any) -> Options:
 
 
 def _extract(args: argparse.Namespace) -> Exit:
-    batch = Batch(workers=args.workers, dask=args.dask, force=args.force, replace_all=args.replace_all,
-                  progress_for=lambda p: _progress(sys.stderr, p.name))
+    batch = Batch(workers=args.workers, dask=args.dask, force=args.force, replace_all=args.replace_all)
     written = Written(csv_encoding=args.csv_encoding, csv_substitute=args.csv_substitute, csv_headers=args.csv_headers)
     return commands.extract(args.paths, args.out, _options(args), err=sys.stderr, batch=batch, written=written)
 
@@ -228,8 +227,11 @@ def _tables(args: argparse.Namespace) -> Exit:
 
 
 def _text(args: argparse.Namespace) -> Exit:
+    if len(args.paths) > 1:
+        raise UsageError(f"text prints one PDF, not {len(args.paths)} files: run it once per file "
+                         f"(extract and tables read several)")
     options = _options(args, reader=args.reader)
-    return commands.text(args.path, options, out=sys.stdout, err=sys.stderr, layout=args.layout)
+    return commands.text(args.paths[0], options, out=sys.stdout, err=sys.stderr, layout=args.layout)
 
 
 def _package(args: argparse.Namespace) -> Exit:
@@ -246,11 +248,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse prints its own usage message
         return Exit.OK if exc.code == 0 else Exit.NOTHING
+    # (signal handlers can only be set from the main thread: a program
+    # calling main() from another keeps its own SIGTERM handling)
+    previous = signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() else None
     try:
         return int(args.func(args))
     except SesakuError as exc:  # a command line that cannot work, found before any document is read
         print(f"error: {exc}", file=sys.stderr)
         return Exit.NOTHING
+    except KeyboardInterrupt as exc:  # stopped before or after the command's own handling
+        print("interrupted", file=sys.stderr)
+        return commands.interrupted(exc)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM stops a command as Ctrl-C does (one line, the outputs as before), with exit 143."""
+    raise Terminated()
 
 
 __all__ = ["build_parser", "main"]

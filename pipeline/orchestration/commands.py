@@ -15,6 +15,7 @@ sub-parser in ``cli.build_parser`` with ``set_defaults(func=...)``.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Literal, Optional, TextIO
 
-from ..errors import OutputError, SesakuError, UsageError
+from ..errors import OutputError, SesakuError, Terminated, UsageError
 from ..options import Options
 from ..publishing.atomic import check_writable_folder, write_text_atomic
 from ..publishing.datapackage import datapackage_json
@@ -44,6 +45,12 @@ class Exit(IntEnum):
     SOME_FAILED = 1  # some documents (or some CSVs) failed; the rest is written
     NOTHING = 2  # nothing usable, or a usage error
     INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped with Ctrl-C
+    TERMINATED = 143  # 128 + SIGTERM, what a shell reports for a command stopped with kill
+
+
+def interrupted(exc: KeyboardInterrupt) -> Exit:
+    """The exit status of a run stopped by Ctrl-C or by SIGTERM (``errors.Terminated``)."""
+    return Exit.TERMINATED if isinstance(exc, Terminated) else Exit.INTERRUPTED
 
 
 CsvHeaders = Literal["en", "ja"]
@@ -108,19 +115,35 @@ def extract(paths: Sequence[str], out: Path, options: Options, *, err: TextIO, b
     # Outputs are staged and moved only when complete: after an interruption
     # nothing of this run is in place, the previous tables are as they were.
     return _guarded(err, f"interrupted: nothing written; the tables in {out} are as before this run",
-                    lambda: _extract(paths, out, options, err, batch, written))
+                    lambda: _extract(paths, out, options, err, batch, written), out)
 
 
-def _guarded(err: TextIO, interrupted: str, run: Callable[[], Exit]) -> Exit:
-    """``run()``, with a user's error or Ctrl-C as one line and its exit status."""
+def _guarded(err: TextIO, stopped: str, run: Callable[[], Exit], out: Optional[Path] = None) -> Exit:
+    """``run()``, with a user's error, Ctrl-C or SIGTERM as one line and its exit status;
+    an ``out`` folder this run made is not left behind empty."""
+    existed = out is None or out.exists()
     try:
         return run()
     except SesakuError as exc:
         _say(err, f"error: {exc}")
-        return Exit.NOTHING
-    except KeyboardInterrupt:
-        _say(err, interrupted)
-        return Exit.INTERRUPTED
+        code = Exit.NOTHING
+    except KeyboardInterrupt as exc:
+        _say(err, stopped)
+        code = interrupted(exc)
+    if not existed and out is not None:
+        _remove_if_empty(out)
+    return code
+
+
+def _remove_if_empty(folder: Path) -> None:
+    """Remove ``folder``, made by a run that wrote nothing into it, unless it holds
+    more than sesaku's own hidden folders (the cache, a staging folder being cleared)."""
+    try:
+        if not folder.is_dir() or any(not child.name.startswith(".") for child in folder.iterdir()):
+            return
+        shutil.rmtree(folder)
+    except OSError:  # not ours to fight over: it stays
+        pass
 
 
 def _inputs(paths: Sequence[str], out: Path, options: Options) -> list[Path]:
@@ -144,7 +167,7 @@ def _extract(paths: Sequence[str], out: Path, options: Options, err: TextIO, bat
         raise UsageError(f"{exc}; extract into a new folder, or pass {options.flag('replace_all')} "
                          f"to start {out} afresh") from None
     workers = batch.workers or min(default_workers(), len(pdfs))
-    with overall_progress(err, len(pdfs)) as progress:
+    with overall_progress(err, pdfs, options) as progress:
         reports, records = run_batch(
             pdfs,
             options,
@@ -152,7 +175,8 @@ def _extract(paths: Sequence[str], out: Path, options: Options, err: TextIO, bat
             dask_address=batch.dask,
             cache_dir=None if batch.force else out / ".cache",
             on_done=lambda r: progress.done(r, summary_line(r)),
-            progress_for=None if progress.active else batch.progress_for,
+            progress_for=batch.progress_for,
+            on_page=progress.page if progress.active else None,
             taken=previous.owners,
         )
 
@@ -222,9 +246,12 @@ def tables(paths: Sequence[str], out: Path, options: Options, *, err: TextIO, wr
     """``tables PATH... --out DIR``: every ruled table of the PDFs (``orchestration.tables``)."""
     from .tables import tables_into
 
-    return _guarded(err, f"interrupted: the tables in {out} are as before this run",
-                    lambda: tables_into(_inputs(paths, out, options), out, options, written.csv_encoding,
-                                        lambda line: _say(err, line)))
+    def run() -> Exit:
+        pdfs = _inputs(paths, out, options)
+        with overall_progress(err, pdfs, options) as progress:
+            return tables_into(pdfs, out, options, written.csv_encoding, progress)
+
+    return _guarded(err, f"interrupted: nothing written; the tables in {out} are as before this run", run, out)
 
 
 # ---------------------------------------------------------------- text
@@ -232,6 +259,9 @@ def tables(paths: Sequence[str], out: Path, options: Options, *, err: TextIO, wr
 
 def text(path: Path, options: Options, *, out: TextIO, err: TextIO, layout: bool = False) -> Exit:
     """``text FILE``: the visible text of each selected page; pages end with a form feed, like pdftotext."""
+    if path.is_dir():
+        _say(err, f"error: {path} is a folder; text prints one PDF (extract and tables read folders)")
+        return Exit.NOTHING
     try:
         for _, lines, notes in read_text(path, options, layout):
             out.write("".join(line + "\n" for line in lines) + "\f")
@@ -249,6 +279,10 @@ def text(path: Path, options: Options, *, out: TextIO, err: TextIO, layout: bool
     except MemoryError:
         _say(err, f"error: {path}: ran out of memory")
         return Exit.NOTHING
+    except KeyboardInterrupt as exc:
+        out.flush()
+        _say(err, "interrupted: the pages above are all that was read")
+        return interrupted(exc)
     except Exception as exc:  # a bug: one line, never a traceback
         detail = " ".join(str(exc).split())[:200]
         _say(err, f"error: {path}: internal error {type(exc).__name__}: {detail} (please report this with the PDF)")
@@ -263,13 +297,16 @@ def package(source: Path, out: Path, config: Optional[Path], *, err: TextIO) -> 
     """``package --from DIR --out DIST``: a bundle of an extracted folder for an open-data portal."""
     from ..publishing.package import build_bundle
 
+    existed = out.exists()
     try:
         folder, zip_path, metadata = build_bundle(source, out, config)
-    except SesakuError as exc:
-        _say(err, f"error: {exc}")
-        return Exit.NOTHING
-    except OSError as exc:
-        _say(err, f"error: cannot write the bundle into {out}: {exc}")
+    except (SesakuError, OSError, KeyboardInterrupt) as exc:
+        if not existed:
+            _remove_if_empty(out)
+        if isinstance(exc, KeyboardInterrupt):
+            _say(err, f"interrupted: nothing written; {out} is as before this run")
+            return interrupted(exc)
+        _say(err, f"error: {exc}" if isinstance(exc, SesakuError) else f"error: cannot write the bundle into {out}: {exc}")
         return Exit.NOTHING
     for key, what in (("author", "[publisher] name"), ("maintainer_email", "[contact] email")):
         if not metadata[key]:
@@ -287,8 +324,6 @@ def package(source: Path, out: Path, config: Optional[Path], *, err: TextIO) -> 
 def audit(path: Path, out: Path, options: Options, *, err: TextIO, pdf_dirs: Sequence[Path] = ()) -> Exit:
     """``audit DOC_OR_EXTRACTED_DIR``: the audit report of an extracted folder, or of PDFs
     extracted first (by ``extract``, called here) into a temporary one."""
-    from ..audit.report import build_report
-
     pdf_dirs = list(pdf_dirs) or [Path("raw_pdfs")]
     if not path.exists():
         _say(err, f"error: {path} not found")
@@ -301,30 +336,34 @@ def audit(path: Path, out: Path, options: Options, *, err: TextIO, pdf_dirs: Seq
     except OutputError as exc:
         _say(err, f"error: {options.flag('out')}: {exc}")
         return Exit.NOTHING
-    try:
-        if path.is_dir() and (path / "_run.json").is_file():
-            written, errors = build_report(path, out, pdf_dirs, password=options.password)
-        else:
-            pdfs = [path] if path.is_file() else sorted(path.glob("*.pdf"))
-            if not pdfs:
-                _say(err, f"error: {path} is neither a PDF nor an extracted folder (no _run.json)")
-                return Exit.NOTHING
-            with tempfile.TemporaryDirectory(prefix="sesaku-audit-") as tmp:
-                extracted = Path(tmp) / "extracted"
-                code = extract([str(path)], extracted, options, err=err, batch=Batch(force=True))
-                if not (extracted / "_run.json").is_file():
-                    _say(err, f"error: nothing extracted from {path} (exit {int(code)}); no report written")
-                    return Exit.NOTHING
-                written, errors = build_report(extracted, out, [*(p.parent for p in pdfs), *pdf_dirs],
-                                               password=options.password)
-    except SesakuError as exc:
-        _say(err, f"error: {exc}")
-        return Exit.NOTHING
-    for index in written:
-        _say(err, f"audit  {index}")
-    if not written:
-        return Exit.NOTHING
-    return Exit.SOME_FAILED if errors else Exit.OK
+
+    def run() -> Exit:
+        written, errors = _audit(path, out, options, err, pdf_dirs)
+        for index in written:
+            _say(err, f"audit  {index}")
+        if not written:
+            return Exit.NOTHING
+        return Exit.SOME_FAILED if errors else Exit.OK
+
+    # The report is built beside ``out`` and swapped in whole; the PDFs are
+    # extracted into a temporary folder, never named to the user.
+    return _guarded(err, f"interrupted: no report written; {out} is as before this run", run)
 
 
-__all__ = ["Batch", "Exit", "Written", "audit", "extract", "package", "summary_line", "tables", "text"]
+def _audit(path: Path, out: Path, options: Options, err: TextIO, pdf_dirs: Sequence[Path]) -> tuple[list, list]:
+    from ..audit.report import build_report
+
+    if path.is_dir() and (path / "_run.json").is_file():
+        return build_report(path, out, pdf_dirs, password=options.password)
+    pdfs = [path] if path.is_file() else sorted(path.glob("*.pdf"))
+    if not pdfs:
+        raise UsageError(f"{path} is neither a PDF nor an extracted folder (no _run.json)")
+    with tempfile.TemporaryDirectory(prefix="sesaku-audit-") as tmp:
+        extracted = Path(tmp) / "extracted"
+        code = _extract([str(path)], extracted, options, err, Batch(force=True), Written())
+        if not (extracted / "_run.json").is_file():
+            raise UsageError(f"nothing extracted from {path} (exit {int(code)}); no report written")
+        return build_report(extracted, out, [*(p.parent for p in pdfs), *pdf_dirs], password=options.password)
+
+
+__all__ = ["Batch", "Exit", "Written", "audit", "extract", "interrupted", "package", "summary_line", "tables", "text"]

@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -47,6 +47,7 @@ from ..version import __version__
 from .commands import Exit
 from .docids import assign_doc_ids, stem_doc_id
 from .extract import resolved
+from .progress import OverallProgress
 from .reports import DocumentReport, failure_of
 
 
@@ -233,14 +234,16 @@ def _write_wide_csvs(out_dir: Path, per_document: Sequence[tuple[str, Sequence[L
 
 
 def tables_into(pdfs: Sequence[Path], out: Path, options: Options, csv_encoding: str,
-                say: Callable[[str], None]) -> Exit:
-    """Every ruled table of ``pdfs`` into ``out`` (``commands.tables``); messages go to ``say``."""
+                progress: OverallProgress) -> Exit:
+    """Every ruled table of ``pdfs`` into ``out`` (``commands.tables``); pages read and
+    messages go to ``progress`` (a bar on a terminal, lines otherwise)."""
+    say = progress.say
     reports: list[DocumentReport] = []
     rows: list[dict] = []
     per_document: list[tuple[str, tuple[LogicalTable, ...]]] = []
-    for pdf, doc_id in zip(pdfs, assign_doc_ids(pdfs)):
-        report, doc_rows, tables = tables_to_records(str(pdf), options, doc_id)
-        say(_summary_line(report))
+    for index, (pdf, doc_id) in enumerate(zip(pdfs, assign_doc_ids(pdfs))):
+        report, doc_rows, tables = tables_to_records(str(pdf), options, doc_id, progress.pages_of(index))
+        progress.done(report, _summary_line(report))
         reports.append(report)
         if report.status == "ok" and doc_rows is not None:
             rows.extend(doc_rows)

@@ -236,7 +236,7 @@ def read_extraction(folder: Path) -> Extraction:
     run_path = folder / "_run.json"
     if not run_path.is_file():
         raise PackageError(
-            f"{folder} has no extraction (no _run.json); run `python -m pipeline extract PDF... --out {folder}` first"
+            f"{folder} has no extraction (no _run.json); run `sesaku extract PDF... --out {folder}` first"
         )
     try:
         run = json.loads(run_path.read_text(encoding="utf-8"))
@@ -246,13 +246,13 @@ def read_extraction(folder: Path) -> Extraction:
     for name, table in TABLES.items():
         path = folder / f"{name}.parquet"
         if not path.is_file():
-            raise PackageError(f"{folder} has no {name}.parquet; re-run `python -m pipeline extract ... --out {folder}`")
+            raise PackageError(f"{folder} has no {name}.parquet; re-run `sesaku extract ... --out {folder}`")
         try:
             arrow = pq.read_table(path)
         except Exception as exc:  # pyarrow raises several types for a damaged file
             raise PackageError(f"{path} cannot be read: {exc}") from None
         if not arrow.schema.equals(arrow_schema(table), check_metadata=False):
-            raise PackageError(f"{path} does not match this sesaku's schema; re-run `python -m pipeline extract`")
+            raise PackageError(f"{path} does not match this sesaku's schema; re-run `sesaku extract`")
         frames[name] = arrow.to_pandas().astype(pandas_dtypes(table))
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     stamp = int(epoch) if epoch and epoch.isdigit() else int(run_path.stat().st_mtime)
