@@ -201,12 +201,17 @@ def run_batch(
     ids = assign_doc_ids(pdfs, taken)
     results: dict[int, Result] = {}
     keys: dict[int, str] = {}
+    # Why a document's cache entry was not used (corrupt, foreign, wrong-shaped):
+    # a warning of its fresh report, never stored with it.
+    unused: dict[int, str] = {}
     todo: list[int] = []
     for i, pdf in enumerate(pdfs):
         if cache_dir is not None:
-            key, hit = from_cache(pdf, options, Path(cache_dir), ids[i])
+            key, hit, why = from_cache(pdf, options, Path(cache_dir), ids[i])
             if key is not None:
                 keys[i] = key
+            if why is not None:
+                unused[i] = why
             if hit is not None:
                 results[i] = hit
                 continue
@@ -234,6 +239,8 @@ def run_batch(
         if cache_dir is not None and records is not None and i in keys and report.status == "ok":
             with contextlib.suppress(OSError):  # a full disk costs speed, not the run
                 cache_store(Path(cache_dir), report.doc_id, keys[i], report, records)
+        if i in unused:
+            report.warnings.append(unused[i])
         report_ready()
 
     reports = [results[i][0] for i in range(len(pdfs))]
