@@ -4,13 +4,21 @@ inputs checked before they are read."""
 
 from __future__ import annotations
 
+import csv
 import pickle
+import re
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 import pytest
 import synth
 
 from pipeline.orchestration.cli import main
+from pipeline.orchestration.docids import assign_doc_ids
+from pipeline.publishing.emit import write_tables
+from pipeline.publishing.schema import TABLES
+from pipeline.publishing.spreadsheet import FORMULA_STARTS, defuse
 
 
 def _small(path: Path, name: str = "起業支援") -> Path:
@@ -67,3 +75,101 @@ def test_a_pickle_planted_in_the_cache_never_runs(small, tmp_path, capsys):
     assert main(["extract", str(small), "--out", str(out), "--workers", "1"]) == 0
     assert "from the cache" in capsys.readouterr().err
     assert _outputs(out) == first
+
+
+# ---------------------------------------------------------------- cause 6: CSV cells that cannot run
+
+FORMULAS = ["=1+2", "+SUM(1,2)", "@SUM(1)", "-2+3", '=HYPERLINK("http://example.com","x")',
+            "=cmd|' /C calc'!A0", "\t=1+2", "\r=1+2"]
+
+
+@pytest.mark.parametrize("text", FORMULAS)
+def test_a_formula_is_written_as_text(text):
+    assert defuse(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["-5", "+3.2", "-1,234", "-0.5", "起業支援", "a=1", "", "'=1", "－5", "＝1"])
+def test_plain_numbers_and_other_text_are_untouched(text):
+    assert defuse(text) == text
+
+
+def _csv_cells(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def _runnable(cell: str) -> bool:
+    return cell.startswith(FORMULA_STARTS) and not re.fullmatch(r"[+-]?[0-9][0-9,]*(\.[0-9]+)?", cell)
+
+
+def test_csvs_hold_no_runnable_cell_while_parquet_and_the_workbook_keep_the_text(tmp_path):
+    row = {name: None for name in TABLES["quantities"].names}
+    rows = [
+        {**row, "doc_id": "alpha", "quantity_no": n, "source": "narrative", "part": "result", "item_no": 1,
+         "position": 0, "text": text, "value": -5.0 - n, "unit": "件", "approx": False, "page": 1, "ocr": False}
+        for n, text in enumerate(FORMULAS, 1)
+    ]
+    out = tmp_path / "out"
+    write_tables({"quantities": rows}, out)
+    cells = _csv_cells(out / "quantities.csv")
+    header, body = cells[0], cells[1:]
+    texts = [line[header.index("text")] for line in body]
+    assert texts == ["'" + t for t in FORMULAS]
+    # A negative number in a number column stays a number.
+    assert [line[header.index("value")] for line in body] == [str(-5.0 - n) for n in range(1, len(FORMULAS) + 1)]
+    assert list(pd.read_parquet(out / "quantities.parquet")["text"]) == FORMULAS
+    sheet = openpyxl.load_workbook(out / "sesaku.xlsx")["quantities"]
+    column = [c.value for c in next(sheet.iter_rows(min_row=1, max_row=1))].index("text") + 1
+    # As text, never a formula (XML reads a carriage return in text as a line feed).
+    assert ([sheet.cell(row=r, column=column).value for r in range(2, len(FORMULAS) + 2)]
+            == [t.replace("\r", "\n") for t in FORMULAS])
+    assert all(sheet.cell(row=r, column=column).data_type == "s" for r in range(2, len(FORMULAS) + 2))
+
+
+def test_a_formula_in_a_file_name_and_the_page_reaches_no_csv_as_a_formula(tmp_path, capsys):
+    pdf = tmp_path / "in" / "=cmd|' calc'!A0.pdf"
+    pdf.parent.mkdir()
+    grid = synth.plan_grid(synth.year_labels(2019, 3), [synth.Program("産業振興", "3", [
+        synth.Measure("@SUM(1)", "=1+2を支援します。", [synth.SubRow(["+81相談"], [synth.Target(0, ["-2+3回"], span=3)])],
+                      outcomes=["=HYPERLINK(1)を開催しました。"])])])
+    synth.build_table_pdf(pdf, grid)
+    out = tmp_path / "out"
+    assert main(["extract", str(pdf), "--out", str(out), "--workers", "1"]) == 0, capsys.readouterr().err
+    doc_ids = set(pd.read_parquet(out / "documents.parquet")["doc_id"])
+    assert doc_ids == {"doc-=cmd|' calc'!A0"}
+    raw = {v for t in TABLES for col in ("text", "measure") if col in TABLES[t].names
+           for v in pd.read_parquet(out / f"{t}.parquet")[col].dropna()}
+    assert {"@SUM(1)", "+81相談"} <= raw  # the text as read, in Parquet
+    seen = 0
+    for t in TABLES:
+        for line in _csv_cells(out / f"{t}.csv")[1:]:
+            seen += sum(cell.startswith("'") for cell in line)
+            assert not [cell for cell in line if _runnable(cell)], (t, line)
+    assert seen >= 2
+
+
+def test_the_wide_csvs_of_tables_hold_no_runnable_cell(tmp_path, capsys):
+    pdf = tmp_path / "t.pdf"
+    synth.build_table_pdf(pdf, [[{"r": 0, "c": 0, "rowspan": 1, "colspan": 1, "text": "=項目"},
+                                 {"r": 0, "c": 1, "rowspan": 1, "colspan": 1, "text": "値"}],
+                                [{"r": 1, "c": 0, "rowspan": 1, "colspan": 1, "text": "@SUM(1)"},
+                                 {"r": 1, "c": 1, "rowspan": 1, "colspan": 1, "text": "-5"}],
+                                [{"r": 2, "c": 0, "rowspan": 1, "colspan": 1, "text": "+cmd"},
+                                 {"r": 2, "c": 1, "rowspan": 1, "colspan": 1, "text": "-2+3"}]],
+                          header_rows=1, title="")
+    out = tmp_path / "out"
+    assert main(["tables", str(pdf), "--out", str(out)]) == 0, capsys.readouterr().err
+    wide = sorted((out / "tables").glob("*.csv"))
+    assert wide
+    cells = [cell for path in wide for line in _csv_cells(path) for cell in line]
+    assert "'=項目" in cells and "'@SUM(1)" in cells and "'+cmd" in cells and "'-2+3" in cells
+    assert "-5" in cells
+    assert not [c for c in cells if _runnable(c)]
+
+
+@pytest.mark.parametrize("stem, doc_id", [
+    ("=cmd|' calc'!A0", "doc-=cmd|' calc'!A0"), ("@SUM(1)", "doc-@SUM(1)"), ("+report", "doc-+report"),
+    ("-draft", "doc--draft"), ("\tx", "doc-\tx"), ("a=1", "a=1"), ("report-2", "report-2"),
+])
+def test_doc_ids_a_spreadsheet_would_run_get_a_prefix(tmp_path, stem, doc_id):
+    assert assign_doc_ids([tmp_path / f"{stem}.pdf"]) == [doc_id]

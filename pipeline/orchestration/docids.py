@@ -13,6 +13,10 @@ A doc_id that a spreadsheet would read as a number or a date (``000123``
 becomes 123 in Excel, ``2023-04`` becomes April 2023, ``1e5`` 100000)
 gets the prefix ``doc-``: the CSVs are opened in Excel by double-click,
 where no quoting keeps a cell text, and a joined key must survive that.
+So does a doc_id that a spreadsheet would run as a formula (a file named
+``=cmd|' calc'!A0.pdf``, ``@SUM(1).pdf``, ``-draft.pdf``): the CSVs write
+such text cells with a leading apostrophe, but a doc_id is a join key in
+every table and a file name's part, so it is made safe itself.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Optional
+
+from ..publishing.spreadsheet import FORMULA_STARTS
 
 SEPARATOR = "-"
 SPREADSHEET_SAFE_PREFIX = "doc-"
@@ -32,8 +38,9 @@ _NUMBER_LIKE = re.compile(r"[0-9０-９+\-−.,:/%$¥()\s]*[0-9０-９][0-9０-�
 
 
 def spreadsheet_safe(doc_id: str) -> str:
-    """``doc_id`` with ``doc-`` in front when a spreadsheet would make it a number."""
-    return f"{SPREADSHEET_SAFE_PREFIX}{doc_id}" if _NUMBER_LIKE.fullmatch(doc_id) else doc_id
+    """``doc_id`` with ``doc-`` in front when a spreadsheet would make it a number or run it as a formula."""
+    risky = _NUMBER_LIKE.fullmatch(doc_id) or doc_id.startswith(FORMULA_STARTS)
+    return f"{SPREADSHEET_SAFE_PREFIX}{doc_id}" if risky else doc_id
 
 
 def stem_doc_id(path: Path) -> str:

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from ..errors import OutputError
 from .atomic import commit, staged_folder
 from .schema import TABLES, TableSchema, arrow_schema, pandas_dtypes
+from .spreadsheet import defuse_frame, frame_csv
 from .workbook import write_workbook
 
 CSV_ENCODINGS = ("utf-8-sig", "cp932", "utf-8")
@@ -120,10 +121,11 @@ def write_csv(table: TableSchema, frame: pd.DataFrame, path: Path, encoding: str
     names = [f.title_ja for f in table.fields] if headers == "ja" else table.names
     if encoding != "utf-8-sig" and encoding != "utf-8":
         _check_encodable(table, frame, encoding, names)
-    out = frame.copy()
+    # Text that a spreadsheet would run as a formula is written as text (spreadsheet.defuse).
+    out = defuse_frame(frame).copy()
     out.columns = names
-    # lineterminator fixed: the same bytes on every platform.
-    out.to_csv(path, index=False, encoding=encoding, lineterminator="\n")
+    # Lines end with \n: the same bytes on every platform; a cell holding a CR is quoted (frame_csv).
+    path.write_bytes(frame_csv(out).encode(encoding))
 
 
 @dataclass(frozen=True)
