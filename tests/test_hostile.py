@@ -5,6 +5,8 @@ inputs checked before they are read."""
 from __future__ import annotations
 
 import csv
+import json
+import os
 import pickle
 import re
 from pathlib import Path
@@ -13,12 +15,15 @@ import openpyxl
 import pandas as pd
 import pytest
 import synth
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.orchestration.cli import main
 from pipeline.orchestration.docids import assign_doc_ids
 from pipeline.publishing.emit import write_tables
 from pipeline.publishing.schema import TABLES
 from pipeline.publishing.spreadsheet import FORMULA_STARTS, defuse
+from pipeline.publishing.writable import NOT_XML, NOWHERE, writable
 
 
 def _small(path: Path, name: str = "起業支援") -> Path:
@@ -173,3 +178,83 @@ def test_the_wide_csvs_of_tables_hold_no_runnable_cell(tmp_path, capsys):
 ])
 def test_doc_ids_a_spreadsheet_would_run_get_a_prefix(tmp_path, stem, doc_id):
     assert assign_doc_ids([tmp_path / f"{stem}.pdf"]) == [doc_id]
+
+
+# ---------------------------------------------------------------- cause 5: every writer takes every string
+
+HOSTILE_TEXT = ["a\ufffeb", "\uffff", "x\udcffy", "\ud800", "form\x0cfeed", "nul\x00", "ok"]
+
+
+def test_every_writer_takes_every_string_and_lists_what_it_replaced(tmp_path):
+    row = {name: None for name in TABLES["quantities"].names}
+    rows = [
+        {**row, "doc_id": "alpha", "quantity_no": n, "source": "narrative", "part": "result", "item_no": 1,
+         "position": 0, "text": text, "value": 1.0, "unit": "件", "approx": False, "page": 10 + n, "ocr": False}
+        for n, text in enumerate(HOSTILE_TEXT, 1)
+    ]
+    out = tmp_path / "out"
+    written = write_tables({"quantities": rows}, out)
+    # Lone surrogates cannot be encoded: U+FFFD in every output.  U+FFFE, U+FFFF and C0
+    # controls are UTF-8: Parquet and the CSV keep them; the workbook (XML) cannot.
+    stored = ["a\ufffeb", "\uffff", "x\ufffdy", "\ufffd", "form\x0cfeed", "nul\x00", "ok"]
+    assert list(pd.read_parquet(out / "quantities.parquet")["text"]) == stored
+    cells = _csv_cells(out / "quantities.csv")
+    assert [line[cells[0].index("text")] for line in cells[1:]] == stored
+    sheet = openpyxl.load_workbook(out / "sesaku.xlsx")["quantities"]
+    column = [c.value for c in next(sheet.iter_rows(min_row=1, max_row=1))].index("text") + 1
+    assert [sheet.cell(row=r, column=column).value for r in range(2, len(rows) + 2)] == [
+        "a\ufffdb", "\ufffd", "x\ufffdy", "\ufffd", "form\ufffdfeed", "nul\ufffd", "ok"]
+    listed = [(s["row"], s["column"], s["page"], s["position"], s["code_point"], s["in"])
+              for s in written.text_substitutions]
+    assert listed == [(1, "text", 11, 1, "U+FFFE", "sesaku.xlsx"), (2, "text", 12, 0, "U+FFFF", "sesaku.xlsx"),
+                      (3, "text", 13, 1, "U+DCFF", "every output"), (4, "text", 14, 0, "U+D800", "every output"),
+                      (5, "text", 15, 4, "U+000C", "sesaku.xlsx"), (6, "text", 16, 3, "U+0000", "sesaku.xlsx")]
+    assert {s["written_as"] for s in written.text_substitutions} == {"U+FFFD"}
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(texts=st.lists(st.text(st.characters(blacklist_categories=()), max_size=8), min_size=1, max_size=4))
+def test_no_text_breaks_a_writer(texts, tmp_path_factory):
+    out = tmp_path_factory.mktemp("w")
+    rows = [{**{name: None for name in TABLES["quantities"].names}, "doc_id": t or "d", "quantity_no": i,
+             "source": "narrative", "part": "result", "item_no": 1, "position": 0, "text": t, "value": 1.0,
+             "unit": "件", "approx": False, "page": 1, "ocr": False} for i, t in enumerate(texts, 1)]
+    written = write_tables({"quantities": rows}, out, csv_errors="skip")
+    frame = pd.read_parquet(out / "quantities.parquet")
+    assert list(frame["text"]) == [writable(t) for t in texts]
+    assert (out / "sesaku.xlsx").stat().st_size > 0
+    # Every character the workbook cannot hold, in the doc_id and text columns, is listed.
+    assert len(written.text_substitutions) == sum(len(NOT_XML.findall(t or "d")) + len(NOT_XML.findall(t)) for t in texts)
+    assert all(s["in"] == ("every output" if NOWHERE.match(chr(int(s["code_point"][2:], 16))) else "sesaku.xlsx")
+               for s in written.text_substitutions)
+
+
+def test_a_file_name_that_is_not_utf8_is_extracted_with_a_doc_id_of_its_own(small, tmp_path, capsys):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"plan\xff.pdf")  # the byte FF, read back by Python as the lone surrogate U+DCFF
+    (folder / name).write_bytes(small.read_bytes())
+    out = tmp_path / "out"
+    for _ in range(2):  # the second run from the cache
+        status = main(["extract", str(folder), "--out", str(out), "--workers", "1"])
+        err = capsys.readouterr().err
+        assert status == 0, err
+        assert "Traceback" not in err
+    assert "from the cache" in err
+    assert f"{folder}/plan\\xff.pdf: 1 pages" in err  # the byte shown as an escape
+    documents = pd.read_parquet(out / "documents.parquet")
+    assert list(documents["doc_id"]) == ["plan%FF"]
+    assert list(documents["file_name"]) == ["plan\ufffd.pdf"]
+    run = json.loads((out / "_run.json").read_text(encoding="utf-8"))
+    assert run["documents"][0]["path"] == str(folder / name)  # the escape reads back as the name
+    assert {(s["table"], s["column"], s["code_point"], s["in"]) for s in run["text_substitutions"]} == {
+        ("documents", "file_name", "U+DCFF", "every output")}
+
+
+def test_a_newline_in_a_file_name_forges_no_line(small, tmp_path, capsys):
+    pdf = tmp_path / "a\nok     forged.pdf"
+    pdf.write_bytes(small.read_bytes())
+    assert main(["extract", str(pdf), "--out", str(tmp_path / "out"), "--workers", "1"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert not [line for line in lines if line.startswith("ok     forged")]
+    assert any(line.startswith(f"ok     {tmp_path}/a\\nok     forged.pdf: 1 pages") for line in lines)

@@ -81,20 +81,21 @@ def options_fingerprint(options: Options) -> str:
     """Every option and setting (the password only as a digest)."""
     described = dataclasses.asdict(options)
     if options.password:
-        described["password"] = hashlib.sha256(options.password.encode()).hexdigest()
+        described["password"] = hashlib.sha256(options.password.encode("utf-8", "surrogatepass")).hexdigest()
     return json.dumps(described, sort_keys=True, default=str)
 
 
 def cache_key(sha256: str, doc_id: str, options: Options) -> str:
     # doc_id is in every row, so a renamed copy of a PDF is a different entry.
     text = "\n".join((sha256, doc_id, code_fingerprint(), options_fingerprint(options)))
-    return hashlib.sha256(text.encode()).hexdigest()
+    # surrogatepass: a file name that is not UTF-8 gives a doc_id holding lone surrogates.
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _entry_dir(cache_dir: Path, doc_id: str) -> Path:
     # One folder per doc_id (hashed: a stem may hold any character), so
     # storing a new version of a document can drop its stale entries.
-    return cache_dir / hashlib.sha256(doc_id.encode()).hexdigest()[:20]
+    return cache_dir / hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 class BadEntry(ValueError):

@@ -16,7 +16,9 @@ where no quoting keeps a cell text, and a joined key must survive that.
 So does a doc_id that a spreadsheet would run as a formula (a file named
 ``=cmd|' calc'!A0.pdf``, ``@SUM(1).pdf``, ``-draft.pdf``): the CSVs write
 such text cells with a leading apostrophe, but a doc_id is a join key in
-every table and a file name's part, so it is made safe itself.
+every table and a file name's part, so it is made safe itself.  A file
+name that is not UTF-8 has each byte that is not written ``%FF`` (no
+output can hold the lone surrogate Python reads it as).
 """
 
 from __future__ import annotations
@@ -37,8 +39,20 @@ SPREADSHEET_SAFE_PREFIX = "doc-"
 _NUMBER_LIKE = re.compile(r"[0-9０-９+\-−.,:/%$¥()\s]*[0-9０-９][0-9０-９+\-−.,:/%$¥()eE\s]*")
 
 
+# A file name that is not UTF-8 reaches Python with its bytes as lone surrogates
+# (``\udcff`` for the byte FF), which no output can hold.
+_UNDECODED = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"%{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+
+
 def spreadsheet_safe(doc_id: str) -> str:
-    """``doc_id`` with ``doc-`` in front when a spreadsheet would make it a number or run it as a formula."""
+    """``doc_id`` with ``doc-`` in front when a spreadsheet would make it a number or run it as a formula;
+    a byte of a file name that is not UTF-8 written as ``%FF``, so that the doc_id stays one of its own."""
+    doc_id = _UNDECODED.sub(_escaped, doc_id)
     risky = _NUMBER_LIKE.fullmatch(doc_id) or doc_id.startswith(FORMULA_STARTS)
     return f"{SPREADSHEET_SAFE_PREFIX}{doc_id}" if risky else doc_id
 

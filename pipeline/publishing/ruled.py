@@ -16,6 +16,7 @@ from ..models import LogicalTable
 from .records import check_columns
 from .schema import RULED_TABLES
 from .spreadsheet import csv_rows, defuse
+from .writable import writable
 
 
 def tables_to_rows(doc_id: str, tables: Sequence[LogicalTable]) -> list[dict]:
@@ -60,7 +61,8 @@ def wide_csv_bytes(table: LogicalTable, encoding: str = "utf-8-sig") -> bytes:
     """The wide CSV of one table; raises UnicodeEncodeError where ``encoding`` lacks a character."""
     # Every cell is text here: one a spreadsheet would run is written as text (spreadsheet.defuse);
     # lines end with \n, the same bytes on every platform, a cell holding a CR quoted.
-    return csv_rows([defuse(cell) for cell in row] for row in table_to_wide(table)).encode(encoding)
+    # A lone surrogate cannot be encoded: U+FFFD, as in the long table (writable).
+    return csv_rows([defuse(writable(cell)) for cell in row] for row in table_to_wide(table)).encode(encoding)
 
 
 def wide_csv_name(doc_id: str, table: LogicalTable) -> str:
