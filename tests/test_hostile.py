@@ -10,9 +10,12 @@ import os
 import pickle
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import openpyxl
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import synth
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +26,7 @@ from pipeline.orchestration.docids import assign_doc_ids
 from pipeline.publishing.emit import write_tables
 from pipeline.publishing.schema import TABLES
 from pipeline.publishing.spreadsheet import FORMULA_STARTS, defuse
-from pipeline.publishing.writable import NOT_XML, NOWHERE, writable
+from pipeline.publishing.writable import NOT_XML, NOWHERE, file_part, writable
 
 
 def _small(path: Path, name: str = "起業支援") -> Path:
@@ -258,3 +261,61 @@ def test_a_newline_in_a_file_name_forges_no_line(small, tmp_path, capsys):
     lines = capsys.readouterr().err.splitlines()
     assert not [line for line in lines if line.startswith("ok     forged")]
     assert any(line.startswith(f"ok     {tmp_path}/a\\nok     forged.pdf: 1 pages") for line in lines)
+
+
+# ---------------------------------------------------------------- cause 10: paths from doc_ids stay in --out
+
+
+@pytest.mark.parametrize("stem, doc_id", [("..", "doc-.."), (".", "doc-."), ("a..b", "a..b")])
+def test_a_doc_id_of_dots_gets_a_prefix(tmp_path, stem, doc_id):
+    assert assign_doc_ids([tmp_path / f"{stem}.pdf"]) == [doc_id]
+
+
+@given(st.text(st.characters(blacklist_categories=()), max_size=6) | st.sampled_from(["", ".", "..", "../x", "a/b", "\\\\", "/"]))
+def test_a_file_part_is_one_name_below_its_folder(doc_id):
+    part = file_part(doc_id)
+    assert part not in ("", ".", "..")
+    assert not set(part) & {"/", "\\", "\x00"}
+    assert (Path("/out") / part).parent == Path("/out")
+    if doc_id.strip(".") and not set(doc_id) & {"/", "\\", "\x00"}:
+        assert part == doc_id  # a doc_id sesaku assigns is its own file name
+
+
+def _retag(out: Path, doc_id: str) -> None:
+    """Every doc_id in the folder's tables and run report replaced: a folder someone else wrote."""
+    for path in out.glob("*.parquet"):
+        table = pq.read_table(path)
+        if "doc_id" in table.column_names:
+            column = pa.array([doc_id] * len(table), type=pa.string())
+            table = table.set_column(table.column_names.index("doc_id"), "doc_id", column)
+            pq.write_table(table, path)
+    run = json.loads((out / "_run.json").read_text(encoding="utf-8"))
+    for entry in (*run["documents"], *run.get("dataset", ())):
+        entry["doc_id"] = doc_id
+    (out / "_run.json").write_text(json.dumps(run), encoding="utf-8")
+
+
+@pytest.mark.parametrize("doc_id", ["..", "../../escaped", "absolute"])
+def test_audit_of_a_hostile_folder_writes_only_under_its_out(doc_id, small, tmp_path, capsys):
+    if doc_id == "absolute":  # out / "/x" is "/x": a folder of the test's own, should it regress
+        doc_id = str(tmp_path / "elsewhere")
+    work = tmp_path / "work"
+    extracted = work / "extracted"
+    assert main(["extract", str(small), "--out", str(extracted), "--workers", "1"]) == 0
+    _retag(extracted, doc_id)
+    before = {p for p in tmp_path.rglob("*")}
+    audit = work / "audit"
+    assert main(["audit", str(extracted), "--out", str(audit)]) == 0, capsys.readouterr().err
+    new = {p for p in tmp_path.rglob("*")} - before
+    assert new and all(audit in p.parents or p == audit for p in new), sorted(map(str, new))
+    assert (audit / file_part(doc_id) / "index.html").is_file()
+    assert f'href="{quote(file_part(doc_id))}/index.html"' in (audit / "index.html").read_text(encoding="utf-8")
+
+
+def test_tables_of_a_pdf_named_with_dots_writes_in_its_folder(small, tmp_path, capsys):
+    pdf = tmp_path / "in" / "...pdf"
+    pdf.parent.mkdir()
+    pdf.write_bytes(small.read_bytes())
+    out = tmp_path / "out"
+    assert main(["tables", str(pdf), "--out", str(out)]) == 0, capsys.readouterr().err
+    assert sorted(p.name for p in (out / "tables").iterdir()) == ["doc-..-1.csv"]

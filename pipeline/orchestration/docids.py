@@ -18,7 +18,8 @@ So does a doc_id that a spreadsheet would run as a formula (a file named
 such text cells with a leading apostrophe, but a doc_id is a join key in
 every table and a file name's part, so it is made safe itself.  A file
 name that is not UTF-8 has each byte that is not written ``%FF`` (no
-output can hold the lone surrogate Python reads it as).
+output can hold the lone surrogate Python reads it as), and one that is
+only dots (``...pdf`` → ``..``) gets the prefix: it names a file or folder.
 """
 
 from __future__ import annotations
@@ -50,10 +51,12 @@ def _escaped(match: re.Match) -> str:
 
 
 def spreadsheet_safe(doc_id: str) -> str:
-    """``doc_id`` with ``doc-`` in front when a spreadsheet would make it a number or run it as a formula;
+    """``doc_id`` with ``doc-`` in front when a spreadsheet would make it a number or run it as a formula
+    or it is only dots (``..``);
     a byte of a file name that is not UTF-8 written as ``%FF``, so that the doc_id stays one of its own."""
     doc_id = _UNDECODED.sub(_escaped, doc_id)
-    risky = _NUMBER_LIKE.fullmatch(doc_id) or doc_id.startswith(FORMULA_STARTS)
+    # "..": the stem of "...pdf"; as a folder name (audit/<doc_id>/) it is the parent.
+    risky = _NUMBER_LIKE.fullmatch(doc_id) or doc_id.startswith(FORMULA_STARTS) or not doc_id.strip(".")
     return f"{SPREADSHEET_SAFE_PREFIX}{doc_id}" if risky else doc_id
 
 

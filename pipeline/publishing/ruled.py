@@ -16,7 +16,7 @@ from ..models import LogicalTable
 from .records import check_columns
 from .schema import RULED_TABLES
 from .spreadsheet import csv_rows, defuse
-from .writable import writable
+from .writable import file_part, writable
 
 
 def tables_to_rows(doc_id: str, tables: Sequence[LogicalTable]) -> list[dict]:
@@ -66,4 +66,4 @@ def wide_csv_bytes(table: LogicalTable, encoding: str = "utf-8-sig") -> bytes:
 
 
 def wide_csv_name(doc_id: str, table: LogicalTable) -> str:
-    return f"{doc_id}-{table.table_no}.csv"
+    return f"{file_part(doc_id)}-{table.table_no}.csv"

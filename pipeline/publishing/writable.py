@@ -76,5 +76,24 @@ def writable_tables(tables: Mapping[str, Sequence[Mapping]], schemas: Mapping[st
     return out, found
 
 
-__all__ = ["EVERY_OUTPUT", "NOT_XML", "NOWHERE", "SUBSTITUTE", "WORKBOOK_ONLY", "writable", "writable_tables",
+# What may not be one part of a path: a separator (either system's) or NUL.
+_NOT_IN_A_NAME = re.compile(r"[/\\\x00]")
+
+
+def file_part(doc_id: str) -> str:
+    """``doc_id`` as one part of a path (``audit/<doc_id>/``, ``tables/<doc_id>-1.csv``).
+
+    Never ``.``, ``..`` or empty and never holding a separator, whatever
+    the doc_id: one read from a folder someone else wrote may be ``..`` or
+    ``../x``, and ``out / doc_id`` would then write outside ``--out``.  Such
+    characters are written ``%2F``, ``%2E`` as in a URL; the doc_ids sesaku
+    assigns (``orchestration.docids``) are their own file part.
+    """
+    part = _NOT_IN_A_NAME.sub(lambda m: f"%{ord(m.group()):02X}", doc_id)
+    if part.strip(".") == "":  # "", ".", ".."
+        part = "%2E" * len(part) or "%00"
+    return part
+
+
+__all__ = ["EVERY_OUTPUT", "NOT_XML", "NOWHERE", "SUBSTITUTE", "WORKBOOK_ONLY", "file_part", "writable", "writable_tables",
            "xml_writable"]
