@@ -9,6 +9,9 @@ import json
 import os
 import pickle
 import re
+import socket
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -21,12 +24,14 @@ import synth
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.errors import SesakuError
 from pipeline.orchestration.cli import main
 from pipeline.orchestration.docids import assign_doc_ids
 from pipeline.publishing.emit import write_tables
 from pipeline.publishing.schema import TABLES
 from pipeline.publishing.spreadsheet import FORMULA_STARTS, defuse
 from pipeline.publishing.writable import NOT_XML, NOWHERE, file_part, writable
+from pipeline.reading.guards import regular_file
 
 
 def _small(path: Path, name: str = "起業支援") -> Path:
@@ -319,3 +324,52 @@ def test_tables_of_a_pdf_named_with_dots_writes_in_its_folder(small, tmp_path, c
     out = tmp_path / "out"
     assert main(["tables", str(pdf), "--out", str(out)]) == 0, capsys.readouterr().err
     assert sorted(p.name for p in (out / "tables").iterdir()) == ["doc-..-1.csv"]
+
+
+# ---------------------------------------------------------------- causes 8 and 7: inputs checked before they are read
+
+
+def _specials(folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    fifo = folder / "pipe.pdf"
+    os.mkfifo(fifo)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(str(folder / "sock.pdf"))  # left bound: the test's folder goes with it
+    (folder / "loop-a.pdf").symlink_to(folder / "loop-b.pdf")
+    (folder / "loop-b.pdf").symlink_to(folder / "loop-a.pdf")
+    return {"pipe.pdf": fifo, "sock.pdf": folder / "sock.pdf", "loop-a.pdf": folder / "loop-a.pdf",
+            "zero": Path("/dev/zero")}
+
+
+def test_what_is_not_a_regular_file_is_refused_before_a_byte_is_read(tmp_path):
+    found = {}
+    for name, path in _specials(tmp_path).items():
+        with pytest.raises(SesakuError) as caught:
+            regular_file(path)
+        found[name] = (caught.value.kind, caught.value.problem)
+    assert found == {
+        "pipe.pdf": ("not_a_pdf", "a named pipe (FIFO), not a file; give a PDF or a folder of PDFs"),
+        "sock.pdf": ("not_a_pdf", "a socket, not a file; give a PDF or a folder of PDFs"),
+        "loop-a.pdf": ("not_found", "a symbolic link loop (the link leads back to itself); check the link"),
+        "zero": ("not_a_pdf", "a character device, not a file; give a PDF or a folder of PDFs"),
+    }
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_fifos_devices_sockets_and_link_loops_named_on_the_command_line_get_one_line_each(small, tmp_path):
+    specials = _specials(tmp_path / "in")
+    out = tmp_path / "out"
+    # In a child with a time limit: a regression (reading the FIFO) must fail, not hang the suite.
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "extract", *map(str, specials.values()), str(small),
+                           "--out", str(out), "--workers", "1"], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    failed = [line for line in proc.stderr.splitlines() if line.startswith("FAILED")]
+    assert sorted(failed) == sorted([
+        f"FAILED {specials['pipe.pdf']}: a named pipe (FIFO), not a file; give a PDF or a folder of PDFs",
+        f"FAILED {specials['sock.pdf']}: a socket, not a file; give a PDF or a folder of PDFs",
+        f"FAILED {specials['loop-a.pdf']}: a symbolic link loop (the link leads back to itself); check the link",
+        "FAILED /dev/zero: a character device, not a file; give a PDF or a folder of PDFs",
+    ])
+    assert list(pd.read_parquet(out / "documents.parquet")["doc_id"]) == ["small"]

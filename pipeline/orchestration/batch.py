@@ -23,6 +23,7 @@ from typing import Optional, TypeVar
 
 from ..errors import UsageError
 from ..options import Options
+from ..reading.guards import resolved
 from ..reading.stage import ProgressFn
 from ..version import __version__
 from .cache import Result, cache_store, from_cache
@@ -49,12 +50,12 @@ def collect_pdfs(paths: Iterable[str]) -> list[Path]:
         if p.is_dir():
             for child in sorted(p.rglob("*")):
                 if child.suffix.lower() == ".pdf" and child.is_file() and not _is_hidden(child, p):
-                    real = child.resolve()
+                    real = resolved(child)
                     if real not in seen:
                         seen.add(real)
                         found.setdefault(child, None)
         else:
-            real = p.resolve()
+            real = resolved(p)
             if real not in seen:
                 seen.add(real)
                 found.setdefault(p, None)
@@ -134,7 +135,7 @@ def _run_dask(pdfs: Sequence[Path], ids: Sequence[str], todo: Sequence[int], opt
     with client:
         futures = {}
         for i in todo:
-            absolute = str(pdfs[i].resolve())
+            absolute = str(resolved(pdfs[i]))
             # pure=False: a file may change between runs under the same path.
             futures[i] = (absolute, client.submit(extract_to_records, absolute, options, None, ids[i], pure=False))
         for i, (absolute, future) in futures.items():

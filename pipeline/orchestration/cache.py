@@ -27,10 +27,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Optional
 
+from ..errors import SesakuError
 from ..options import Options
 from ..publishing.atomic import write_bytes_atomic
 from ..publishing.schema import TABLES
-from ..reading.guards import file_sha256
+from ..reading.guards import file_sha256, regular_file
 from ..version import __version__
 from .reports import DocumentReport
 
@@ -214,8 +215,9 @@ def from_cache(pdf: Path, options: Options, cache_dir: Path,
     key is None when the file cannot be hashed."""
     started = time.perf_counter()
     try:
+        regular_file(pdf)  # never hash a FIFO or a device: reading it would not end
         sha = file_sha256(pdf)
-    except OSError:
+    except (OSError, SesakuError):
         return None, None, None  # extract_to_records reports the unreadable file
     doc_id = doc_id or pdf.stem
     key = cache_key(sha, doc_id, options)

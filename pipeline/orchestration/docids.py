@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..publishing.spreadsheet import FORMULA_STARTS
+from ..reading.guards import resolved
 
 SEPARATOR = "-"
 SPREADSHEET_SAFE_PREFIX = "doc-"
@@ -68,7 +69,7 @@ def stem_doc_id(path: Path) -> str:
 def _parents(path: Path) -> list[str]:
     # Innermost first; the absolute path so that "a/report.pdf" given from
     # inside "2023" still has "2023" to tell it apart.
-    return [p.name for p in path.resolve().parents if p.name]
+    return [p.name for p in resolved(path).parents if p.name]
 
 
 def _with_parents(path: Path, depth: int) -> str:
@@ -85,15 +86,15 @@ def assign_doc_ids(paths: Sequence[Path], taken: Optional[Mapping[str, str]] = N
     same batch, and the document already there keeps its doc_id.
     """
     given = [Path(p) for p in paths]
-    resolved = [str(p.resolve()) for p in given]
+    absolute = [str(resolved(p)) for p in given]
     held = {doc_id: owner for doc_id, owner in (taken or {}).items() if owner}
     # A file already in the folder keeps its doc_id: ids never change
     # under a user's feet between runs.
     kept = {owner: doc_id for doc_id, owner in held.items()}
-    ids: list[Optional[str]] = [kept.get(r) for r in resolved]
+    ids: list[Optional[str]] = [kept.get(r) for r in absolute]
     new = [i for i, doc_id in enumerate(ids) if doc_id is None]
     stems = {given[i].stem for i in new}
-    others = [Path(owner) for owner in held.values() if owner not in resolved and Path(owner).stem in stems]
+    others = [Path(owner) for owner in held.values() if owner not in absolute and Path(owner).stem in stems]
     proposed = _assign([given[i] for i in new] + others)
     used = {doc_id for doc_id in ids if doc_id} | set(held)
     for i, doc_id in zip(new, proposed):
