@@ -34,18 +34,12 @@ from pipeline.publishing.writable import NOT_XML, NOWHERE, file_part, writable
 from pipeline.reading.guards import regular_file
 
 
-def _small(path: Path, name: str = "起業支援") -> Path:
-    grid = synth.plan_grid(synth.year_labels(2019, 3), [synth.Program("産業振興", "3", [
-        synth.Measure(name, "支援します。", [synth.SubRow(["相談"], [synth.Target(0, ["セミナー開催"], span=3)])],
-                      outcomes=["セミナーを3回開催しました。"])])])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    synth.build_table_pdf(path, grid)
-    return path
-
-
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> Path:
-    return _small(tmp_path_factory.mktemp("small") / "small.pdf")
+    """A one-page 施策計画 table: one program, one measure."""
+    path = tmp_path_factory.mktemp("small") / "small.pdf"
+    synth.build_table_pdf(path, synth._small_grid())
+    return path
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
