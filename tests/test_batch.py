@@ -99,7 +99,7 @@ def test_unchanged_pdfs_come_from_the_cache_and_a_changed_one_is_redone(inputs, 
     shutil.copytree(inputs, folder)
     out = tmp_path / "out"
     shutil.copytree(serial / ".cache", out / ".cache")
-    assert len(list((out / ".cache").rglob("*.pickle"))) == 2
+    assert len(list((out / ".cache").rglob("*.json"))) == 2
 
     # Both unchanged: both from the cache, and the bytes of the fresh serial run.
     assert main(["extract", str(folder), "--out", str(out), "--workers", "1"]) == 0
@@ -123,7 +123,7 @@ def test_unchanged_pdfs_come_from_the_cache_and_a_changed_one_is_redone(inputs, 
     assert alpha == [line for line in old_cells if line.startswith("alpha,")]
     assert [line for line in cells if line.startswith("beta,")] != [line for line in old_cells if line.startswith("beta,")]
     # A changed document replaces its old cache entry instead of piling up.
-    assert len(list((out / ".cache").rglob("*.pickle"))) == 2
+    assert len(list((out / ".cache").rglob("*.json"))) == 2
 
     # Nothing changed since: a fully cached run repeats the previous bytes.
     previous = _files(out)

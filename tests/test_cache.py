@@ -5,14 +5,18 @@ from __future__ import annotations
 import ast
 import dataclasses
 import importlib.util
+import json
 from importlib import metadata
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.options import Limits, Options
 from pipeline.orchestration import cache
 from pipeline.orchestration.reports import DocumentReport
+from pipeline.publishing.schema import TABLES
 from pipeline.settings import DEFAULT
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,14 +109,135 @@ def test_every_library_the_readers_import_is_in_the_key():
         assert set(dists) & set(cache.RECORD_LIBRARIES), f"{name} ({dists}) is imported but not in RECORD_LIBRARIES"
 
 
-def test_an_unreadable_cache_entry_is_a_miss(tmp_path):
+def _row(table: str, doc_id: str = "alpha", **values) -> dict:
+    return {name: values.get(name, doc_id if name == "doc_id" else None) for name in TABLES[table].names}
+
+
+def test_an_unreadable_cache_entry_is_a_miss_with_a_reason(tmp_path):
     k = key()
     folder = cache._entry_dir(tmp_path, "alpha")
     folder.mkdir(parents=True)
-    (folder / f"{k}.pickle").write_bytes(b"not a pickle")
-    assert cache.cache_load(tmp_path, "alpha", k) is None
-    report = DocumentReport(path="alpha.pdf", doc_id="alpha", pages=1)
-    cache.cache_store(tmp_path, "alpha", k, report, {"programs": [{"doc_id": "alpha"}]})
-    loaded_report, records = cache.cache_load(tmp_path, "alpha", k)
-    assert loaded_report.pages == 1
-    assert records == {"programs": [{"doc_id": "alpha"}]}
+    (folder / f"{k}.json").write_bytes(b"not json")
+    hit, why = cache.cache_load(tmp_path, "alpha", k)
+    assert hit is None and "not valid JSON" in why
+    report = DocumentReport(path="alpha.pdf", doc_id="alpha", sha256="0" * 64, pages=1)
+    rows = {"programs": [_row("programs", program_no=1, program="産業振興", page=5)]}
+    cache.cache_store(tmp_path, "alpha", k, report, rows)
+    (loaded_report, records), why = cache.cache_load(tmp_path, "alpha", k)
+    assert why is None
+    assert loaded_report == report
+    assert records == rows
+
+
+def test_a_missing_entry_is_a_plain_miss(tmp_path):
+    assert cache.cache_load(tmp_path, "alpha", key()) == (None, None)
+
+
+def _entry(k: str) -> dict:
+    report = dataclasses.asdict(DocumentReport(path="alpha.pdf", doc_id="alpha", sha256="0" * 64, pages=1))
+    programs = TABLES["programs"].names
+    return {"format": cache.CACHE_FORMAT, "key": k, "report": report,
+            "records": {"programs": {"columns": programs, "rows": [["alpha", *[None] * (len(programs) - 1)]]}}}
+
+
+def _broken(entry: dict, how: str) -> object:
+    table = entry["records"]["programs"]
+    if how == "list":
+        return [entry]
+    if how == "other key":
+        entry["key"] = "0" * 64
+    elif how == "old format":
+        entry["format"] = 2
+    elif how == "report extra field":
+        entry["report"]["__class__"] = "os.system"
+    elif how == "report missing field":
+        del entry["report"]["doc_id"]
+    elif how == "report of another document":
+        entry["report"]["doc_id"] = "beta"
+    elif how == "report wrong type":
+        entry["report"]["pages"] = "1"
+    elif how == "failed report":
+        entry["report"]["status"] = "failed"
+    elif how == "unknown table":
+        entry["records"]["evil"] = table
+    elif how == "columns reordered":
+        table["columns"] = table["columns"][::-1]
+    elif how == "short row":
+        table["rows"] = [["alpha"]]
+    elif how == "row not a list":
+        table["rows"] = [{"doc_id": "alpha"}]
+    elif how == "text in an integer column":
+        table["rows"][0][table["columns"].index("program_no")] = "1"
+    elif how == "bool in an integer column":
+        table["rows"][0][table["columns"].index("program_no")] = True
+    elif how == "object in a text column":
+        table["rows"][0][table["columns"].index("program")] = {"py/object": "os.system"}
+    elif how == "rows of another document":
+        table["rows"][0][0] = "beta"
+    return entry
+
+
+BROKEN = ["list", "other key", "old format", "report extra field", "report missing field",
+          "report of another document", "report wrong type", "failed report", "unknown table", "columns reordered",
+          "short row", "row not a list", "text in an integer column", "bool in an integer column",
+          "object in a text column", "rows of another document"]
+
+
+@pytest.mark.parametrize("how", BROKEN)
+def test_a_foreign_or_wrong_shaped_entry_is_a_miss_with_a_reason(how, tmp_path):
+    k = key()
+    folder = cache._entry_dir(tmp_path, "alpha")
+    folder.mkdir(parents=True)
+    (folder / f"{k}.json").write_text(json.dumps(_entry(k)))
+    assert cache.cache_load(tmp_path, "alpha", k)[0] is not None  # the unbroken entry is a hit
+    (folder / f"{k}.json").write_text(json.dumps(_broken(_entry(k), how)))
+    hit, why = cache.cache_load(tmp_path, "alpha", k)
+    assert hit is None
+    assert why.startswith(f"cache entry {folder / k}.json not used: ") and why.endswith("; extracted again")
+
+
+@pytest.mark.parametrize("text", [b"", b"\xff\xfe", b"[" * 100_000, b'{"format": 3, "key": ' + b"9" * 5000 + b"}"])
+def test_garbage_never_raises(text, tmp_path):
+    k = key()
+    folder = cache._entry_dir(tmp_path, "alpha")
+    folder.mkdir(parents=True)
+    (folder / f"{k}.json").write_bytes(text)
+    hit, why = cache.cache_load(tmp_path, "alpha", k)
+    assert hit is None and why
+
+
+_TEXT = st.text(st.characters(blacklist_categories=()), max_size=12)  # lone surrogates included
+_VALUES = {
+    "string": _TEXT,
+    "integer": st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    "number": st.floats(allow_nan=False) | st.integers(min_value=-(2**53), max_value=2**53),
+    "boolean": st.booleans(),
+}
+
+
+@st.composite
+def _records(draw) -> dict:
+    out = {}
+    for name in draw(st.lists(st.sampled_from(sorted(TABLES)), unique=True, max_size=3)):
+        rows = []
+        for _ in range(draw(st.integers(0, 3))):
+            rows.append({f.name: "alpha" if f.name == "doc_id" else draw(st.none() | _VALUES[f.type])
+                         for f in TABLES[name].fields})
+        out[name] = rows
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(records=_records(), warnings=st.lists(_TEXT, max_size=3))
+def test_what_is_stored_is_read_back_exactly(records, warnings, tmp_path):
+    k = key()
+    report = DocumentReport(path="α/β.pdf", doc_id="alpha", sha256="0" * 64, pages=3, warnings=warnings,
+                            rows={"programs": 1}, glyphs={"shown": 4, "uncounted_pages": ""}, seconds=0.25)
+    cache.cache_store(tmp_path, "alpha", k, report, records)
+    (loaded, back), why = cache.cache_load(tmp_path, "alpha", k)
+    assert why is None
+    assert loaded == report
+    assert back == records
+    for name, rows in records.items():  # the same types too: 1 stays 1, never 1.0 or True
+        for row, row_back in zip(rows, back[name]):
+            assert [type(v) for v in row.values()] == [type(v) for v in row_back.values()]

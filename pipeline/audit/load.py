@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 
 from ..errors import OutputError
 from ..publishing.schema import TABLES
+from ..publishing.writable import file_part
 from ..reading.guards import file_sha256
 
 
@@ -47,7 +48,7 @@ def find_pdf(doc: dict, extracted: Path, pdf_dirs: Sequence[Path]) -> Path:
     recorded = Path(doc["path"])
     candidates = [recorded] if recorded.is_absolute() else [Path.cwd() / recorded, extracted.parent / recorded, extracted / recorded]
     for d in pdf_dirs:
-        candidates += [d / recorded.name, d / f"{doc['doc_id']}.pdf"]
+        candidates += [d / recorded.name, d / f"{file_part(doc['doc_id'])}.pdf"]
     mismatched = []
     seen = set()
     for c in candidates:

@@ -15,8 +15,10 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Optional, TextIO
+from urllib.parse import quote
 
 from ..publishing.atomic import STAGING_PREFIX, replace_folder
+from ..publishing.writable import file_part
 from ..reading.fonts import private_font_file
 from .html import CSS, FONT_DIR, HtmlReport, escape, font_face
 from .load import AuditError, find_pdf, load_run, load_tables
@@ -31,7 +33,8 @@ def build_document_report(extracted: Path, run: dict, run_doc: dict, tables: dic
                           password: str | None = None) -> Path:
     """``out_dir/<doc_id>/index.html`` for one document; returns its path."""
     pdf = find_pdf(run_doc, extracted, pdf_dirs)
-    doc_dir = out_dir / run_doc["doc_id"]
+    # Never out_dir / "..": a doc_id read from the folder may be anything (writable.file_part).
+    doc_dir = out_dir / file_part(run_doc["doc_id"])
     doc_dir.mkdir(parents=True, exist_ok=True)
     for old in doc_dir.glob("page-*.png"):  # a shorter document must not keep stale pages
         old.unlink()
@@ -111,7 +114,8 @@ def _build(extracted: Path, run: dict, tables: dict[str, list[dict]], missing: l
             continue
         written.append(index)
         rows = doc.get("rows") or {}
-        listing.append(f'<li><a href="{escape(doc["doc_id"])}/index.html">{escape(doc["doc_id"])}</a> — '
+        href = escape(quote(file_part(doc["doc_id"])))
+        listing.append(f'<li><a href="{href}/index.html">{escape(doc["doc_id"])}</a> — '
                        f'{rows.get("measures", 0)} measures, {rows.get("targets", 0)} target rows, '
                        f'{len(doc.get("warnings") or [])} warning(s), {rows.get("leftovers", 0)} leftover(s)</li>')
     (out_dir / "index.html").write_text(

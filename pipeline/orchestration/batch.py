@@ -26,6 +26,7 @@ from typing import Any, Optional, TypeVar
 
 from ..errors import UsageError
 from ..options import Options
+from ..reading.guards import resolved
 from ..reading.stage import ProgressFn
 from ..version import __version__
 from .cache import Result, cache_store, from_cache
@@ -52,12 +53,12 @@ def collect_pdfs(paths: Iterable[str]) -> list[Path]:
         if p.is_dir():
             for child in sorted(p.rglob("*")):
                 if child.suffix.lower() == ".pdf" and child.is_file() and not _is_hidden(child, p):
-                    real = child.resolve()
+                    real = resolved(child)
                     if real not in seen:
                         seen.add(real)
                         found.setdefault(child, None)
         else:
-            real = p.resolve()
+            real = resolved(p)
             if real not in seen:
                 seen.add(real)
                 found.setdefault(p, None)
@@ -210,7 +211,7 @@ def _run_dask(pdfs: Sequence[Path], ids: Sequence[str], todo: Sequence[int], opt
     with client:
         futures = {}
         for i in todo:
-            absolute = str(pdfs[i].resolve())
+            absolute = str(resolved(pdfs[i]))
             # pure=False: a file may change between runs under the same path.
             futures[i] = (absolute, client.submit(extract_to_records, absolute, options, None, ids[i], pure=False))
         for i, (absolute, future) in futures.items():
@@ -280,12 +281,17 @@ def run_batch(
     ids = assign_doc_ids(pdfs, taken)
     results: dict[int, Result] = {}
     keys: dict[int, str] = {}
+    # Why a document's cache entry was not used (corrupt, foreign, wrong-shaped):
+    # a warning of its fresh report, never stored with it.
+    unused: dict[int, str] = {}
     todo: list[int] = []
     for i, pdf in enumerate(pdfs):
         if cache_dir is not None:
-            key, hit = from_cache(pdf, options, Path(cache_dir), ids[i])
+            key, hit, why = from_cache(pdf, options, Path(cache_dir), ids[i])
             if key is not None:
                 keys[i] = key
+            if why is not None:
+                unused[i] = why
             if hit is not None:
                 results[i] = hit
                 continue
@@ -313,6 +319,8 @@ def run_batch(
         if cache_dir is not None and records is not None and i in keys and report.status == "ok":
             with contextlib.suppress(OSError):  # a full disk costs speed, not the run
                 cache_store(Path(cache_dir), report.doc_id, keys[i], report, records)
+        if i in unused:
+            report.warnings.append(unused[i])
         report_ready()
 
     reports = [results[i][0] for i in range(len(pdfs))]

@@ -29,12 +29,14 @@ from ..options import Options
 from ..publishing.atomic import check_writable_folder, write_text_atomic
 from ..publishing.datapackage import datapackage_json
 from ..publishing.emit import OutputMismatch, to_json, write_tables
+from ..publishing.schema import TABLES
+from ..publishing.writable import writable_tables
 from ..reading.stage import ProgressFn
 from .batch import collect_pdfs, default_workers, run_batch, run_report
 from .dataset import Dataset, dataset_report, load_dataset, merge_into
 from .manifest import source_of
 from .progress import overall_progress
-from .reports import DocumentReport
+from .reports import DocumentReport, one_line
 from .text import read_text
 
 
@@ -77,7 +79,7 @@ class Batch:
 
 
 def _say(err: TextIO, line: str) -> None:
-    print(line, file=err)
+    print(one_line(line), file=err)
 
 
 def _kinds(failed: Sequence[DocumentReport]) -> str:
@@ -90,7 +92,7 @@ def _kinds(failed: Sequence[DocumentReport]) -> str:
 def summary_line(report: DocumentReport) -> str:
     """The one line ``extract`` prints per document."""
     if report.status != "ok":
-        return f"FAILED {report.error}"
+        return one_line(f"FAILED {report.error}")
     rows = report.rows
     extra = f", {len(report.warnings)} warning(s)" if report.warnings else ""
     if report.agreement:
@@ -98,7 +100,7 @@ def summary_line(report: DocumentReport) -> str:
         extra += f", engines agree on {a['both']} of {a['cells']} cells ({a['differ']} differ)"
     if report.cached:
         extra += " (unchanged: from the cache)"
-    return (
+    return one_line(
         f"ok     {report.path}: {report.pages} pages, {rows.get('programs', 0)} programs, "
         f"{rows.get('measures', 0)} measures, {rows.get('targets', 0)} target rows, "
         f"{rows.get('results', 0)} result items, {rows.get('quantities', 0)} quantities "
@@ -209,9 +211,12 @@ def _extract(paths: Sequence[str], out: Path, options: Options, err: TextIO, bat
             for row in records[r.doc_id].get("documents", ()):
                 row["source_url"], row["source_note"] = source.url, source.note
     fresh = {r.doc_id: records[r.doc_id] for r in ok}
-    tables = merge_into(previous, fresh)
+    # Characters no output (or the workbook) can hold: U+FFFD, each listed in _run.json (publishing.writable).
+    tables, unwritable = writable_tables(merge_into(previous, fresh), TABLES)
     report["dataset"], report["history"] = dataset_report(previous, reports, report, list(fresh), started)
     report["outputs"] = "written"
+    if unwritable:
+        report["text_substitutions"] = unwritable
 
     written = write_tables(
         tables,
@@ -232,6 +237,9 @@ def _extract(paths: Sequence[str], out: Path, options: Options, err: TextIO, bat
         write_text_atomic(run_json, to_json(report | {"csv_not_written": sorted(written.csv_skipped)}))
         _say(err, f"warning: {len(written.substitutions)} character(s) not in {how.csv_encoding} written as "
                   f"substitutes in the CSVs; listed in {run_json}")
+    if unwritable:
+        _say(err, f"warning: {len(unwritable)} character(s) no output or the workbook can hold written as U+FFFD; "
+                  f"listed in {run_json} (text_substitutions)")
     in_folder = len(report["dataset"])
     _say(err, f"{len(ok)} of {len(reports)} document(s) extracted into {out} "
               f"(it holds {in_folder} document(s))"

@@ -13,6 +13,13 @@ A doc_id that a spreadsheet would read as a number or a date (``000123``
 becomes 123 in Excel, ``2023-04`` becomes April 2023, ``1e5`` 100000)
 gets the prefix ``doc-``: the CSVs are opened in Excel by double-click,
 where no quoting keeps a cell text, and a joined key must survive that.
+So does a doc_id that a spreadsheet would run as a formula (a file named
+``=cmd|' calc'!A0.pdf``, ``@SUM(1).pdf``, ``-draft.pdf``): the CSVs write
+such text cells with a leading apostrophe, but a doc_id is a join key in
+every table and a file name's part, so it is made safe itself.  A file
+name that is not UTF-8 has each byte that is not written ``%FF`` (no
+output can hold the lone surrogate Python reads it as), and one that is
+only dots (``...pdf`` → ``..``) gets the prefix: it names a file or folder.
 """
 
 from __future__ import annotations
@@ -21,6 +28,9 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Optional
+
+from ..publishing.spreadsheet import FORMULA_STARTS
+from ..reading.guards import resolved
 
 SEPARATOR = "-"
 SPREADSHEET_SAFE_PREFIX = "doc-"
@@ -31,9 +41,24 @@ SPREADSHEET_SAFE_PREFIX = "doc-"
 _NUMBER_LIKE = re.compile(r"[0-9０-９+\-−.,:/%$¥()\s]*[0-9０-９][0-9０-９+\-−.,:/%$¥()eE\s]*")
 
 
+# A file name that is not UTF-8 reaches Python with its bytes as lone surrogates
+# (``\udcff`` for the byte FF), which no output can hold.
+_UNDECODED = re.compile("[\ud800-\udfff]")
+
+
+def _escaped(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"%{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+
+
 def spreadsheet_safe(doc_id: str) -> str:
-    """``doc_id`` with ``doc-`` in front when a spreadsheet would make it a number."""
-    return f"{SPREADSHEET_SAFE_PREFIX}{doc_id}" if _NUMBER_LIKE.fullmatch(doc_id) else doc_id
+    """``doc_id`` with ``doc-`` in front when a spreadsheet would make it a number or run it as a formula
+    or it is only dots (``..``);
+    a byte of a file name that is not UTF-8 written as ``%FF``, so that the doc_id stays one of its own."""
+    doc_id = _UNDECODED.sub(_escaped, doc_id)
+    # "..": the stem of "...pdf"; as a folder name (audit/<doc_id>/) it is the parent.
+    risky = _NUMBER_LIKE.fullmatch(doc_id) or doc_id.startswith(FORMULA_STARTS) or not doc_id.strip(".")
+    return f"{SPREADSHEET_SAFE_PREFIX}{doc_id}" if risky else doc_id
 
 
 def stem_doc_id(path: Path) -> str:
@@ -44,7 +69,7 @@ def stem_doc_id(path: Path) -> str:
 def _parents(path: Path) -> list[str]:
     # Innermost first; the absolute path so that "a/report.pdf" given from
     # inside "2023" still has "2023" to tell it apart.
-    return [p.name for p in path.resolve().parents if p.name]
+    return [p.name for p in resolved(path).parents if p.name]
 
 
 def _with_parents(path: Path, depth: int) -> str:
@@ -61,15 +86,15 @@ def assign_doc_ids(paths: Sequence[Path], taken: Optional[Mapping[str, str]] = N
     same batch, and the document already there keeps its doc_id.
     """
     given = [Path(p) for p in paths]
-    resolved = [str(p.resolve()) for p in given]
+    absolute = [str(resolved(p)) for p in given]
     held = {doc_id: owner for doc_id, owner in (taken or {}).items() if owner}
     # A file already in the folder keeps its doc_id: ids never change
     # under a user's feet between runs.
     kept = {owner: doc_id for doc_id, owner in held.items()}
-    ids: list[Optional[str]] = [kept.get(r) for r in resolved]
+    ids: list[Optional[str]] = [kept.get(r) for r in absolute]
     new = [i for i, doc_id in enumerate(ids) if doc_id is None]
     stems = {given[i].stem for i in new}
-    others = [Path(owner) for owner in held.values() if owner not in resolved and Path(owner).stem in stems]
+    others = [Path(owner) for owner in held.values() if owner not in absolute and Path(owner).stem in stems]
     proposed = _assign([given[i] for i in new] + others)
     used = {doc_id for doc_id in ids if doc_id} | set(held)
     for i, doc_id in zip(new, proposed):

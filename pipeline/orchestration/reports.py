@@ -6,6 +6,7 @@ batch, the cache and the run report (``_run.json``) carry it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal, Optional
 
@@ -40,6 +41,29 @@ class DocumentReport:
     cached: bool = False  # taken from the cache of an earlier run (same bytes, code, options)
 
 
+# What a message line must not carry as is: a control character (a newline in a
+# file name would start a forged line) and the lone surrogates a file name that
+# is not UTF-8 is read as (no stream can encode them).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+
+
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    if match.group() in _NAMED:
+        return _NAMED[match.group()]
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a name that is not UTF-8: shown as that byte
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def one_line(text: str) -> str:
+    """``text`` as one printable line: control characters and undecodable bytes escaped (``\\n``, ``\\xff``)."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
 def failure_of(exc: BaseException, path: object, options: Options) -> tuple[str, str]:
     """(one-line error, kind) for a document that failed: the same words for every command."""
     if isinstance(exc, SesakuError):
@@ -51,4 +75,4 @@ def failure_of(exc: BaseException, path: object, options: Options) -> tuple[str,
     return f"{path}: internal error {type(exc).__name__}: {detail} (please report this with the PDF)", "internal"
 
 
-__all__ = ["DocumentReport", "failure_of"]
+__all__ = ["DocumentReport", "failure_of", "one_line"]

@@ -38,6 +38,7 @@ from ..publishing.atomic import (
 from ..publishing.emit import to_json, write_tables
 from ..publishing.ruled import tables_to_rows, wide_csv_bytes, wide_csv_name
 from ..publishing.schema import RULED_TABLES
+from ..publishing.writable import writable_tables
 from ..reading.guards import file_sha256
 from ..reading.ledger import tallies_to_summary, tallies_to_warnings
 from ..reading.stage import PageStage, ProgressFn
@@ -271,8 +272,14 @@ def tables_into(pdfs: Sequence[Path], out: Path, options: Options, csv_encoding:
         return Exit.NOTHING
     skipped_wide = _write_wide_csvs(out, per_document, csv_encoding, options)
     run["csv_not_written"] = skipped_wide
+    # Characters no output can hold: U+FFFD, each listed in _run.json (publishing.writable).
+    long_table, unwritable = writable_tables({"tables": rows}, RULED_TABLES, workbook=False)
+    if unwritable:
+        run["text_substitutions"] = unwritable
+        say(f"warning: {len(unwritable)} character(s) no output can hold written as U+FFFD; "
+            f"listed in {out / '_run.json'} (text_substitutions)")
     written = write_tables(
-        {"tables": rows}, out, schemas=RULED_TABLES, workbook=False, csv_encoding=csv_encoding,
+        long_table, out, schemas=RULED_TABLES, workbook=False, csv_encoding=csv_encoding,
         csv_errors="skip", extra_files={"_run.json": lambda skipped: to_json(run | {"outputs": "written"} | {
             "csv_not_written": skipped_wide + sorted(f"{name}.csv" for name in skipped)})},
     )

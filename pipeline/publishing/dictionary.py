@@ -87,7 +87,10 @@ def tables_to_markdown() -> str:
         "is written `doc-000123`); keys join within one `doc_id`, and `documents` says "
         "which file each `doc_id` is. Coded columns hold short English codes in every output; "
         "their Japanese labels are listed under each table. Empty CSV cells are nulls, except in required text columns, where an empty "
-        "cell is the empty string.",
+        "cell is the empty string. In the CSVs only, a text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage "
+        "return is written with a leading `'` (`'=1+2`) so that a spreadsheet shows it as text and never runs it as a "
+        "formula (a text cell that is a plain number, `-5`, is not); Parquet and `sesaku.xlsx` hold the text as read. "
+        "CSVのみ、`=` `+` `-` `@`・タブ・復帰で始まる文字列セルは先頭に `'` を付けて書き出します(表計算ソフトが数式として実行しないため)。",
         "",
         "Tables: " + ", ".join(f"`{t.name}` ({t.title_ja})" for t in TABLES.values()) + ".",
         "",

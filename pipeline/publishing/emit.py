@@ -23,7 +23,9 @@ import pyarrow.parquet as pq
 from ..errors import OutputError
 from .atomic import commit, staged_folder
 from .schema import TABLES, TableSchema, arrow_schema, pandas_dtypes
+from .spreadsheet import defuse_frame, frame_csv
 from .workbook import write_workbook
+from .writable import NOWHERE, writable_tables
 
 CSV_ENCODINGS = ("utf-8-sig", "cp932", "utf-8")
 WORKBOOK = "sesaku.xlsx"
@@ -120,10 +122,11 @@ def write_csv(table: TableSchema, frame: pd.DataFrame, path: Path, encoding: str
     names = [f.title_ja for f in table.fields] if headers == "ja" else table.names
     if encoding != "utf-8-sig" and encoding != "utf-8":
         _check_encodable(table, frame, encoding, names)
-    out = frame.copy()
+    # Text that a spreadsheet would run as a formula is written as text (spreadsheet.defuse).
+    out = defuse_frame(frame).copy()
     out.columns = names
-    # lineterminator fixed: the same bytes on every platform.
-    out.to_csv(path, index=False, encoding=encoding, lineterminator="\n")
+    # Lines end with \n: the same bytes on every platform; a cell holding a CR is quoted (frame_csv).
+    path.write_bytes(frame_csv(out).encode(encoding))
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,8 @@ class Written:
     csv_skipped: Mapping[str, str] = field(default_factory=dict)
     # every character replaced under --csv-substitute
     substitutions: tuple[dict, ...] = ()
+    # every character no output (or the workbook) can hold, written as U+FFFD (writable.writable_tables)
+    text_substitutions: tuple[dict, ...] = ()
 
 
 def write_parquet(table: TableSchema, frame: pd.DataFrame, path: Path) -> None:
@@ -171,6 +176,8 @@ def write_tables(
         raise ValueError(f"unknown CSV encoding {csv_encoding!r}; choose one of {', '.join(CSV_ENCODINGS)}")
     if csv_errors not in CSV_ERRORS:
         raise ValueError(f"unknown csv_errors {csv_errors!r}; choose one of {', '.join(CSV_ERRORS)}")
+    # A lone surrogate (a file name that is not UTF-8) cannot be written in any file: U+FFFD, listed.
+    tables, text_substitutions = writable_tables(tables, schemas, workbook)
     frames = {name: rows_to_frame(table, tables.get(name, ())) for name, table in schemas.items()}
     skipped: dict[str, str] = {}
     substitutions: list[dict] = []
@@ -202,7 +209,7 @@ def write_tables(
         paths = commit(staging, Path(out_dir), written)
     for name in skipped:
         (Path(out_dir) / f"{name}.csv").unlink(missing_ok=True)
-    return Written(tuple(paths), skipped, tuple(substitutions))
+    return Written(tuple(paths), skipped, tuple(substitutions), tuple(text_substitutions))
 
 
 class OutputMismatch(OutputError, ValueError):
@@ -236,5 +243,8 @@ def read_tables(out_dir: Path) -> dict[str, list[dict]] | None:
 
 
 def to_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    """Readable JSON (UTF-8, not escaped); a lone surrogate (a file name that is not
+    UTF-8) is kept as its escape ``\\udcff``, which is JSON and reads back as it was."""
+    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return NOWHERE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 

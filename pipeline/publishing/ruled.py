@@ -10,13 +10,13 @@ title line names each column by the header cells above it.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Sequence
 
 from ..models import LogicalTable
 from .records import check_columns
 from .schema import RULED_TABLES
+from .spreadsheet import csv_rows, defuse
+from .writable import file_part, writable
 
 
 def tables_to_rows(doc_id: str, tables: Sequence[LogicalTable]) -> list[dict]:
@@ -59,11 +59,11 @@ def table_to_wide(table: LogicalTable) -> list[list[str]]:
 
 def wide_csv_bytes(table: LogicalTable, encoding: str = "utf-8-sig") -> bytes:
     """The wide CSV of one table; raises UnicodeEncodeError where ``encoding`` lacks a character."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")  # the same bytes on every platform
-    writer.writerows(table_to_wide(table))
-    return buffer.getvalue().encode(encoding)
+    # Every cell is text here: one a spreadsheet would run is written as text (spreadsheet.defuse);
+    # lines end with \n, the same bytes on every platform, a cell holding a CR quoted.
+    # A lone surrogate cannot be encoded: U+FFFD, as in the long table (writable).
+    return csv_rows([defuse(writable(cell)) for cell in row] for row in table_to_wide(table)).encode(encoding)
 
 
 def wide_csv_name(doc_id: str, table: LogicalTable) -> str:
-    return f"{doc_id}-{table.table_no}.csv"
+    return f"{file_part(doc_id)}-{table.table_no}.csv"

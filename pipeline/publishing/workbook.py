@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from .schema import TABLES, TableSchema
+from .writable import xml_writable
 
 FIRST_SHEET = "measure_years"
 # Excel shows about 1 width unit per Latin character; East Asian wide
@@ -31,8 +32,6 @@ MAX_WIDTH = 60
 MIN_WIDTH = 6
 # Excel's own limit on the text of one cell.
 MAX_CELL_CHARS = 32767
-# XML 1.0 forbids these; a PDF's text may hold them (a stray form feed).
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _TIMESTAMPS = re.compile(rb"<dcterms:(created|modified)[^>]*>[^<]*</dcterms:\1>")
 # ZIP entries carry a time; the earliest a ZIP can say keeps runs identical.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -56,7 +55,8 @@ def _value(value: Any, type_: str) -> Any:
         return float(value)
     if type_ == "boolean":
         return bool(value)
-    text = _ILLEGAL.sub("\ufffd", str(value))
+    # XML 1.0 forbids some characters a PDF's text may hold (a stray form feed, U+FFFE): U+FFFD (writable).
+    text = xml_writable(str(value))
     return text[:MAX_CELL_CHARS]
 
 

@@ -10,12 +10,14 @@ warnings.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import logging
 import multiprocessing
 import os
 import re
 import signal
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -49,14 +51,46 @@ def _mb(size: float) -> str:
     return f"{mb:.0f}" if mb >= 10 else f"{mb:.2g}"
 
 
+# What a path may name besides a file: opening a FIFO waits for a writer, a
+# device (/dev/zero) never ends, so each is refused from its stat, before any read.
+_NOT_FILES = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+              (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def regular_file(path: Path) -> os.stat_result:
+    """The stat of ``path`` when it names a regular file (through its links); the error to report otherwise.
+
+    Called before a byte is read (hashing for the cache included): a FIFO
+    or a device named on the command line hung the run, a symbolic link
+    loop ended it with a traceback.
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise MissingFile(path, "no such file; check the path") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise MissingFile(path, "a symbolic link loop (the link leads back to itself); check the link") from None
+        raise MissingFile(path, f"cannot be opened ({exc.strerror or type(exc).__name__}); check the path") from None
+    if not stat.S_ISREG(info.st_mode):
+        what = next((name for test, name in _NOT_FILES if test(info.st_mode)), "not a regular file")
+        raise NotAPdf(path, f"{what}, not a file; give a PDF or a folder of PDFs")
+    return info
+
+
+def resolved(path: Path) -> Path:
+    """``path.resolve()``, or its absolute form where a symbolic link loop stops resolving
+    (Python 3.11 raises RuntimeError there; the loop is reported once the file is checked)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return path.absolute()
+
+
 def check_file(path: Path, options: Options) -> None:
-    """Cheap checks before any parsing: exists, not empty, a PDF, not absurd."""
+    """Cheap checks before any parsing: a regular file, not empty, a PDF, not absurd."""
     limits = options.limits
-    if not path.exists():
-        raise MissingFile(path, "no such file; check the path")
-    if not path.is_file():
-        raise NotAPdf(path, "not a file; give a PDF or a folder of PDFs")
-    size = path.stat().st_size
+    size = regular_file(path).st_size
     if size == 0:
         raise EmptyFile(path, "the file is empty (0 bytes); download it again")
     if size > limits.max_bytes:
