@@ -30,6 +30,7 @@ import traceback
 from pathlib import Path
 
 from pipeline.reading.document import DocumentReader
+from pipeline.settings import DEFAULT
 from pipeline.understanding.sheets import pages_to_sheets
 from pipeline.understanding.table.engines import EngineSource, make_engine
 from pipeline.understanding.table.ruled import view_to_grids
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             pages, warnings = read_document(pdf, args.max_pages)
             read = time.perf_counter()
-            sheets = pages_to_sheets(pages)
+            sheets = pages_to_sheets(pages, DEFAULT)
             got = sheet_rows(doc_id, sheets)
             for name in TABLES:
                 rows[name].extend(got[name])

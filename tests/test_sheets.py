@@ -14,6 +14,7 @@ from sheetsynth import Block, C, Page, Text, build_sheet_pdf
 
 from pipeline.models import Cell, Sheet
 from pipeline.reading.document import DocumentReader
+from pipeline.settings import DEFAULT
 from pipeline.understanding.sheets import pages_to_sheets
 from pipeline.understanding.sheets.fields import inner_labels
 from pipeline.understanding.table.engines import EngineSource, make_engine
@@ -27,7 +28,7 @@ def read_sheets(path: Path) -> tuple[Sheet, ...]:
         for number in range(1, reader.page_count + 1):
             view = reader.read_page(number, [])
             pages.append((number, view.lines, view_to_grids(view, engine), view.chars))
-    return pages_to_sheets(pages)
+    return pages_to_sheets(pages, DEFAULT)
 
 
 def one_sheet(tmp_path: Path, *pages: Page) -> Sheet:

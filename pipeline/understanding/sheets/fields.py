@@ -35,14 +35,13 @@ from normalizers.width import squash
 from ...geometry import BBox, centre_in
 from ...models import Cell, SheetChoice, SheetField, SheetUnplaced, SheetValue
 from ...reading.glyphs import group_lines, join_line
+from ...settings import Settings
 from .axes import labelled_values
 from .cells import CellReading, is_label_like, label_text, value_text
 from .choices import pair_to_choice
 from .layout import GridLayout, covers_rows, rows_of
 
 Key = tuple[int, int]
-# A counter label printed after its figure (02 款, 05 項, 04 目): one or two glyphs.
-COUNTER_LABEL_CHARS = 2
 
 
 def key(cell: Cell) -> Key:
@@ -60,8 +59,9 @@ class GridFields:
 
 class _Pairer:
     def __init__(self, page: int, layout: GridLayout, readings: dict[Key, CellReading], free: set[Key],
-                 era: Optional[str], chars: Sequence[dict] = ()):
+                 era: Optional[str], settings: Settings, chars: Sequence[dict] = ()):
         self.page = page
+        self.settings = settings
         self.era = era
         self.chars = chars
         self.layout = layout
@@ -97,7 +97,7 @@ class _Pairer:
             for inner_label, inner_value, box in found:
                 self.out.fields.append(SheetField(inner_label, inner_value, self.page, box, box))
             value = dataclasses.replace(value, text=own)
-        choice = pair_to_choice(name, value, self.page, label.bbox, self.chars)
+        choice = pair_to_choice(name, value, self.page, label.bbox, self.settings, self.chars)
         if choice is not None:
             self.out.choices.append(choice)
             return
@@ -113,7 +113,12 @@ class _Pairer:
 
     def is_counter(self, cell: Cell) -> bool:
         reading = self.r(cell)
-        return reading.kind == "text" and 0 < len(reading.flat) <= COUNTER_LABEL_CHARS
+        # A counter label printed after its figure (02 款, 05 項, 04 目):
+        # ``Settings.sheet_counter_label_chars`` glyphs at most.
+        return reading.kind == "text" and 0 < len(reading.flat) <= self.settings.sheet_counter_label_chars
+
+    def label_like(self, cell: Cell) -> bool:
+        return is_label_like(self.r(cell), self.settings)
 
     def below_partner(self, cell: Cell) -> Optional[Cell]:
         under = self.layout.directly_below(cell)
@@ -140,7 +145,7 @@ class _Pairer:
                 self.emit(b, a)
                 i += 2
                 continue
-            if not is_label_like(ra):
+            if not self.label_like(a):
                 self.leave(a, "a value without a label beside or above it")
                 i += 1
                 continue
@@ -157,7 +162,7 @@ class _Pairer:
                 self.free.discard(key(a))
                 i += 1
                 continue
-            if (is_label_like(self.r(b)) and c is not None and self.is_figure(c)
+            if (self.label_like(b) and c is not None and self.is_figure(c)
                     and not (d is not None and self.is_counter(d))):
                 self.groups.append(a)
                 self.free.discard(key(a))
@@ -170,21 +175,21 @@ class _Pairer:
         """A cell with nothing right of it on its row band."""
         reading = self.r(cell)
         partner = self.below_partner(cell)
-        if is_label_like(reading) and partner is not None and not is_label_like(self.r(partner)):
+        if self.label_like(cell) and partner is not None and not self.label_like(partner):
             self.emit(cell, partner)
             return
-        if self.layout.full_width(cell) or (is_label_like(reading) and not others):
+        if self.layout.full_width(cell) or (self.label_like(cell) and not others):
             self.out.headings.append(cell)
             self.free.discard(key(cell))
             return
-        self.leave(cell, "a value without a label beside or above it" if not is_label_like(reading)
+        self.leave(cell, "a value without a label beside or above it" if not self.label_like(cell)
                    else "a label without a value")
 
 
 def grid_to_fields(page: int, layout: GridLayout, readings: dict[Key, CellReading], free: set[Key],
-                   era: Optional[str] = None, chars: Sequence[dict] = ()) -> GridFields:
+                   settings: Settings, era: Optional[str] = None, chars: Sequence[dict] = ()) -> GridFields:
     """Label → value pairs (and the choices and labelled figures among them) of one grid's cells in ``free``."""
-    pairer = _Pairer(page, layout, readings, free, era, chars)
+    pairer = _Pairer(page, layout, readings, free, era, settings, chars)
     for band in range(layout.n_rows):
         pairer.row(band)
     return pairer.out

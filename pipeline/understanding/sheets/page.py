@@ -22,17 +22,13 @@ from normalizers.width import squash
 
 from ...geometry import BBox, centre_in
 from ...models import Grid, Line, SheetChoice, SheetField, SheetUnplaced, SheetValue
+from ...settings import Settings
 from ...vocabulary import NUMBER_IN_LINE
 from .axes import grid_to_values
 from .cells import read_cell
 from .choices import answer_row_choices, mark_grid_choices
 from .fields import grid_to_fields
 from .layout import GridLayout
-
-# A caption belongs to the grid under it when it ends at most this far above
-# the grid's top: ikeda's （４）事業費等(千円単位…) ends 4pt above its table,
-# while the previous table ends 10pt above that caption.
-CAPTION_GAP = 12.0
 
 
 @dataclass(frozen=True)
@@ -58,8 +54,9 @@ def _in_grid(line: Line, grids: Sequence[Grid]) -> bool:
     return any(centre_in(box, g.bbox) for g in grids)
 
 
-def _caption_unit(grid: Grid, outside: Sequence[Line]) -> Optional[str]:
-    above = [ln for ln in outside if ln.bottom <= grid.bbox[1] + 1 and grid.bbox[1] - ln.bottom <= CAPTION_GAP]
+def _caption_unit(grid: Grid, outside: Sequence[Line], settings: Settings) -> Optional[str]:
+    gap = settings.sheet_caption_gap
+    above = [ln for ln in outside if ln.bottom <= grid.bbox[1] + 1 and grid.bbox[1] - ln.bottom <= gap]
     for line in sorted(above, key=lambda ln: -ln.bottom):
         unit = unit_in(line.text)
         if unit:
@@ -68,7 +65,7 @@ def _caption_unit(grid: Grid, outside: Sequence[Line]) -> Optional[str]:
 
 
 def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era: Optional[str],
-                    chars: Sequence[dict] = ()) -> PageReading:
+                    settings: Settings, chars: Sequence[dict] = ()) -> PageReading:
     """One page read; ``chars`` (the page's glyphs) let a ring drawn over an option be seen."""
     fields: list[SheetField] = []
     values: list[SheetValue] = []
@@ -91,16 +88,16 @@ def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era
     for n, grid in enumerate(g for g in grids if g.cells):
         layout = GridLayout(grid.cells)
         readings = {(c.row, c.col): read_cell(c, era) for c in grid.cells}
-        found = grid_to_values(page, layout, readings, _caption_unit(grid, outside))
+        found = grid_to_values(page, layout, readings, settings, _caption_unit(grid, outside, settings))
         values.extend(found.values)
         free = {k for k in readings if k not in found.taken}
-        marked, taken = mark_grid_choices(page, layout, readings, free)
+        marked, taken = mark_grid_choices(page, layout, readings, free, settings)
         choices.extend(marked)
         free -= taken
-        answered, taken, answer_heads = answer_row_choices(page, layout, readings, free)
+        answered, taken, answer_heads = answer_row_choices(page, layout, readings, free, settings)
         choices.extend(answered)
         free -= taken
-        paired = grid_to_fields(page, layout, readings, free, era, chars)
+        paired = grid_to_fields(page, layout, readings, free, settings, era, chars)
         fields.extend(paired.fields)
         values.extend(paired.values)
         choices.extend(paired.choices)
