@@ -55,6 +55,8 @@ class GridFields:
     values: list[SheetValue] = field(default_factory=list)
     unplaced: list[SheetUnplaced] = field(default_factory=list)
     headings: list[Cell] = field(default_factory=list)
+    blank: list[Cell] = field(default_factory=list)  # labels with nothing filled in beside them
+    groups: list[Cell] = field(default_factory=list)  # group labels (put before the labels of their rows)
 
 
 class _Pairer:
@@ -85,7 +87,8 @@ class _Pairer:
         self.free.discard(key(value))
         name = path if path is not None else self.label_path(label)
         if self.r(value).kind == "empty":
-            return  # a label with nothing filled in: the form's, not a field
+            self.out.blank.append(label)  # a label with nothing filled in: the form's, not a field
+            return
         if self.r(value).kind in ("figure", "pair"):
             found = labelled_values(self.page, self.label_cells(label), value, self.r(value), self.era)
             if found:
@@ -192,6 +195,7 @@ def grid_to_fields(page: int, layout: GridLayout, readings: dict[Key, CellReadin
     pairer = _Pairer(page, layout, readings, free, era, settings, chars)
     for band in range(layout.n_rows):
         pairer.row(band)
+    pairer.out.groups = list(pairer.groups)
     return pairer.out
 
 

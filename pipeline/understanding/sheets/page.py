@@ -31,6 +31,14 @@ from .fields import grid_to_fields
 from .layout import GridLayout
 
 
+# Why a header cell is kept among the headings (``page_to_reading``).
+STRUCTURE = "a header or row label of a table of figures or choices"
+
+
+def key(cell) -> tuple[int, int]:
+    return (cell.row, cell.col)
+
+
 @dataclass(frozen=True)
 class PageReading:
     """What one page holds, before pages are cut into sheets."""
@@ -49,7 +57,7 @@ class PageReading:
     first_fields: tuple[SheetField, ...] = ()
 
 
-def _in_grid(line: Line, grids: Sequence[Grid]) -> bool:
+def in_grid(line: Line, grids: Sequence[Grid]) -> bool:
     box = (line.x0, line.top, line.x1, line.bottom)
     return any(centre_in(box, g.bbox) for g in grids)
 
@@ -72,7 +80,7 @@ def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era
     choices: list[SheetChoice] = []
     unplaced: list[SheetUnplaced] = []
     headings: list[SheetUnplaced] = []
-    outside = [ln for ln in lines if not _in_grid(ln, grids)]
+    outside = [ln for ln in lines if not in_grid(ln, grids)]
     first_labels: tuple[str, ...] = ()
     first_fields: tuple[SheetField, ...] = ()
     for line in outside:
@@ -94,6 +102,11 @@ def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era
         marked, taken = mark_grid_choices(page, layout, readings, free, settings)
         choices.extend(marked)
         free -= taken
+        # The headers, corners and row labels the figures were read by, and the
+        # sub-group labels of marked choices, are structure: kept (as headings)
+        # so that the character accounting finds every glyph of the page.
+        structure = [c for c in grid.cells if key(c) in (found.taken | taken) and readings[key(c)].kind != "empty"]
+        headings.extend(SheetUnplaced(c.text.strip(), page, c.bbox, STRUCTURE) for c in structure)
         answered, taken, answer_heads = answer_row_choices(page, layout, readings, free, settings)
         choices.extend(answered)
         free -= taken
@@ -105,6 +118,10 @@ def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era
         unplaced.extend(paired.unplaced)
         for cell in answer_heads + paired.headings:
             headings.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, "a heading of the table"))
+        for cell in paired.blank:
+            headings.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, "a label with nothing filled in"))
+        for cell in paired.groups:
+            headings.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, "a group label of the labels beside it"))
         if n == 0:
             first_labels = tuple(squash(f.label) for f in paired.fields) + tuple(squash(c.question) for c in paired.choices)
             first_fields = tuple(paired.fields)
