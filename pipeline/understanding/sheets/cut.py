@@ -1,6 +1,8 @@
 """A document of many sheets cut into one sheet per 事業, by structure.
 
 A page goes on the sheet before it unless it starts a new one:
+- it names a sheet and the pages before it named none (they are a cover
+  or a list before the sheets, a sheet of their own without a title); or
 - it names the sheet (a 事業名 / 施策名 label's value, ``TITLE_WORDS``)
   and the name differs from the current sheet's; or
 - its first table repeats the labels of the current sheet's first page
@@ -62,6 +64,10 @@ class _Open:
 def _starts_new(sheet: _Open, page: PageReading, settings: Settings) -> bool:
     title = page_title(page)
     if title and sheet.title and squash(title) != squash(sheet.title):
+        return True
+    if title and sheet.title is None:
+        # The first title block after pages that named no sheet (a cover, a
+        # contents page, a list before the sheets): those pages are no part of it.
         return True
     if _repeats(sheet, page, settings) and sheet.title is not None:
         return title is None or squash(title) != squash(sheet.title)

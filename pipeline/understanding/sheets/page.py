@@ -105,7 +105,8 @@ def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era
         # The headers, corners and row labels the figures were read by, and the
         # sub-group labels of marked choices, are structure: kept (as headings)
         # so that the character accounting finds every glyph of the page.
-        structure = [c for c in grid.cells if key(c) in (found.taken | taken) and readings[key(c)].kind != "empty"]
+        structure = [c for c in grid.cells if key(c) in (found.taken | taken)
+                     and readings[key(c)].kind not in ("empty", "figure", "pair")]
         headings.extend(SheetUnplaced(c.text.strip(), page, c.bbox, STRUCTURE) for c in structure)
         answered, taken, answer_heads = answer_row_choices(page, layout, readings, free, settings)
         choices.extend(answered)
