@@ -186,3 +186,28 @@ def test_the_sheet_tables_are_in_the_schema_with_japanese_titles_and_keys_to_the
     if name != "sheets":
         assert (("doc_id", "sheet_no"), "sheets", ("doc_id", "sheet_no")) in table.foreign_keys
         assert {"page", "x0", "top", "x1", "bottom"} <= set(table.names)
+
+
+def test_the_audit_outlines_sheet_values_by_kind_and_links_them_to_their_rows(tmp_path):
+    from pipeline.audit.html import HtmlReport
+    from pipeline.audit.model import SHEET_ROLES, Model
+
+    pdf = build_sheet_pdf(tmp_path / "s.pdf", [Page([_head("地域交流推進事業"), _kinds(), _choice()], [TITLE])])
+    rows = sheet_records("doc", read(pdf).sheets)
+    tables = {name: rows.get(name, []) for name in TABLES}
+    model = Model("doc", tables)
+    regions = {r.id: r for r in model.regions_on(1)}
+    by_kind: dict[str, set[str]] = {}
+    for row in model.rows_of("sheet_values"):
+        (rid,) = row.targets
+        assert row.id in regions[rid].rows
+        by_kind.setdefault(row.data["kind"], set()).update(regions[rid].roles)
+    assert by_kind == {"target": {"kind_target"}, "actual": {"kind_actual"}}
+    assert SHEET_ROLES["kind_target"][0] != SHEET_ROLES["kind_actual"][0]
+    # The three options of one cell share its box; the selected one gives it its role first.
+    (choice_region,) = {rid for row in model.rows_of("sheet_choices") for rid in row.targets}
+    assert regions[choice_region].roles == ["sheet_selected", "sheet_option"]
+    page = HtmlReport(model, {"rows": {}}, {}, [], []).render()
+    assert "評価シートの数値 sheet values" in page and "シート数値: 目標" in page
+    for row in model.rows_of("sheet_values"):
+        assert f'id="{row.id}"' in page and f'data-target="{row.targets[0]}"' in page

@@ -14,7 +14,7 @@ from typing import Optional
 
 from ..publishing.schema import TABLES
 from ..reading.fonts import FONT_FILE
-from .model import BLOCK_LABELS, ROLES, SECTION_LABELS, Model, Row
+from .model import BLOCK_LABELS, ROLES, SECTION_LABELS, SHEET_ROLES, Model, Row
 from .pages import PageImage
 
 
@@ -171,6 +171,7 @@ class HtmlReport:
                     f'<td class="n">{_e(q.get("source"))} · {_e(where)} · {_e(q.get("part"))} ·{q.get("item_no")}</td></tr>'
                 )
             out.append("</table>")
+        out.extend(self._sheet_rows(page))
         leftovers = m.rows_on("leftovers", page)
         if leftovers:
             out.append('<h3 class="warn">取り残し leftovers</h3><table>')
@@ -181,6 +182,49 @@ class HtmlReport:
         if not out:
             out.append('<p class="nobox">nothing extracted from this page</p>')
         return "\n".join(out)
+
+    def _sheet_rows(self, page: int) -> list[str]:
+        """The evaluation-sheet rows read from the page: values by kind, fields, choices, unplaced."""
+        m, out = self.m, []
+        values = m.rows_on("sheet_values", page) if "sheet_values" in m.tables else []
+        if values:
+            out.append("<h3>評価シートの数値 sheet values</h3><table>")
+            for row in values:
+                v = row.data
+                role = f"kind_{v.get('kind')}" if f"kind_{v.get('kind')}" in SHEET_ROLES else "kind_other"
+                chip = self._chip(role, f"{v.get('fiscal_year')} {SHEET_ROLES[role][1].split(': ')[-1]}")
+                label = f"シート{v['sheet_no']} {v.get('item') or ''} {v.get('fiscal_year')}年度 {v.get('kind')}"
+                out.append(f'<tr {self._row_attrs(row, label)}><td class="k">{chip}</td><td>{_e(v.get("item"))}</td>'
+                           f'<td class="n"><b>{_e(v.get("text"))}</b> {_e(v.get("unit"))}</td>'
+                           f'<td class="n">{_e(v.get("label"))}</td></tr>')
+            out.append("</table>")
+        fields = m.rows_on("sheet_fields", page) if "sheet_fields" in m.tables else []
+        if fields:
+            out.append("<h3>評価シートの項目 sheet fields</h3><table>")
+            for row in fields:
+                f = row.data
+                out.append(f'<tr {self._row_attrs(row, "シート項目 " + str(f.get("label")))}><td class="k">'
+                           f'{self._chip("sheet_field", str(f.get("label"))[:24])}</td><td>{_e(f.get("value"))}</td></tr>')
+            out.append("</table>")
+        choices = m.rows_on("sheet_choices", page) if "sheet_choices" in m.tables else []
+        if choices:
+            out.append("<h3>評価シートの選択 sheet choices</h3><table>")
+            for row in choices:
+                c = row.data
+                role = "sheet_selected" if c.get("selected") else "sheet_option"
+                out.append(f'<tr {self._row_attrs(row, "シート選択 " + str(c.get("question")))}><td class="k">'
+                           f'{self._chip(role, "●" if c.get("selected") else "○")}</td><td>{_e(c.get("question"))}</td>'
+                           f'<td>{_e(c.get("option"))}</td><td class="n">{_e(c.get("form"))}</td></tr>')
+            out.append("</table>")
+        unplaced = m.rows_on("sheet_unplaced", page) if "sheet_unplaced" in m.tables else []
+        if unplaced:
+            out.append('<h3 class="warn">評価シートの未配置 sheet unplaced</h3><table>')
+            for row in unplaced:
+                u = row.data
+                out.append(f'<tr {self._row_attrs(row, "シート未配置", "leftover")}><td>{_e(u.get("text"))}</td>'
+                           f'<td class="n">{_e(u.get("reason"))}</td></tr>')
+            out.append("</table>")
+        return out
 
     # -- SVG
     def _svg(self, page: int, image: PageImage) -> str:
