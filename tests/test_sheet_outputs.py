@@ -211,3 +211,18 @@ def test_the_audit_outlines_sheet_values_by_kind_and_links_them_to_their_rows(tm
     assert "評価シートの数値 sheet values" in page and "シート数値: 目標" in page
     for row in model.rows_of("sheet_values"):
         assert f'id="{row.id}"' in page and f'data-target="{row.targets[0]}"' in page
+
+
+def test_the_model_keeps_the_glyphs_a_ring_or_a_corner_label_needs_and_reads_them(tmp_path):
+    # The model lets a page's glyphs go, but those of cells printing a ring or a
+    # 【label】: the circled option and the corner field are still read.
+    block = Block(40, 50, [80, 360], [30, 22, 18], [
+        C(0, 0, "事業名"), C(0, 1, "脱炭素先行地域創出事業", corner=("【事業実施期間】", "令和5年度～9年度")),
+        C(1, 0, "今後の方向"), C(1, 1, "拡充・現状維持・縮小・廃止", ring="現状維持"),
+        C(2, 0, "所管局"), C(2, 1, "環境政策局"),
+    ])
+    reading = read(build_sheet_pdf(tmp_path / "s.pdf", [Page([block], [TITLE])]))
+    (sheet,) = reading.sheets
+    assert {f.label: f.value for f in sheet.fields}["【事業実施期間】"] == "令和5年度～9年度"
+    (choice,) = sheet.choices
+    assert (choice.form, choice.selected) == ("circled", ("現状維持",))
