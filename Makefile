@@ -43,6 +43,8 @@ test: $(STAMP) ## Run the test suite
 	@# CKAN's schema check is worth a network install but not a red build:
 	@# without it the test is skipped and the rules validator still runs.
 	-$(MAKE) --no-print-directory ckan-env
+	$(VENV)/bin/ruff check pipeline normalizers tests
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 .PHONY: package

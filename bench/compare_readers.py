@@ -61,7 +61,7 @@ class Score:
     bad_reference_same: int = 0
     pdfium_wrong_pages: list = field(default_factory=list)  # where the rendered page sides with pdfminer
 
-    def add(self, other: "Score") -> None:
+    def add(self, other: Score) -> None:
         self.pages += other.pages
         self.skipped += other.skipped
         self.lines += other.lines
@@ -170,6 +170,7 @@ def referee(doc, number: int, fast_view, placed: list) -> str:
     or "pdfminer" for the reader with less, "undecided" on a tie or a page
     turned upright (its boxes are not in the rendered page's frame)."""
     from pipeline.reading import pdfium
+    from pipeline.settings import DEFAULT
 
     if getattr(fast_view, "turned", 0):
         return "undecided"
@@ -195,33 +196,38 @@ def _pdfium_may_read(doc, number: int) -> bool:
                 return False
         elif fast is None or not pdfium.usable(fast, number - 1):
             return False
-        return pdfium.page_chars(fast, number - 1) is not None
+        return pdfium.page_chars(fast, number - 1, settings=DEFAULT) is not None
     except Exception:
         return False
 
 
 def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes: bool = False) -> Score:
     from pipeline.errors import SesakuError
+    from pipeline.options import Options
     from pipeline.reading.document import DocumentReader
+    from pipeline.settings import DEFAULT
 
     try:  # the text command's own rendering (cells cut at rules) where this checkout has it
-        from pipeline.reading.text import view_text as text_of
+        from pipeline.reading.text import view_text
+
+        def text_of(view):
+            return view_text(view, settings=DEFAULT)
     except ImportError:
         from pipeline.reading.text import page_text
 
         def text_of(view):
-            return page_text(view.chars)
+            return page_text(view.chars, settings=DEFAULT)
 
     score = Score()
     try:
-        doc = DocumentReader(path)
+        doc = DocumentReader(path, Options())
     except SesakuError:
         return score
     with doc:
         count = doc.page_count if not max_pages else min(max_pages, doc.page_count)
         for number in range(1, count + 1):
             try:
-                reference = doc.read_page(number, [], reader="pdfminer")
+                reference = doc.read_page(number, reader="pdfminer")
             except SesakuError:
                 score.skipped += 1
                 continue
@@ -230,7 +236,7 @@ def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes
                 continue
             theirs = [x for x in text_of(reference) if x.strip()]
             try:
-                ours = text_of(doc.read_page(number, [], reader="auto"))
+                ours = text_of(doc.read_page(number, reader="auto"))
             except SesakuError:
                 ours = []
             same = identical(ours, theirs)
@@ -239,7 +245,7 @@ def compare_pdf(path: Path, also_pdfium: bool = False, max_pages: int = 0, boxes
             score.same += same
             if also_pdfium or boxes:
                 try:
-                    fast_view = doc.read_page(number, [], reader="pdfium")
+                    fast_view = doc.read_page(number, reader="pdfium")
                 except SesakuError:
                     fast_view = None
                 fast = text_of(fast_view) if fast_view is not None else []

@@ -172,12 +172,12 @@ def _child(pdf: str, out: str) -> None:
     sys.path.insert(0, str(ROOT))
     sys.path.insert(0, str(TESTS))
     from helpers import records_to_truth_programs
-    from pipeline.orchestration.run import extract_document
+    from pipeline.orchestration.extract import extract_document
     from pipeline.publishing.records import document_to_records
 
     from pipeline.errors import SesakuError
 
-    from pipeline.reading.guards import Limits
+    from pipeline.options import Limits
 
     started = time.perf_counter()
     try:

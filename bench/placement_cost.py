@@ -18,12 +18,13 @@ from pathlib import Path
 
 
 def read_all(path: Path, pages: int) -> float:
+    from pipeline.options import Options
     from pipeline.reading.document import DocumentReader
 
     started = time.perf_counter()
-    with DocumentReader(path) as doc:
+    with DocumentReader(path, Options()) as doc:
         for number in range(1, min(pages, doc.page_count) + 1):
-            doc.read_page(number, [])
+            doc.read_page(number)
     return time.perf_counter() - started
 
 

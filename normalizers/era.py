@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Optional
 
@@ -76,7 +77,7 @@ _BARE_FY = re.compile(r"(?P<n>元|\d{1,2})年度?")
 
 
 @normaliser("year")
-def fiscal_year(s: Optional[str], *, era: Optional[str] = None, errors: Errors = "raise") -> Optional[int]:
+def fiscal_year(s: str, *, era: Optional[str] = None, errors: Errors = "raise") -> Optional[int]:
     """``平成21年度`` / ``H21`` / ``令和元年度`` / ``2011年度`` -> Gregorian start year.
 
     ``era`` (令和 / R …) is the document's era, taken by a year printed
@@ -107,7 +108,7 @@ def fiscal_year(s: Optional[str], *, era: Optional[str] = None, errors: Errors =
 
 
 @normaliser("year label")
-def parse_year_label(s: Optional[str], *, errors: Errors = "raise") -> Optional[YearLabel]:
+def parse_year_label(s: str, *, errors: Errors = "raise") -> Optional[YearLabel]:
     """A 目標 column header: ``2011(平成23)年度以降`` -> ``YearLabel(2011, True, ...)``.
 
     When both a Gregorian and an era year are printed they must agree; a
@@ -147,9 +148,9 @@ def _one_year(part: str, original: str, era_of: str = "") -> Optional[int]:
     (平成26～28年度).
     """
     if era_of and re.fullmatch(r"\d{1,2}", part):
-        era = _ERA_YEAR.search(era_of)
-        if era:
-            part = era.group("era") + part
+        named = _ERA_YEAR.search(era_of)
+        if named:
+            part = named.group("era") + part
     tokens = list(_YEAR_TOKEN.finditer(part))
     # Whatever is not a year must be the brackets around the second way of
     # writing it; free text is not a year.
@@ -314,7 +315,7 @@ def _mention_year(kind: str, text: str, era: Optional[str], original: str) -> in
 
 
 @normaliser("year label")
-def find_year_in_label(s: Optional[str], *, era: Optional[str] = None, errors: Errors = "raise") -> Optional[YearInLabel]:
+def find_year_in_label(s: str, *, era: Optional[str] = None, errors: Errors = "raise") -> Optional[YearInLabel]:
     """The single fiscal year a short label names, wherever it stands in it.
 
     ``find_year_in_label("令和5年度予算現額").fiscal_year == 2023``;
@@ -352,7 +353,7 @@ def find_year_in_label(s: Optional[str], *, era: Optional[str] = None, errors: E
     )
 
 
-def document_era(texts) -> Optional[str]:
+def document_era(texts: Iterable[str]) -> Optional[str]:
     """The era a document dates itself in: the era named most often in ``texts``.
 
     Only era names followed by a year count (令和7年度, 平成30年): an

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
-from typing import Literal, TypeVar
+from collections.abc import Callable
+from typing import Concatenate, Literal, Optional, ParamSpec, TypeVar
 
 Errors = Literal["raise", "null"]
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class NormalizeError(ValueError):
@@ -23,7 +25,7 @@ class NormalizeError(ValueError):
         super().__init__(f"{reason}: {value!r}")
 
 
-def check_errors(errors: str) -> None:
+def check_errors(errors: object) -> None:
     # A typo such as errors="ignore" must not silently mean "raise".
     if errors not in ("raise", "null"):
         raise ValueError(f"errors must be 'raise' or 'null', not {errors!r}")
@@ -36,7 +38,8 @@ def fail(value: object, reason: str, errors: Errors) -> None:
     raise NormalizeError(value, reason)
 
 
-def normaliser(what: str):
+def normaliser(what: str) -> Callable[[Callable[Concatenate[str, P], Optional[T]]],
+                                       Callable[Concatenate[object, P], Optional[T]]]:
     """The prologue every normaliser shares, written once.
 
     ``errors`` is checked, None and "" pass through as None, and a value
@@ -44,16 +47,17 @@ def normaliser(what: str):
     caller's ``errors`` policy; the wrapped function sees only real text.
     """
 
-    def wrap(fn):
-        @functools.wraps(fn)
-        def wrapper(s, *args, errors: Errors = "raise", **kwargs):
+    def wrap(fn: Callable[Concatenate[str, P], Optional[T]]) -> Callable[Concatenate[object, P], Optional[T]]:
+        def wrapper(s: object, /, *args: P.args, **kwargs: P.kwargs) -> Optional[T]:
+            errors = kwargs.get("errors", "raise")
             check_errors(errors)
             if s is None or s == "":
                 return None
             if not isinstance(s, str):
-                return fail(s, f"{what} is not a string", errors)
-            return fn(s, *args, errors=errors, **kwargs)
+                return fail(s, f"{what} is not a string", "null" if errors == "null" else "raise")
+            return fn(s, *args, **kwargs)
 
+        functools.update_wrapper(wrapper, fn)
         return wrapper
 
     return wrap

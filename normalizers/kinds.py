@@ -108,9 +108,9 @@ def _kind_text(text: str) -> tuple[Optional[str], str]:
 
 
 @normaliser("kind label")
-def label_kind(s: Optional[str], *, errors: Errors = "raise") -> Optional[str]:
+def label_kind(s: str, *, errors: Errors = "raise") -> Optional[str]:
     """The kind a label names: ``label_kind("当初予算") == "budget"``, ``label_kind("差引（増減）") == "other"``."""
-    unit, rest = split_unit(s)
+    _unit, rest = split_unit(s)
     try:
         kind, _ = _kind_text(to_halfwidth_ascii(rest, katakana=False) or "")
     except NormalizeError as exc:
@@ -121,7 +121,7 @@ def label_kind(s: Optional[str], *, errors: Errors = "raise") -> Optional[str]:
 
 
 @normaliser("year/kind label")
-def parse_year_kind(s: Optional[str], *, era: Optional[str] = None, errors: Errors = "raise") -> Optional[YearKind]:
+def parse_year_kind(s: str, *, era: Optional[str] = None, errors: Errors = "raise") -> Optional[YearKind]:
     """A label that is a fiscal year, a kind, or a year and a kind, and nothing else.
 
     ``parse_year_kind("R6実績") == YearKind(2024, "actual", "R6", "実績")``;

@@ -63,7 +63,7 @@ def _kanji_value(body: str) -> Optional[Decimal]:
 
 
 @normaliser("number")
-def parse_number(s: Optional[str], *, errors: Errors = "raise") -> Optional[Number]:
+def parse_number(s: str, *, errors: Errors = "raise") -> Optional[Number]:
     """Parse one printed number; float only when a decimal point is written.
 
     ``parse_number("△10.7") == -10.7``, ``parse_number("1万2千") == 12000``,
@@ -77,11 +77,12 @@ def parse_number(s: Optional[str], *, errors: Errors = "raise") -> Optional[Numb
     if not text:
         return fail(s, "not a number", errors)
     if _PLAIN.fullmatch(text):
-        value: Optional[Decimal] = Decimal(text.replace(",", ""))
+        value = Decimal(text.replace(",", ""))
     else:
-        value = _kanji_value(text)
-        if value is None:
+        kanji = _kanji_value(text)
+        if kanji is None:
             return fail(s, "not a number", errors)
+        value = kanji
     if negative:
         value = -value
     if "." in text:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from typing import Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 # Simplified forms seen in OCR of Japanese reports, to the Japanese
 # (shinjitai) form.  Every key is a character absent from Japanese text:
@@ -205,7 +205,7 @@ def _script(ch: str) -> str:
     return "o"
 
 
-def _mixed(text: str, i: int) -> bool:
+def _mixed(text: Sequence[str], i: int) -> bool:
     """Does the glyph at ``i`` stand where its script and a neighbour's differ (a word boundary,
     or a misread)?  Only there does the dictionary get asked."""
     if text[i] in _ANYWHERE:
@@ -276,7 +276,7 @@ MARGIN = 1300
 
 
 @functools.lru_cache(maxsize=1)
-def _tagger():
+def _tagger() -> Any:
     import fugashi  # a dependency of sesaku (quantities); unidic-lite is its dictionary
     import unidic_lite
 

@@ -17,7 +17,7 @@ _PDF_DATE = re.compile(
 
 
 @normaliser("PDF date")
-def pdf_date(s: Optional[str], *, errors: Errors = "raise") -> Optional[str]:
+def pdf_date(s: str, *, errors: Errors = "raise") -> Optional[str]:
     """``D:20261128214448Z`` -> ``2026-11-28T21:44:48Z``; a date alone -> ``2026-11-28``."""
     m = _PDF_DATE.match(s.strip())
     if not m:

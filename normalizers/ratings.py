@@ -28,7 +28,7 @@ class Rating:
 
 
 @normaliser("rating")
-def parse_rating(s: Optional[str], *, errors: Errors = "raise") -> Optional[Rating]:
+def parse_rating(s: str, *, errors: Errors = "raise") -> Optional[Rating]:
     """``" 3 ＊"`` -> ``Rating(3, True, " 3 ＊")``; None/"" -> None."""
     text = to_halfwidth_ascii(s, katakana=False) or ""
     m = _RATING.fullmatch(text.strip(" \u3000\u00a0\t\n"))

@@ -35,7 +35,7 @@ _HALFWIDTH_KANA = re.compile("[\uff61-\uff9f]")
 
 @normaliser("text")
 def to_halfwidth_ascii(
-    s: Optional[str],
+    s: str,
     *,
     symbols: bool = True,
     katakana: bool = True,
@@ -115,7 +115,7 @@ def _is_phrase(words: list[str]) -> bool:
 
 
 def _collapse_latin(s: str) -> str:
-    def repl(m: re.Match) -> str:
+    def repl(m: re.Match[str]) -> str:
         left = s[m.start() - 1] if m.start() > 0 else ""
         right = s[m.end()] if m.end() < len(s) else ""
         if not left or not right or is_cjk(left) or is_cjk(right):
@@ -131,7 +131,7 @@ def _collapse_latin(s: str) -> str:
 
 
 @normaliser("text")
-def remove_layout_spaces(s: Optional[str], *, errors: Errors = "raise") -> Optional[str]:
+def remove_layout_spaces(s: str, *, errors: Errors = "raise") -> Optional[str]:
     """Drop spaces that only come from layout, keep spaces between Latin words.
 
     A space next to a CJK character (looking through ASCII brackets) is

@@ -14,7 +14,7 @@ from .version import __version__
 __all__ = ["__version__", "read_pdf"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     # Lazy: ``python -m pipeline --version`` and the worker processes need
     # not import pandas, pdfplumber and fugashi just to load the package.
     if name == "read_pdf":

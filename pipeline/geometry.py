@@ -6,7 +6,8 @@ accepted where a function says ``box_or_glyph``.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Union
+from collections.abc import Iterable, Mapping
+from typing import Union
 
 BBox = tuple[float, float, float, float]
 Boxlike = Union[BBox, Mapping]

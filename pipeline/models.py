@@ -8,11 +8,21 @@ DataFrames or any particular document.  Coordinates are pdfplumber's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Literal, Optional
 
 from normalizers.ratings import Rating
 
 from .geometry import BBox
+
+# The coded fields, one Literal each (mypy checks every value written).
+# How a page's text came to be: typeset, the invisible OCR layer of a scan, sesaku's OCR.
+TextLayer = Literal["vector", "ocr_layer", "ocr"]
+ColumnRole = Literal["name", "current", "target"]
+CellRoleName = Literal["header", "program", "measure", "current", "target", "period", "rating", "result",
+                       "empty", "other"]
+RevisionAction = Literal["add", "remove", "move", "replace", "note"]
+Section = Literal["results", "next_steps"]
+ProseRole = Literal["running", "title", "program", "block", "heading", "item", "none"]
 
 # (page, table_no, row, col): one ruled cell of one page grid.
 CellKey = tuple[int, int, int, int]
@@ -99,7 +109,7 @@ class PageView:
     width: float
     height: float
     chars: tuple[dict, ...]
-    lines: tuple["Line", ...]
+    lines: tuple[Line, ...]
     rules: tuple[tuple[dict, ...], tuple[dict, ...]] = ((), ())
     ruled_tables: tuple[RuledTable, ...] = ()
     has_images: bool = False
@@ -111,7 +121,7 @@ class PageView:
     # "vector" for typeset text; "ocr_layer" when the text is the invisible
     # OCR layer of a scanned page (reading.ocrlayer); "ocr" when sesaku read
     # the page image itself (reading.ocr).  Both may hold misreadings.
-    text_layer: str = "vector"
+    text_layer: TextLayer = "vector"
     # With text_layer "ocr": each recognised line and the model's confidence.
     ocr_lines: tuple[tuple[str, float], ...] = ()
     # The direction (degrees counter-clockwise: 90 reads upwards) in which
@@ -120,6 +130,9 @@ class PageView:
     # turned page's.  ``reading.page.unturn_box`` maps a box back onto the
     # page as displayed (0: nothing was turned).
     turned: int = 0
+    # What reading says about the page, for the document's warnings: read by
+    # OCR and why, glyphs left out, read again by the other reader.
+    notes: tuple[str, ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -168,7 +181,7 @@ class Grid:
     col_edges: tuple[float, ...]  # x positions of the column bands' borders
     row_edges: tuple[float, ...]
     cells: tuple[Cell, ...]
-    leftovers: tuple["Leftover", ...] = ()
+    leftovers: tuple[Leftover, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -216,7 +229,7 @@ class LogicalTable:
 class Column:
     """A semantic column of the 施策計画 table, read from its header."""
 
-    role: str  # "name" | "current" | "target"
+    role: ColumnRole
     label: str  # header text as printed
     x0: float
     x1: float
@@ -354,7 +367,7 @@ class TargetChange:
     """
 
     change_no: int  # 1-based within the measure
-    action: str
+    action: RevisionAction
     from_year: Optional[int]
     to_year: Optional[int]
     item_no: int  # 1-based within the change
@@ -399,7 +412,7 @@ class CellRole:
     """
 
     cell: CellKey
-    role: str
+    role: CellRoleName
     program_no: Optional[int] = None
     measure_no: Optional[int] = None
     row_no: Optional[int] = None  # sub-row of the measure (current, target)
@@ -423,7 +436,7 @@ class Plan:
 class NarrativeItem:
     program_no: int
     program: str
-    section: str  # "results" | "next_steps"
+    section: Section
     heading: Optional[str]
     item_no: int
     text: str
@@ -460,7 +473,7 @@ class ProseLine:
     page: int
     text: str
     bbox: BBox
-    role: str
+    role: ProseRole
     fields: tuple[str, ...] = ()
     note: str = ""
 
@@ -493,11 +506,11 @@ class Document:
     # the OCR recognised, not typeset text.
     ocr_pages: tuple[int, ...] = ()
     # (page, GlyphTally) of each page read: the census against what was kept.
-    glyphs: tuple[tuple[int, "GlyphTally"], ...] = ()
+    glyphs: tuple[tuple[int, GlyphTally], ...] = ()
     # The evaluation sheets read beside the 施策計画 model (``understanding.sheets``),
     # and what was on their pages (for the character accounting).
-    sheets: tuple["Sheet", ...] = ()
-    sheet_pages: tuple["SheetPage", ...] = ()
+    sheets: tuple[Sheet, ...] = ()
+    sheet_pages: tuple[SheetPage, ...] = ()
 
 
 def page_ranges(pages: list[int]) -> str:

@@ -251,8 +251,5 @@ class Settings:
             # tolerance many times larger would merge real bands.
             raise ValueError("setting edge_tolerance is too large for snap_tolerance")
 
-    def as_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
 
 DEFAULT = Settings()

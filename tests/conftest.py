@@ -17,6 +17,11 @@ sys.path.insert(0, str(HERE))  # tests/synth.py
 
 
 def pytest_configure(config):
+    # What the page stage does before opening a document, once for the
+    # session: tests open PDFs with pdfplumber and PDFium directly too.
+    from pipeline.reading.setup import setup_readers
+
+    setup_readers()
     config.addinivalue_line("markers", "slow: camelot, browser, notebook, fuzz and subprocess tests (pytest -m 'not slow' skips them)")
 
 
@@ -31,7 +36,7 @@ _EXTRACTED: dict = {}
 def extracted(name: str):
     """(Document, records) for a fixture PDF, computed once per test session."""
     if name not in _EXTRACTED:
-        from pipeline.orchestration.run import extract_document
+        from pipeline.orchestration.extract import extract_document
         from pipeline.publishing.records import document_to_records
 
         doc = extract_document(FIXTURES / name)

@@ -6,17 +6,19 @@ from collections import defaultdict
 from pathlib import Path
 
 from conftest import FIXTURES, squash
+
 from pipeline.models import PageView
-from pipeline.orchestration.run import extract_document
+from pipeline.options import Options
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
 from pipeline.reading.document import DocumentReader
 
 
 def page_views(path: Path, reader: str = "auto", pages=None) -> list[PageView]:
     """Every page (or ``pages``, 1-based) of a PDF as sesaku reads it."""
-    with DocumentReader(Path(path)) as doc:
+    with DocumentReader(Path(path), Options()) as doc:
         numbers = pages or range(1, doc.page_count + 1)
-        return [doc.read_page(n, [], reader=reader) for n in numbers]
+        return [doc.read_page(n, reader=reader) for n in numbers]
 
 
 def _rating(value, revised):
@@ -55,7 +57,7 @@ def records_to_truth_programs(records: dict) -> list[dict]:
             rows = []
             for row_no in range(1, m["rows"] + 1):
                 cells = []
-                for (first, last), cell in sorted(targets[(m["measure_no"], row_no)].items()):
+                for _years, cell in sorted(targets[(m["measure_no"], row_no)].items()):
                     entry = {"years": cell["years"], "items": cell["items"]}
                     if cell["all_rows"]:
                         entry["all_rows"] = True

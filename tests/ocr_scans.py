@@ -31,7 +31,6 @@ import unicodedata
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A3, A4, B4, landscape
-
 from synth import Measure, Program, Target, random_sub_rows, year_labels
 
 KINDS = ("clean", "noisy", "edge", "fax", "faint")
@@ -152,7 +151,6 @@ def heldout_prose(path, seed: int) -> list[list[str]]:
     from reportlab.lib.pagesizes import A4, B5
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfgen import canvas
-
     from synth import _font, _wrap
 
     rng = random.Random(seed)
@@ -326,7 +324,7 @@ def degrade(image, kind: str, dpi: int, rng):
         a = np.asarray(image, float)
         h, w = a.shape
         band = max(4, int(rng.uniform(0.02, 0.05) * w))
-        ramp = np.clip(np.linspace(1.0, -0.6, band), 0, 1)  # black at the edge, fading into the page
+        ramp = np.clip(np.linspace(-0.6, 1.0, band), 0, 1)  # black at the edge (column 0), fading into the page
         shade = 30 + rng.normal(0, 10, (h, band))
         side = a[:, :band] if rng.random() < 0.5 else a[:, ::-1][:, :band]
         side[:] = side * ramp + shade * (1 - ramp)

@@ -24,7 +24,6 @@ from typing import Optional
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
-
 from synth import _font, _wrap  # the 施策計画 builder's font registration and per-character wrapping
 
 FONT = "HeiseiKakuGo-W5"

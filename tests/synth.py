@@ -22,19 +22,42 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, NumberObject, DictionaryObject, TextStringObject
+from pypdf.generic import DictionaryObject, NameObject, NumberObject, TextStringObject
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas as rl_canvas
 
 __all__ = [
-    "Target", "SubRow", "Measure", "Program", "plan_grid", "plan_truth", "year_labels", "random_sub_rows",
-    "DrawnCell", "DrawnPage", "Drawing", "build_table_pdf",
-    "make_not_a_pdf", "make_empty", "make_truncated", "make_encrypted", "make_scanned",
-    "make_prose_only", "make_cid_without_unicode", "make_cid_text", "make_glyph_id_text", "make_text_pages", "SAMPLE_PROSE",
-    "flush_sentence", "make_plain_prose", "BROWSER_PROSE", "BROWSER_PROSE_WIDTH",
-    "Sheet", "build_sheets",
+    "BROWSER_PROSE",
+    "BROWSER_PROSE_WIDTH",
+    "SAMPLE_PROSE",
+    "Drawing",
+    "DrawnCell",
+    "DrawnPage",
+    "Measure",
+    "Program",
+    "Sheet",
+    "SubRow",
+    "Target",
+    "build_sheets",
+    "build_table_pdf",
+    "flush_sentence",
+    "make_cid_text",
+    "make_cid_without_unicode",
+    "make_empty",
+    "make_encrypted",
+    "make_glyph_id_text",
+    "make_not_a_pdf",
+    "make_plain_prose",
+    "make_prose_only",
+    "make_scanned",
+    "make_text_pages",
+    "make_truncated",
+    "plan_grid",
+    "plan_truth",
+    "random_sub_rows",
+    "year_labels",
 ]
 
 # ----------------------------------------------------------------------------- plan grids
@@ -564,7 +587,7 @@ def make_scanned(path, page_size=landscape(A4)):
     xs = [60, 300, 520, 760, 1000, 1200]
     for y in range(80, 800, 60):
         d.line([(xs[0], y), (xs[-1], y)], fill=0, width=2)
-        for x0, x1 in zip(xs, xs[1:]):  # smudges standing in for glyphs
+        for x0 in xs[:-1]:  # smudges standing in for glyphs
             for k in range(rnd.randint(1, 3)):
                 gx = x0 + 8 + k * 60
                 d.rectangle([gx, y + 12, gx + rnd.randint(20, 50), y + 20], fill=60)
@@ -686,10 +709,9 @@ def make_glyph_id_text(path, lines: list[str], *, size: float = 20.0, pitch: flo
     still draws it (glyph ids need no cmap), so it can be read from its image."""
     import io as _io
 
+    import matplotlib_fontja
     from fontTools import subset
     from fontTools.ttLib import TTFont
-
-    import matplotlib_fontja
 
     font = TTFont(str(Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf"))
     cmap = font.getBestCmap()

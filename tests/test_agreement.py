@@ -5,14 +5,15 @@ from __future__ import annotations
 import io
 
 import pytest
+from helpers import assert_equals_truth, page_views, run_engine
 from pypdf import PdfReader, PdfWriter
 from reportlab.pdfgen import canvas
+from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
 
+from pipeline.models import Cell, Grid, Leftover
+from pipeline.settings import DEFAULT
 from pipeline.understanding.table.agreement import grids_to_agreement, grids_to_agreement_counts, normalise_text
 from pipeline.understanding.table.engines import EngineSource, make_engine
-from pipeline.models import Cell, Grid, Leftover
-from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
-from helpers import assert_equals_truth, page_views, run_engine
 
 
 def _cell(row, col, box, text, rowspan=1, colspan=1):
@@ -38,7 +39,7 @@ def _labels(grid):
 def test_the_same_cells_agree_despite_small_offsets_and_line_breaks():
     a = _grid(LEFT, RIGHT)
     b = _grid(_cell(0, 0, (0.3, 0.2, 50.3, 19.8), "左"), _cell(0, 1, (50.3, 0.2, 99.7, 19.8), "右\n"))
-    out = grids_to_agreement(a, b, "pdfplumber")
+    out = grids_to_agreement(a, b, "pdfplumber", settings=DEFAULT)
     assert _labels(out) == [(0, 0, 1, "左", "both"), (0, 1, 1, "右", "both")]
     assert out.col_edges == a.col_edges  # the preferred grid's bands, untouched
     assert grids_to_agreement_counts([out]) == {
@@ -49,20 +50,20 @@ def test_the_same_cells_agree_despite_small_offsets_and_line_breaks():
 def test_other_text_in_the_same_box_differs_and_prefer_picks_the_text():
     a = _grid(LEFT, RIGHT)
     b = _grid(LEFT, _cell(0, 1, RIGHT.bbox, "石"))
-    assert _labels(grids_to_agreement(a, b, "pdfplumber"))[1] == (0, 1, 1, "右", "differ")
-    assert _labels(grids_to_agreement(a, b, "camelot"))[1] == (0, 1, 1, "石", "differ")
+    assert _labels(grids_to_agreement(a, b, "pdfplumber", settings=DEFAULT))[1] == (0, 1, 1, "右", "differ")
+    assert _labels(grids_to_agreement(a, b, "camelot", settings=DEFAULT))[1] == (0, 1, 1, "石", "differ")
 
 
 def test_a_merged_cell_against_split_cells():
     split, merged = _grid(LEFT, RIGHT), _grid(MERGED)
     # pdfplumber split it: its left cell starts where camelot's merged one
     # does (differ), its right cell has no camelot cell starting there.
-    assert _labels(grids_to_agreement(split, merged, "pdfplumber")) == [
+    assert _labels(grids_to_agreement(split, merged, "pdfplumber", settings=DEFAULT)) == [
         (0, 0, 1, "左", "differ"), (0, 1, 1, "右", "pdfplumber_only"),
     ]
     # Preferring camelot keeps its merged cell; pdfplumber's right half
     # overlaps it and is dropped.
-    assert _labels(grids_to_agreement(split, merged, "camelot")) == [(0, 0, 2, "左右", "differ")]
+    assert _labels(grids_to_agreement(split, merged, "camelot", settings=DEFAULT)) == [(0, 0, 2, "左右", "differ")]
 
 
 def test_a_cell_only_the_other_engine_found_fills_a_gap():
@@ -70,7 +71,7 @@ def test_a_cell_only_the_other_engine_found_fills_a_gap():
     lost = Leftover(1, "下", (40, 25, 60, 35), "outside every cell")
     a = _grid(LEFT, RIGHT, leftovers=[lost])
     b = _grid(LEFT, RIGHT, below)
-    out = grids_to_agreement(a, b, "pdfplumber")
+    out = grids_to_agreement(a, b, "pdfplumber", settings=DEFAULT)
     assert _labels(out) == [(0, 0, 1, "左", "both"), (0, 1, 1, "右", "both"), (1, 0, 2, "下", "camelot_only")]
     assert out.row_edges == (0, 20, 40) and out.bbox == (0, 0, 100, 40)
     assert out.leftovers == ()  # its text is now in the added cell
@@ -78,17 +79,17 @@ def test_a_cell_only_the_other_engine_found_fills_a_gap():
 
 
 def test_one_engine_finding_nothing_leaves_the_others_cells():
-    out = grids_to_agreement(None, _grid(LEFT, RIGHT), "pdfplumber")
+    out = grids_to_agreement(None, _grid(LEFT, RIGHT), "pdfplumber", settings=DEFAULT)
     assert [c.agreement for c in out.cells] == ["camelot_only", "camelot_only"]
-    out = grids_to_agreement(_grid(MERGED), None, "camelot")
+    out = grids_to_agreement(_grid(MERGED), None, "camelot", settings=DEFAULT)
     assert [c.agreement for c in out.cells] == ["pdfplumber_only"]
 
 
 def test_bad_arguments_say_what_is_allowed():
     with pytest.raises(ValueError, match="choose one of: pdfplumber, camelot"):
-        grids_to_agreement(_grid(LEFT), _grid(LEFT), "tabula")
+        grids_to_agreement(_grid(LEFT), _grid(LEFT), "tabula", settings=DEFAULT)
     with pytest.raises(ValueError, match="at least one grid"):
-        grids_to_agreement(None, None)
+        grids_to_agreement(None, None, settings=DEFAULT)
 
 
 def test_counts_are_empty_for_a_single_engine_run():
@@ -145,10 +146,10 @@ def white_rule_pdf(tmp_path_factory):
     (bbox,) = view.table_bboxes
     source = EngineSource(path)
     grids = {
-        prefer: make_engine("both", source, prefer=prefer).region_to_grid(view, bbox, 1)
+        prefer: make_engine("both", source, prefer=prefer, settings=DEFAULT).region_to_grid(view, bbox, 1)
         for prefer in ("pdfplumber", "camelot")
     }
-    single = {engine: make_engine(engine, source).region_to_grid(view, bbox, 1) for engine in ("pdfplumber", "camelot")}
+    single = {engine: make_engine(engine, source, settings=DEFAULT).region_to_grid(view, bbox, 1) for engine in ("pdfplumber", "camelot")}
     return merged, grids, single
 
 

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import synth
+
+from pipeline.orchestration.cli import main
 from pipeline.publishing import atomic
 from pipeline.publishing.schema import TABLES
-from pipeline.orchestration.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "plan6.pdf"

@@ -27,7 +27,7 @@ CHROMIUM = Path(os.environ.get("SESAKU_CHROMIUM", "/usr/bin/chromium"))
 class Page(HTMLParser):
     """Ids with their text and attributes, links, and images of one HTML file."""
 
-    VOID = {"img", "meta", "br", "input", "stop", "link", "hr"}
+    VOID: frozenset[str] = frozenset({"img", "meta", "br", "input", "stop", "link", "hr"})
 
     def __init__(self, text: str):
         super().__init__()

@@ -11,15 +11,16 @@ import json
 from pathlib import Path
 
 import pytest
+import synth
 from pypdf import PdfReader, PdfWriter
 
-import synth
 from pipeline import errors
-from pipeline.orchestration import run
-from pipeline.reading import guards
-from pipeline.orchestration.cli import main
 from pipeline.errors import KINDS
-from pipeline.orchestration.run import Limits, Options, extract_document, extract_to_records
+from pipeline.options import Limits, Options
+from pipeline.orchestration import extract
+from pipeline.orchestration.cli import main
+from pipeline.orchestration.extract import extract_document, extract_to_records
+from pipeline.reading import guards
 
 FIXTURE = Path(__file__).parent / "fixtures" / "plan6.pdf"
 
@@ -136,7 +137,7 @@ def test_encrypted_with_password(bad_dir):
     doc = extract_document(path, password="secret")
     assert [m.name for p in doc.plan.programs for m in p.measures] == ["起業支援"]
     report, _ = extract_to_records(str(path), Options(password="wrong"))
-    assert report.error == f"{path}: the password given with --password is wrong"
+    assert report.error == f"{path}: the password given with password= is wrong"
     assert report.error_kind == "encrypted"
 
 
@@ -145,18 +146,18 @@ def test_missing_file_and_no_pages(tmp_path):
     with pytest.raises(errors.MissingFile, match=r"gone\.pdf: no such file; check the path"):
         extract_document(missing)
     small = _small(tmp_path / "small.pdf")
-    with pytest.raises(errors.NoPagesSelected, match=r"small\.pdf: --pages 5-9 selects none of its 1 page\(s\)"):
+    with pytest.raises(errors.NoPagesSelected, match=r"small\.pdf: pages='5-9' selects none of its 1 page\(s\)"):
         extract_document(small, pages="5-9")
 
 
 def test_limits_pages_size_time(tmp_path):
     two = _merge(tmp_path / "two.pdf", _small(tmp_path / "a.pdf"), _small(tmp_path / "b.pdf"))
-    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf: 2 pages, over the 1-page limit; raise --max-pages"):
+    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf: 2 pages, over the 1-page limit; raise limits\.max_pages"):
         extract_document(two, limits=Limits(max_pages=1))
-    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf: file is 0\.00[0-9]+ MB, over the 0\.00095 MB limit; raise --max-mb"):
+    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf: file is 0\.00[0-9]+ MB, over the 0\.00095 MB limit; raise limits\.max_bytes"):
         extract_document(two, limits=Limits(max_bytes=1000))
     # A microsecond per page: the first page cannot make it.
-    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf(, page 1)?: .* took longer than 1e-06 s; raise --seconds-per-page"):
+    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf(, page 1)?: .* took longer than 1e-06 s; raise limits\.seconds_per_page"):
         extract_document(two, limits=Limits(seconds_per_page=1e-6))
 
 
@@ -165,7 +166,7 @@ def test_memory_limit_between_pages(tmp_path, monkeypatch):
     # The process "grows" 300 MB per reading: over a 500 MB budget at page 2.
     readings = iter(range(0, 10**12, 300 * 1024 * 1024))
     monkeypatch.setattr(guards, "_rss_bytes", lambda: next(readings))
-    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf, page 2: used 600 MB, over the 500 MB memory limit; raise --max-memory-mb"):
+    with pytest.raises(errors.LimitExceeded, match=r"two\.pdf, page 2: used 600 MB, over the 500 MB memory limit; raise limits\.max_memory_mb"):
         extract_document(two, limits=Limits(max_memory_mb=500))
 
 
@@ -175,10 +176,10 @@ def test_cli_memory_error_is_a_limit(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise MemoryError
 
-    monkeypatch.setattr(run, "document_to_records", boom)
+    monkeypatch.setattr(extract, "document_to_records", boom)
     report, records = extract_to_records(str(small), Options(limits=Limits(max_memory_mb=64)))
     assert records is None and report.error_kind == "limit"
-    assert report.error == f"{small}: ran out of memory (limit 64 MB); raise --max-memory-mb or free memory"
+    assert report.error == f"{small}: ran out of memory (limit 64 MB); raise limits.max_memory_mb or free memory"
 
 
 def test_few_unmapped_glyphs_are_left_out_with_a_warning(tmp_path):
@@ -186,17 +187,18 @@ def test_few_unmapped_glyphs_are_left_out_with_a_warning(tmp_path):
     import dataclasses
 
     from helpers import page_views
-    from pipeline.reading.document import _drop_unmapped
+
+    from pipeline.reading.document import drop_unmapped
     from pipeline.settings import DEFAULT
 
     small = _small(tmp_path / "small.pdf")
     (view,) = page_views(small)
     ghost = dict(view.chars[-1], text="(cid:17)")
     dirty = dataclasses.replace(view, chars=view.chars + (ghost,))
-    notes: list[str] = []
-    clean = _drop_unmapped(dirty, notes, DEFAULT)
+    clean = drop_unmapped(dirty, DEFAULT)
     assert clean.chars == view.chars
     assert not any("(cid:" in line.text for line in clean.lines)
+    notes = clean.notes
     assert len(notes) == 1
     assert re_search(r"^page 1: 1 glyph\(s\) of a font without a Unicode map, shown as \(cid:NN\), were left out "
                      r"\(first at x=\d+, top=\d+\)", notes[0])

@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.orchestration import batch
 from pipeline.orchestration.cli import main
-from pipeline.orchestration.run import Limits, Options
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TABLE_FILES = [

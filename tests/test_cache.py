@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.options import Limits, Options
 from pipeline.orchestration import cache
-from pipeline.orchestration.run import DocumentReport, Limits, Options
+from pipeline.orchestration.reports import DocumentReport
 from pipeline.settings import DEFAULT
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,18 +9,17 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from conftest import FIXTURES, PDFS, extracted, squash
+from helpers import assert_equals_truth, page_views, run_engine
 from pypdf import PdfWriter
 from pypdf.generic import RectangleObject
+from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
 
-from conftest import FIXTURES, PDFS, extracted, squash
+from pipeline.orchestration.extract import extract_document
 from pipeline.settings import DEFAULT
 from pipeline.understanding.table.agreement import grids_to_agreement_counts
 from pipeline.understanding.table.engines import EngineSource, check_engine, make_engine
 from pipeline.understanding.table.engines import camelot as camelot_engine
-from pipeline.publishing.records import document_to_records
-from pipeline.orchestration.run import extract_document
-from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
-from helpers import assert_equals_truth, page_views, run_engine
 
 # camelot renders every page it reads.
 pytestmark = pytest.mark.slow
@@ -138,7 +137,7 @@ def test_a_page_is_parsed_once_and_the_overlapping_table_is_picked(tmp_path, mon
     monkeypatch.setattr(camelot, "read_pdf", fake_read_pdf)
     (view,) = page_views(FIXTURES / "plan6.pdf", pages=[5])
     height = view.height
-    engine = make_engine("camelot", EngineSource(FIXTURES / "plan6.pdf"))
+    engine = make_engine("camelot", EngineSource(FIXTURES / "plan6.pdf"), settings=DEFAULT)
     assert engine.cell_boxes(view, (42, 290, 400, 500)) == [
         (40, height - 300, 200, height - 100),
         (200, height - 300, 400, height - 100),
@@ -152,11 +151,11 @@ def test_unknown_engines_and_prefer_values_name_the_choices():
     with pytest.raises(ValueError, match="choose one of: both, camelot, pdfplumber"):
         check_engine("tabula")
     with pytest.raises(ValueError, match="choose one of: pdfplumber, camelot"):
-        make_engine("both", EngineSource(FIXTURES / "plan6.pdf"), prefer="tabula")
+        make_engine("both", EngineSource(FIXTURES / "plan6.pdf"), prefer="tabula", settings=DEFAULT)
 
 
 def test_the_both_engine_wraps_the_two_others():
-    both = make_engine("both", EngineSource(FIXTURES / "plan6.pdf"), prefer="camelot")
+    both = make_engine("both", EngineSource(FIXTURES / "plan6.pdf"), prefer="camelot", settings=DEFAULT)
     assert [e.name for e in both.engines] == ["pdfplumber", "camelot"] and both.prefer == "camelot"
     (view,) = page_views(FIXTURES / "plan6.pdf", pages=[5])
     grid = both.region_to_grid(view, view.table_bboxes[0], 1)

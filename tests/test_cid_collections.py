@@ -9,7 +9,7 @@ import pytest
 from pdfminer.cmapdb import CMapDB
 
 from helpers import page_views
-from pipeline.orchestration import run
+from pipeline.orchestration import extract
 from pipeline.orchestration.cli import main
 from pipeline.reading import cidmaps, ocr
 from synth import make_cid_text, make_glyph_id_text
@@ -131,7 +131,7 @@ def test_glyph_ids_only_without_ocr_say_how_sesaku_reads_them(tmp_path, capsys, 
     if ocr.available():
         assert line.endswith("sesaku reads such pages by OCR: read it with --ocr auto")
     monkeypatch.setattr(ocr, "available", lambda: False)
-    assert run.ocr_mode("auto") == "never"
+    assert extract.ocr_mode("auto") == "never"
     code, out, err = _text(capsys, path)
     assert code == 2
     assert err.strip().endswith("install the OCR extra (pip install 'sesaku[ocr]') and sesaku reads such pages by OCR")
@@ -155,9 +155,10 @@ def test_glyph_ids_only_are_read_by_ocr_with_a_warning_saying_why(tmp_path, caps
 
 def page_views_ocr(path):
     from pipeline.reading.document import DocumentReader
+    from pipeline.options import Options
 
-    with DocumentReader(path, ocr_mode="auto") as doc:
-        return [doc.read_page(n, [], reader="auto") for n in range(1, doc.page_count + 1)]
+    with DocumentReader(path, Options(ocr="auto")) as doc:
+        return [doc.read_page(n, reader="auto") for n in range(1, doc.page_count + 1)]
 
 
 # ---------------------------------------------------------------- the real files

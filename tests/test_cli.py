@@ -5,11 +5,10 @@ from __future__ import annotations
 import shutil
 
 import pandas as pd
-import pytest
-
 from conftest import FIXTURES
-from pipeline.orchestration.cli import main
 from synth import make_prose_only
+
+from pipeline.orchestration.cli import main
 
 
 def test_pdf_without_a_plan_table_fails_with_one_clear_line(tmp_path, capsys):

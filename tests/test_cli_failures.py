@@ -14,8 +14,8 @@ from pathlib import Path
 
 import frictionless
 import pytest
-
 import synth
+
 from pipeline.orchestration.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -124,7 +124,8 @@ def test_ctrl_c_stops_cleanly_with_exit_130_and_keeps_the_outputs(workers, small
 
 @pytest.mark.slow
 def test_a_terminal_shows_one_overall_bar_with_the_default_workers(tmp_path):
-    pdfs = [_small(tmp_path / "in" / f"d{i}.pdf", f"施策{i}") for i in range(3)]
+    for i in range(3):
+        _small(tmp_path / "in" / f"d{i}.pdf", f"施策{i}")
     primary, secondary = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipeline", "extract", str(tmp_path / "in"), "--out", str(tmp_path / "out")],

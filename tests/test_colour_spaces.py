@@ -10,6 +10,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from pipeline.reading.glyphs import is_invisible, is_white, visible_chars
+from pipeline.settings import DEFAULT
 
 
 @pytest.mark.parametrize(
@@ -52,6 +53,6 @@ def test_black_spot_ink_at_full_tint_is_kept_and_white_cmyk_is_dropped(tmp_path)
         chars = doc.pages[0].chars
     spaces = {ch["ncs"] for ch in chars}
     assert "Separation" in spaces
-    assert "".join(ch["text"] for ch in visible_chars(chars)) == "入札説明書"
+    assert "".join(ch["text"] for ch in visible_chars(chars, settings=DEFAULT)) == "入札説明書"
     white = [ch for ch in chars if ch["text"] in "白い文字"]
     assert len(white) == 4 and all(is_invisible(ch) for ch in white)

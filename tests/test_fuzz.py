@@ -12,13 +12,13 @@ import random
 import re
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES
+
 from pipeline.errors import KINDS
-from pipeline.orchestration.run import Limits, Options, extract_to_records
+from pipeline.options import Limits, Options
+from pipeline.orchestration.extract import extract_to_records
 
 SEED = 6
 MUTANTS = 40

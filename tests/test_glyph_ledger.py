@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 
+from conftest import FIXTURES
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas as rl_canvas
-
-from conftest import FIXTURES
 from synth import make_text_pages
+
 from pipeline.models import GlyphTally
-from pipeline.orchestration.run import Options, extract_to_records
+from pipeline.options import Options
+from pipeline.orchestration.extract import extract_to_records
 from pipeline.reading import census
 from pipeline.reading.document import DocumentReader
 from pipeline.reading.ledger import tallies_to_summary, tallies_to_warnings
@@ -22,8 +23,8 @@ GLYPHS = sum(1 for line in LINES for ch in line if not ch.isspace())
 
 
 def _tally(path, page=1, reader="auto") -> GlyphTally:
-    with DocumentReader(path) as doc:
-        return doc.read_page(page, [], reader=reader).tally
+    with DocumentReader(path, Options()) as doc:
+        return doc.read_page(page, reader=reader).tally
 
 
 def test_every_glyph_of_a_plain_page_is_shown_painted_and_kept(tmp_path):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import FIXTURES, PDFS, extracted, squash
 
 SOURCE_TO_WHERE = {"current_items": "current", "targets": "targets", "results": "outcomes"}

@@ -6,7 +6,6 @@ import json
 from collections import defaultdict
 
 import pytest
-
 from conftest import FIXTURES, PDFS, extracted, squash
 from helpers import records_to_truth_programs
 

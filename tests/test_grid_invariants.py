@@ -13,14 +13,16 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings, strategies as st
-
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from synth import Sheet, build_sheets
+
 from normalizers.width import squash
 from pipeline.models import Grid
-from pipeline.orchestration.run import Options
+from pipeline.options import Options
 from pipeline.orchestration.tables import tables_to_records
 from pipeline.reading.rules import graphics_to_rules, rule, rules_to_tables
+from pipeline.settings import DEFAULT
 from pipeline.understanding.table.grid import cell_boxes_to_grid, claim_positions
 
 
@@ -75,8 +77,8 @@ def _rules(segments):
 
 
 def _grids(horizontal, vertical) -> list[Grid]:
-    tables = rules_to_tables(horizontal, vertical)
-    return [cell_boxes_to_grid(1, n, t.cells, [], region=t.bbox) for n, t in enumerate(tables, 1)]
+    tables = rules_to_tables(horizontal, vertical, settings=DEFAULT)
+    return [cell_boxes_to_grid(1, n, t.cells, [], region=t.bbox, settings=DEFAULT) for n, t in enumerate(tables, 1)]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -119,7 +121,7 @@ def test_a_grid_drawn_whole_reads_back_cell_for_cell(tiling):
          "height": bottom - top, "stroke": True, "fill": False, "stroking_color": (0, 0, 0)}
         for x0, top, x1, bottom in cells
     ]
-    horizontal, vertical = graphics_to_rules(graphics)
+    horizontal, vertical = graphics_to_rules(graphics, settings=DEFAULT)
     grids = _grids(horizontal, vertical)
     if len(cells) < 2:
         assert grids == []

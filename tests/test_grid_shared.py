@@ -9,12 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tools.grid_overlaps import covered_twice, measure
+from tools.lattice_peer import FOLDER as PEER
+from tools.lattice_peer import FOUND, mean, score_cases
 
 from normalizers.width import squash
-from pipeline.orchestration.run import Options
+from pipeline.options import Options
 from pipeline.orchestration.tables import tables_to_records
-from tools.grid_overlaps import covered_twice, measure
-from tools.lattice_peer import FOLDER as PEER, FOUND, mean, score_cases
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 FAMILY, REAL = SHARED / "family", SHARED / "real"

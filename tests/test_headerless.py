@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import NotAPdf
+from pipeline.options import Options
 from pipeline.orchestration.cli import main
-from pipeline.reading.guards import Limits, check_file
+from pipeline.reading.guards import check_file
 
 REAL = Path(__file__).resolve().parent / "fixtures" / "real"
 
@@ -33,10 +34,10 @@ def test_what_is_not_a_pdf_is_still_refused(tmp_path, content):
     path = tmp_path / "x.pdf"
     path.write_bytes(content)
     with pytest.raises(NotAPdf, match="not a PDF"):
-        check_file(path, Limits())
+        check_file(path, Options())
 
 
 def test_a_file_opening_with_an_object_after_a_binary_comment_passes(tmp_path):
     path = tmp_path / "x.pdf"
     path.write_bytes(b"%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
-    check_file(path, Limits())
+    check_file(path, Options())

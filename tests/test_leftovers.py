@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from conftest import PDFS, extracted
-from pipeline.understanding.accounting import account
+
 from pipeline.models import Leftover
+from pipeline.understanding.accounting import account
 
 CATEGORIES = ("fields", "continued", "headers", "form", "leftover")
 

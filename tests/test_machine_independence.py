@@ -17,9 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import synth
 from conftest import FIXTURES
+
 from pipeline.reading import fonts
 
 ROOT = Path(__file__).resolve().parents[1]

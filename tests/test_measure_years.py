@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-
 from conftest import PDFS, extracted
-from pipeline.orchestration.run import extract_document
+from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
+
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
 from pipeline.understanding.legend import lines_to_legend
 from pipeline.vocabulary import DEFAULT_RATING_LEGEND
-from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
 
 
 @pytest.mark.parametrize("pdf", PDFS)

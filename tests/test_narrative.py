@@ -5,16 +5,16 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import page_views
 
 from normalizers.ratings import format_rating
-from pipeline.models import Line, Rating
+from pipeline.models import Line, PageView, Rating
+from pipeline.settings import DEFAULT
 from pipeline.understanding.prose.narrative import (
     lines_to_plan_title,
     pages_to_narrative,
     pages_to_running_lines,
 )
-from pipeline.models import PageView
-from helpers import page_views
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PDFS = ["plan6.pdf", "plan6-excel.pdf", "plan6-quirks.pdf"]
@@ -38,7 +38,7 @@ def _prose_views(path):
 @pytest.fixture(scope="module", params=PDFS)
 def doc(request):
     views = _prose_views(FIXTURES / request.param)
-    return request.param, views, pages_to_narrative(views)
+    return request.param, views, pages_to_narrative(views, settings=DEFAULT)
 
 
 def _as_truth(narrative):
@@ -123,7 +123,7 @@ def test_running_headers_and_footers_are_not_content(doc):
     # In every fixture the first line of a page is its running header and
     # the last its page number (checked on the rendered pages).
     margin = {(v.number, v.lines[0]) for v in views} | {(v.number, v.lines[-1]) for v in views}
-    assert pages_to_running_lines(views) == margin
+    assert pages_to_running_lines(views, settings=DEFAULT) == margin
     texts = [it.text for it in narrative.items] + [it.heading or "" for it in narrative.items]
     for _, line in margin:
         assert not any(line.text in t for t in texts), line.text
@@ -221,7 +221,7 @@ def test_flush_continuation_lines_in_one_typeface():
         _line("【課題と第4期実行計画における取組】", x, 90, full=False),
         _line("・次の一手です。", x, 105, full=False),
     ], number=2)
-    narrative = pages_to_narrative([page1, page2])
+    narrative = pages_to_narrative([page1, page2], settings=DEFAULT)
     (program,) = narrative.programs
     assert (program.no, program.name, program.rating) == (1, "計画名", Rating(2, True, "２＊"))
     got = [(it.section, it.heading, it.item_no, it.text, it.page) for it in narrative.items]
@@ -234,7 +234,7 @@ def test_flush_continuation_lines_in_one_typeface():
 
 def test_page_number_alone_is_running_on_a_single_page():
     page = _page_of([_line("1 計画名【達成状況区分 3】", 62, 80, full=False, size=12)])
-    assert {line.text for _, line in pages_to_running_lines([page])} == {"- 1 -"}
+    assert {line.text for _, line in pages_to_running_lines([page], settings=DEFAULT)} == {"- 1 -"}
 
 
 def test_plan_title_tolerates_spaces_and_full_width_digits():

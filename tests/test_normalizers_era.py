@@ -1,8 +1,9 @@
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalizers import NormalizeError, YearLabel, fiscal_year, format_era_year, parse_year_label
-from normalizers.era import ERAS, to_era
+from normalizers.era import ERAS, find_fiscal_years, to_era
 
 
 @pytest.mark.parametrize("raw, year", [
@@ -90,7 +91,6 @@ def test_last_year_of_previous_era_equals_first_year_of_next(name, initial, firs
 
 # --- years named in running text (revision phrases of 【変更後の目標】) ---
 
-from normalizers.era import find_fiscal_years
 
 
 @given(st.integers(min_value=1990, max_value=2099))

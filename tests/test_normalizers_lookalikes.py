@@ -1,4 +1,5 @@
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalizers.lookalikes import unlookalike
 
@@ -30,10 +31,11 @@ def test_every_kangxi_radical_becomes_a_unified_ideograph(text):
 
 def test_a_page_view_carries_the_ideograph_not_the_radical():
     from pipeline.reading.page import page_to_view
+    from pipeline.settings import DEFAULT
 
     chars = [{"text": t, "x0": 10.0 * i, "x1": 10.0 * i + 9, "top": 10.0, "bottom": 19.0, "size": 9.0,
               "fontname": "F", "upright": True, "non_stroking_color": (0.0,)} for i, t in enumerate("⼈⺠①")]
-    view = page_to_view(1, 100, 100, chars, [])
+    view = page_to_view(1, 100, 100, chars, [], settings=DEFAULT)
     assert "".join(ch["text"] for ch in view.chars) == "人民①"
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalizers import NormalizeError
 from normalizers.era import ERAS, document_era, find_year_in_label, fiscal_year, to_era

@@ -1,5 +1,6 @@
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from normalizers import NormalizeError, remove_layout_spaces, to_halfwidth_ascii
 

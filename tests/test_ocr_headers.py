@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalizers.ocrforms import contains_read_as, reads_as
-from pipeline.orchestration.run import extract_document
+from pipeline.orchestration.extract import extract_document
 from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
 
 WORDS = ("施策計画名", "現状", "目標")

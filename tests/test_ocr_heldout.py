@@ -15,7 +15,7 @@ import pytest
 from conftest import squash
 from helpers import records_to_truth_programs
 from normalizers.ocrforms import dictionary_cost, japanese_forms, lexicon_forms
-from pipeline.orchestration.run import extract_document
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
 from pipeline.reading import ocr
 from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, plan_truth, year_labels

@@ -14,6 +14,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline.orchestration.cli import main
 from pipeline.reading.document import DocumentReader
+from pipeline.options import Options
 from pipeline.reading.imagerules import image_to_rules
 from synth import make_ocr_copy
 
@@ -53,8 +54,8 @@ def _page(path: Path, *, image_share: float | None, visible: str, invisible: str
 
 
 def _text(path: Path, reader: str) -> tuple[str, str]:
-    with DocumentReader(path) as r:
-        view = r.read_page(1, [], reader=reader)
+    with DocumentReader(path, Options()) as r:
+        view = r.read_page(1, reader=reader)
     return "".join(c["text"] for c in view.chars), view.text_layer
 
 
@@ -98,6 +99,37 @@ def test_rules_are_found_in_a_scanned_grid_and_glyph_strokes_and_bands_are_not()
     assert all(abs((r["bottom"] - r["top"]) - 250) < 2 for r in vertical)
 
 
+@pytest.mark.parametrize("side", ["right", "left", "bottom"])
+def test_a_copiers_dark_edge_over_a_tables_border_closes_the_table_at_the_band(side):
+    """A copier's dark band along the page side hides the table's outer border: the rules that run
+    into the band end at its inner edge, and that edge becomes the border (the table is cut where
+    the copy shows it cut); a band no rule runs into adds nothing."""
+    dpi = 150
+    px = lambda pt: int(round(pt * dpi / 72))  # noqa: E731
+    gray = np.full((px(400), px(500)), 245, np.uint8)
+    for y in (50, 100, 150, 300):
+        gray[px(y):px(y) + 2, px(40):px(460)] = 20
+    for x in (40, 200, 460):
+        gray[px(50):px(300), px(x):px(x) + 2] = 20
+    ramp = np.linspace(20, 140, px(60)).astype(np.uint8)  # black at the page's edge, fading in
+    if side == "right":  # the band's inner edge at 440 pt: over the border at 460
+        gray[:, px(440):] = np.minimum(gray[:, px(440):], ramp[::-1][None, :])
+    elif side == "left":  # inner edge at 60 pt: over the border at 40
+        gray[:, :px(60)] = np.minimum(gray[:, :px(60)], ramp[None, :])
+    else:  # along the bottom, below the table: no rule runs into it
+        gray[px(340):, :] = np.minimum(gray[px(340):, :], ramp[::-1][:, None])
+    horizontal, vertical = image_to_rules(gray, dpi)
+    lefts = sorted(r["x0"] for r in vertical)
+    if side == "right":
+        assert np.allclose(lefts, [40, 200, 440], atol=2)
+    elif side == "left":
+        assert np.allclose(lefts, [60, 200, 460], atol=2)
+    else:
+        assert np.allclose(lefts, [40, 200, 460], atol=1)
+        assert np.allclose(sorted(r["top"] for r in horizontal), [50, 100, 150, 300], atol=1)
+    assert all(abs((r["bottom"] - r["top"]) - 250) < 3 for r in vertical)
+
+
 @pytest.fixture(scope="module")
 def ocr_copy(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ocr")
@@ -108,10 +140,10 @@ def ocr_copy(tmp_path_factory):
 
 @pytest.mark.slow
 def test_an_ocrd_copy_of_the_report_finds_every_cell_within_a_point(ocr_copy):
-    with DocumentReader(FIXTURE) as a, DocumentReader(ocr_copy) as b:
+    with DocumentReader(FIXTURE, Options()) as a, DocumentReader(ocr_copy, Options()) as b:
         for n in range(1, a.page_count + 1):
-            printed = sorted(c for t in a.read_page(n, []).ruled_tables for c in t.cells)
-            scanned = sorted(c for t in b.read_page(n, []).ruled_tables for c in t.cells)
+            printed = sorted(c for t in a.read_page(n).ruled_tables for c in t.cells)
+            scanned = sorted(c for t in b.read_page(n).ruled_tables for c in t.cells)
             assert len(printed) == len(scanned), n
             assert all(abs(p - q) <= 1.0 for pc, qc in zip(printed, scanned) for p, q in zip(pc, qc)), n
 

@@ -20,7 +20,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from ocr_scans import align, heldout_prose, scan_copy, score_prose_page
-from pipeline.orchestration.run import read_text
+from pipeline.orchestration.text import read_text
+from pipeline.options import Options
 from pipeline.reading import fonts, imagerules, ocr, pdfium
 from pipeline.reading.rules import rules_to_tables
 from pipeline.settings import DEFAULT
@@ -149,11 +150,11 @@ def test_the_score_alignment_accounts_for_every_character(truth, read):
 
 
 def _read(pdf: Path) -> list[list[str]]:
-    return [lines for _, lines in read_text(pdf, ocr="always")]
+    return [lines for _, lines, _ in read_text(pdf, Options(ocr="always"))]
 
 
 def _vector(pdf: Path, pages: str) -> list[list[str]]:
-    return [lines for _, lines in read_text(pdf, pages=pages, ocr="never")]
+    return [lines for _, lines, _ in read_text(pdf, Options(pages=pages, ocr="never"))]
 
 
 def _pooled(scores: list[dict]) -> dict:

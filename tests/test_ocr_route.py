@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from normalizers.ocrforms import KANJI_LOOKALIKES, KATAKANA_LOOKALIKES, SIMPLIFIED_TO_JAPANESE, japanese_forms
-from pipeline.orchestration import run
+from pipeline.orchestration import extract
 from pipeline.orchestration.cli import main
 from pipeline.reading import ocr
 from synth import make_ocr_copy, make_scanned
@@ -76,7 +76,7 @@ def test_a_scan_without_the_extra_says_how_to_read_it(tmp_path, capsys, monkeypa
     assert main(["extract", str(tmp_path / "scan.pdf"), "--out", str(tmp_path / "out"), "--workers", "1"]) == 2
     err = capsys.readouterr().err
     assert "no page has a text layer (a scan?); install the OCR extra (pip install 'sesaku[ocr]') to read it" in err
-    assert run.ocr_mode("auto") == "never"
+    assert extract.ocr_mode("auto") == "never"
 
 
 def _accuracy(printed: pd.Series, read: pd.Series) -> float:

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 import synth
+
 from pipeline.orchestration.cli import main
 from pipeline.publishing.schema import TABLES
 

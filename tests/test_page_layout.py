@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from synth import Sheet, build_sheets
+
 from normalizers.width import squash
-from pipeline.orchestration.run import Options
+from pipeline.options import Options
 from pipeline.orchestration.tables import tables_to_records
 from pipeline.reading.document import DocumentReader
 from pipeline.reading.layout import split_two_up
+from pipeline.settings import DEFAULT
 
 A3 = (1190.55, 841.89)
 HALF = A3[0] / 2
@@ -67,9 +68,9 @@ def test_a_two_up_sheet_is_read_as_its_two_halves_left_first(tmp_path):
     _half(sheet, True, HEADER, [["人件費", "1,200", "1,100"], ["委託料", "300", "280"]], 14)
     _half(sheet, False, HEADER, [["補助金", "4,000", "3,900"], ["広報費", "80", "75"]], 15)
     path = build_sheets(tmp_path / "twoup.pdf", [sheet])
-    with DocumentReader(path) as doc:
-        view = doc.read_page(1, [])
-    left, right = split_two_up(view)
+    with DocumentReader(path, Options()) as doc:
+        view = doc.read_page(1)
+    left, right = split_two_up(view, settings=DEFAULT)
     assert "14" in {squash(line.text) for line in left.lines} and "15" in {squash(line.text) for line in right.lines}
     assert all(c["x1"] < HALF for c in left.chars) and all(c["x0"] > HALF for c in right.chars)
     # One table going on from the left page to the right one, its header once.
@@ -86,8 +87,8 @@ def test_a_landscape_page_with_a_centred_page_number_is_one_page(tmp_path):
     _table(sheet, HALF + 40, 80, [200, 120, 120], [OTHER, ["委託料", "300", "280"]])
     sheet.text(HALF - 10, 790, "- 3 -")
     path = build_sheets(tmp_path / "wide.pdf", [sheet])
-    with DocumentReader(path) as doc:
-        assert len(split_two_up(doc.read_page(1, []))) == 1
+    with DocumentReader(path, Options()) as doc:
+        assert len(split_two_up(doc.read_page(1), settings=DEFAULT)) == 1
     tables, _ = _tables(path)
     assert [_texts(t)[0] for t in tables] == [HEADER, OTHER]
 

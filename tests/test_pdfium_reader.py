@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pdfplumber
 import pytest
-
 from conftest import FIXTURES, PDFS
-from pipeline.reading import pdfium as pdfium_reader
 from helpers import page_views
-from pipeline.orchestration.run import extract_document
+
+from pipeline.orchestration.extract import extract_document
+from pipeline.reading import pdfium as pdfium_reader
 from pipeline.reading.careful import has_unmapped_fonts
 
 

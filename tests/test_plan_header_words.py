@@ -10,12 +10,11 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import FIXTURES
 from synth import build_table_pdf
 
 from pipeline.errors import NoPlanTable
-from pipeline.orchestration.run import extract_document
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
 
 ORIGINAL = ("施策計画名", "現状", "目標")

@@ -18,7 +18,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import frictionless
@@ -201,7 +200,8 @@ def test_datapackage_has_licence_sources_and_contributors(extracted, tmp_path):
 
 
 def test_a_source_url_from_the_manifest_reaches_both_files(extracted, tmp_path):
-    from pipeline.publishing.package import attribution, licence as lic_of, portal_datapackage, read_extraction
+    from pipeline.publishing.package import attribution, portal_datapackage, read_extraction
+    from pipeline.publishing.package import licence as lic_of
     extraction = read_extraction(extracted)
     docs = extraction.frames["documents"].copy()
     docs["source_url"] = "https://example.jp/plan.pdf"

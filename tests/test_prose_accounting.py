@@ -6,14 +6,15 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-
 from conftest import FIXTURES, PDFS, extracted
 from helpers import page_views
+from synth import flush_sentence, make_plain_prose
+
 from pipeline.models import Narrative
+from pipeline.settings import DEFAULT
 from pipeline.understanding.accounting import PROSE_CATEGORIES, account, account_prose
 from pipeline.understanding.document import OUTSIDE_SECTIONS, with_unread_prose
 from pipeline.understanding.prose.narrative import UNUSED_HEADING, pages_to_narrative
-from synth import flush_sentence, make_plain_prose
 
 WIDTH = 40
 PROGRAM = "1計画名【達成状況区分3】"
@@ -54,7 +55,7 @@ def test_the_sample_loses_no_prose_character(name):
 @pytest.mark.parametrize("name", ["plan6-browser-prose.pdf", "browser-prose.pdf"])
 def test_browser_printed_prose_loses_no_character(name):
     views = page_views(FIXTURES / name)
-    narrative = pages_to_narrative(views)
+    narrative = pages_to_narrative(views, settings=DEFAULT)
     summary, rows = account_prose("doc", narrative.lines, {i for i in _outputs(narrative)})
     assert rows == [] and summary["prose_leftover"] == 0
     _check_sums(summary)
@@ -97,7 +98,7 @@ def test_a_two_line_heading_is_kept_whole(tmp_path, kind, before):
         PROGRAM, RESULTS, "港湾物流機能の強化", before("・港湾物流拠点については、"), above,
         first + "\n" + second, _bullet("・先端産業創出支援制度については、"), NEXT, _bullet("・次の取組については、"),
     ])
-    narrative = pages_to_narrative(views)
+    narrative = pages_to_narrative(views, settings=DEFAULT)
     results = [(it.heading, it.text) for it in narrative.items if it.section == "results"]
     assert [h for h, _ in results] == ["港湾物流機能の強化", "港湾物流機能の強化", first + second]
     assert results[1][1] == above[1:]  # nothing glued onto the bullet above
@@ -120,7 +121,7 @@ def test_two_headings_in_a_row_are_one_heading_with_a_warning(tmp_path):
         PROGRAM, RESULTS, "港湾物流機能の強化", _short("・港湾物流拠点については、"),
         first + "\n" + second, _bullet("・先端産業創出支援制度については、"), NEXT, _bullet("・次の取組については、"),
     ])
-    narrative = pages_to_narrative(views)
+    narrative = pages_to_narrative(views, settings=DEFAULT)
     assert [it.heading for it in narrative.items if it.section == "results"] == ["港湾物流機能の強化", first + second]
     (note,) = narrative.warnings
     assert note.startswith(f"prose page 1: read {second!r} as the rest of the sub-heading above it")
@@ -135,7 +136,7 @@ def test_a_heading_without_items_is_a_leftover_where_it_is_printed(tmp_path):
         PROGRAM, RESULTS, "産業の振興", "(1)起業・創業環境の整備", _bullet("・起業支援については、"),
         NEXT, _bullet("・次の取組については、"),
     ])
-    narrative = pages_to_narrative(views)
+    narrative = pages_to_narrative(views, settings=DEFAULT)
     assert [it.heading for it in narrative.items if it.section == "results"] == ["(1)起業・創業環境の整備"]
     summary, rows = account_prose("doc", narrative.lines, _outputs(narrative))
     (row,) = rows

@@ -9,11 +9,12 @@ punctuation, morphology, line length and what follows can decide.
 from __future__ import annotations
 
 import pytest
-
 from helpers import page_views
+from synth import flush_sentence, make_plain_prose
+
+from pipeline.settings import DEFAULT
 from pipeline.understanding.prose.cues import LineCues, cues_to_reading, is_noun_phrase
 from pipeline.understanding.prose.narrative import pages_to_narrative
-from synth import flush_sentence, make_plain_prose
 
 WIDTH = 40  # glyphs per line
 PROGRAM = "1計画名【達成状況区分3】"
@@ -24,7 +25,7 @@ NEXT = "【課題と第3期実行計画における取組】"
 def _read(tmp_path, paragraphs, name="prose.pdf"):
     path = tmp_path / name
     make_plain_prose(path, paragraphs, width_em=WIDTH)
-    return pages_to_narrative(page_views(path))
+    return pages_to_narrative(page_views(path), settings=DEFAULT)
 
 
 def _results(narrative):
@@ -199,8 +200,8 @@ def test_a_browser_printed_page_reads_as_the_same_page_drawn_by_reportlab(tmp_pa
 
     path = tmp_path / "reportlab.pdf"
     make_plain_prose(path, BROWSER_PROSE, width_em=BROWSER_PROSE_WIDTH)
-    drawn = pages_to_narrative(page_views(path))
-    printed = pages_to_narrative(page_views(FIXTURES / "browser-prose.pdf"))
+    drawn = pages_to_narrative(page_views(path), settings=DEFAULT)
+    printed = pages_to_narrative(page_views(FIXTURES / "browser-prose.pdf"), settings=DEFAULT)
     assert _reading(printed) == _reading(drawn)
     headings = [h for h, _ in _results(printed)]
     assert headings == [p for p in BROWSER_PROSE if not p.startswith(("・", "【", "1計画名"))]
@@ -217,7 +218,7 @@ def test_the_sample_reads_alike_from_a_word_processor_a_spreadsheet_and_a_browse
     from conftest import FIXTURES
 
     def prose(name):
-        return pages_to_narrative([v for v in page_views(FIXTURES / name) if not v.table_bboxes])
+        return pages_to_narrative([v for v in page_views(FIXTURES / name) if not v.table_bboxes], settings=DEFAULT)
 
     word, sheet, browser = (prose(n) for n in ("plan6.pdf", "plan6-excel.pdf", "plan6-browser-prose.pdf"))
     assert _reading(browser) == _reading(word) == _reading(sheet)

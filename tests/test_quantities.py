@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.understanding.quantities import find_quantities
 from pipeline.models import Quantity
+from pipeline.understanding.quantities import find_quantities
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

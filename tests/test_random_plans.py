@@ -12,12 +12,12 @@ from __future__ import annotations
 import random
 
 import pytest
-
 from conftest import squash
-from pipeline.publishing.records import document_to_records
-from pipeline.orchestration.run import extract_document
-from synth import Measure, Program, Target, build_table_pdf, plan_grid, plan_truth, random_sub_rows, year_labels
 from helpers import records_to_truth_programs
+from synth import Measure, Program, Target, build_table_pdf, plan_grid, plan_truth, random_sub_rows, year_labels
+
+from pipeline.orchestration.extract import extract_document
+from pipeline.publishing.records import document_to_records
 
 WORDS = (
     "地域", "産業", "交流", "支援", "推進", "制度", "計画", "事業", "調査", "検討", "連携", "拠点",

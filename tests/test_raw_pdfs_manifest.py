@@ -26,6 +26,6 @@ def test_every_listed_raw_pdf_is_there_unchanged():
     # A user's own PDF dropped into raw_pdfs/ is not a broken checkout: it
     # is named, so that it can be listed with its source, but never fails.
     for name in sorted(on_disk - set(listed)):
-        warnings.warn(f"raw_pdfs/{name} is not in raw_pdfs/MANIFEST; add 'name<TAB>sha256<TAB>source' for it")
+        warnings.warn(f"raw_pdfs/{name} is not in raw_pdfs/MANIFEST; add 'name<TAB>sha256<TAB>source' for it", stacklevel=1)
     for name, sha in listed.items():
         assert hashlib.sha256((RAW / name).read_bytes()).hexdigest() == sha, f"{name} changed: raw_pdfs/ is immutable"

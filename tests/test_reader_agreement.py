@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.options import Options
 from pipeline.reading.document import DocumentReader
 from pipeline.reading.text import view_text
+from pipeline.settings import DEFAULT
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "tests" / "fixtures" / "pages"
@@ -33,8 +35,8 @@ def compare_readers():
 
 
 def lines(path: Path, reader: str) -> list[str]:
-    with DocumentReader(path) as doc:
-        return view_text(doc.read_page(1, [], reader=reader))
+    with DocumentReader(path, Options()) as doc:
+        return view_text(doc.read_page(1, reader=reader), settings=DEFAULT)
 
 
 def test_every_sheet_page_has_its_manifest_line():
@@ -109,10 +111,10 @@ CAMELOT = SHARED / "peers" / "camelot-lattice"
 def test_camelots_turned_tables_read_upright(name):
     if not (CAMELOT / name).is_file():
         pytest.skip(f"{CAMELOT} is not on this machine")
-    with DocumentReader(CAMELOT / name) as doc:
-        view = doc.read_page(1, [])
+    with DocumentReader(CAMELOT / name, Options()) as doc:
+        view = doc.read_page(1)
     assert view.turned in (90, 270)
-    got = view_text(view)
+    got = view_text(view, settings=DEFAULT)
     assert got[0] == "Table 1 : STATE WISE COVERAGE PARTICULARS BY PERIOD OF SURVEY (Contd...)"
     assert "Kerala\t5738\t6633\t8864\t8297\t245\t2161\t3195\t1645\t2391" in got
     assert not any("S t a t e" in line for line in got)
@@ -128,5 +130,5 @@ def test_camelots_small_and_kerned_latin_text_keeps_its_letters_and_spaces():
 
 
 def _all_lines(path: Path) -> list[str]:
-    with DocumentReader(path) as doc:
-        return [line for n in range(1, doc.page_count + 1) for line in view_text(doc.read_page(n, []))]
+    with DocumentReader(path, Options()) as doc:
+        return [line for n in range(1, doc.page_count + 1) for line in view_text(doc.read_page(n), settings=DEFAULT)]

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 import reportlab
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -20,6 +22,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from pipeline.models import Line
+from pipeline.options import Options
 from pipeline.orchestration.cli import main
 from pipeline.reading import pdfium
 from pipeline.reading.document import DocumentReader
@@ -44,8 +47,8 @@ def fonts():
 
 
 def read(path: Path, reader: str = "auto", page: int = 1, layout: bool = False):
-    with DocumentReader(path) as doc:
-        view = doc.read_page(page, [], reader=reader)
+    with DocumentReader(path, Options()) as doc:
+        view = doc.read_page(page, reader=reader)
     return view, view_text(view, DEFAULT, layout)
 
 
@@ -197,16 +200,16 @@ def _glyph(text, x0, x1, size=10.0):
 
 def test_a_symbol_set_full_width_is_cjk_and_set_narrow_is_latin():
     # ○ and ≥ are East Asian "ambiguous": a Japanese font prints them one em wide.
-    assert join_line([_glyph("○", 0, 10), _glyph("1", 13, 18)]) == "○1"
-    assert join_line([_glyph("≥", 0, 5.5), _glyph("1", 8.5, 14)]) == "≥ 1"
-    assert join_line([_glyph("é", 0, 5.5), _glyph("t", 8.5, 12)]) == "é t"
+    assert join_line([_glyph("○", 0, 10), _glyph("1", 13, 18)], settings=DEFAULT) == "○1"
+    assert join_line([_glyph("≥", 0, 5.5), _glyph("1", 8.5, 14)], settings=DEFAULT) == "≥ 1"
+    assert join_line([_glyph("é", 0, 5.5), _glyph("t", 8.5, 12)], settings=DEFAULT) == "é t"
 
 
 def test_one_joiner_for_lines_and_text():
     from pipeline.reading.glyphs import chars_to_lines
 
     chars = [_glyph("(", 0, 3), _glyph("≥", 3, 9), _glyph("1", 12, 17), _glyph(")", 17, 20)]
-    assert [ln.text for ln in chars_to_lines(chars)] == page_text(chars) == ["(≥ 1)"]
+    assert [ln.text for ln in chars_to_lines(chars, settings=DEFAULT)] == page_text(chars, settings=DEFAULT) == ["(≥ 1)"]
 
 
 def _line(text, x0, x1, top, size=10.0):
@@ -215,13 +218,13 @@ def _line(text, x0, x1, top, size=10.0):
 
 def test_a_wrapped_line_in_a_cell_takes_a_space_in_latin_and_none_in_cjk():
     latin = [_line("Nutritional Assessment", 10, 190, 0), _line("(No. of individuals)", 10, 120, 12)]
-    assert lines_to_text(latin, 5, 200) == "Nutritional Assessment (No. of individuals)"
+    assert lines_to_text(latin, 5, 200, settings=DEFAULT) == "Nutritional Assessment (No. of individuals)"
     accents = [_line("le café", 10, 195, 0), _line("élégant", 10, 80, 12)]
-    assert lines_to_text(accents, 5, 200) == "le café élégant"
+    assert lines_to_text(accents, 5, 200, settings=DEFAULT) == "le café élégant"
     hyphen = [_line("2011-", 10, 195, 0), _line("12)", 10, 40, 12)]
-    assert lines_to_text(hyphen, 5, 200) == "2011-12)"
+    assert lines_to_text(hyphen, 5, 200, settings=DEFAULT) == "2011-12)"
     cjk = [_line("地域課題の解決や住民の暮らしの質の", 10, 195, 0), _line("向上", 10, 30, 12)]
-    assert lines_to_text(cjk, 5, 200) == "地域課題の解決や住民の暮らしの質の向上"
+    assert lines_to_text(cjk, 5, 200, settings=DEFAULT) == "地域課題の解決や住民の暮らしの質の向上"
 
 
 # ----------------------------------------------------------------------------- fake bold relative to size
@@ -248,19 +251,19 @@ def test_fake_bold_copies_go_and_genuine_neighbours_in_small_text_stay(tmp_path,
 
 def test_the_fake_bold_tolerance_scales_with_the_glyph():
     i = {"text": "i", "x0": 0.0, "x1": 0.9, "top": 0.0, "bottom": 4.0, "size": 4.0}
-    kept, dropped = tally_visible_chars([i, {**i, "x0": 0.9, "x1": 1.8}])
+    kept, dropped = tally_visible_chars([i, {**i, "x0": 0.9, "x1": 1.8}], settings=DEFAULT)
     assert len(kept) == 2 and dropped["doubles"] == 0
     big = {**i, "x1": 2.2, "bottom": 10.0, "size": 10.0}
-    kept, dropped = tally_visible_chars([big, {**big, "x0": 0.3, "x1": 2.5}])
+    kept, dropped = tally_visible_chars([big, {**big, "x0": 0.3, "x1": 2.5}], settings=DEFAULT)
     assert len(kept) == 1 and dropped["doubles"] == 1
 
 
 def test_the_quirks_fixture_still_loses_its_fake_bold_copies():
     fixture = Path(__file__).parent / "fixtures" / "plan6-quirks.pdf"
     doubles = 0
-    with DocumentReader(fixture) as doc:
+    with DocumentReader(fixture, Options()) as doc:
         for n in range(1, doc.page_count + 1):
-            view = doc.read_page(n, [], reader="pdfminer")
+            view = doc.read_page(n, reader="pdfminer")
             doubles += view.tally.doubles
     assert doubles > 0
 
@@ -328,7 +331,7 @@ def printed_page(draw):
 @hsettings(max_examples=60, deadline=None)
 @given(printed_page())
 def test_printed_text_never_looks_misplaced(chars):
-    assert not misplaced_signal(chars)
+    assert not misplaced_signal(chars, settings=DEFAULT)
 
 
 @hsettings(max_examples=60, deadline=None)
@@ -339,13 +342,13 @@ def test_boxes_taller_than_the_line_pitch_look_misplaced(chars, factor):
     big = [{**c, "top": c["top"] - (factor - 1) * (c["bottom"] - c["top"]), "x1": c["x0"] + factor * (c["x1"] - c["x0"])}
            for c in chars]
     if len(chars) >= DEFAULT.placement_min_glyphs and len(rows) >= 3:
-        assert misplaced_signal(big)
+        assert misplaced_signal(big, settings=DEFAULT)
 
 
 def _oversized(original):
     """page_chars as PDFium read before 65aa382's fix: 50pt boxes for 9pt glyphs."""
-    def page_chars(pdoc, index, settings=DEFAULT, painted=None):
-        chars = original(pdoc, index, settings, painted)
+    def page_chars(pdoc, index, settings=DEFAULT):
+        chars = original(pdoc, index, settings)
         if chars is None:
             return None
         return [{**c, "top": c["bottom"] - 50, "x1": c["x0"] + 50, "size": 50.0} for c in chars]
@@ -364,9 +367,9 @@ def make_page_of_lines(path: Path) -> Path:
 def test_a_page_pdfium_misplaces_is_read_by_pdfminer_and_reported(tmp_path, monkeypatch):
     pdf = make_page_of_lines(tmp_path / "lines.pdf")
     monkeypatch.setattr(pdfium, "page_chars", _oversized(pdfium.page_chars))
-    with DocumentReader(pdf) as doc:
-        view = doc.read_page(1, [])
-    assert view_text(view) == [f"第{i + 1}行の文章です。" for i in range(12)]
+    with DocumentReader(pdf, Options()) as doc:
+        view = doc.read_page(1)
+    assert view_text(view, settings=DEFAULT) == [f"第{i + 1}行の文章です。" for i in range(12)]
     assert view.tally.misplaced_by_reader == sum(len(f"第{i + 1}行の文章です。") for i in range(12))
     summary = tallies_to_summary([(1, view.tally)])
     assert summary["misplaced_by_reader"] == view.tally.misplaced_by_reader and summary["misplaced_pages"] == "1"
@@ -392,8 +395,8 @@ def test_a_page_read_right_is_not_read_twice(tmp_path, monkeypatch):
     calls = []
     original = careful.page_chars
     monkeypatch.setattr(careful, "page_chars", lambda page: calls.append(1) or original(page))
-    with DocumentReader(pdf) as doc:
-        view = doc.read_page(1, [])
+    with DocumentReader(pdf, Options()) as doc:
+        view = doc.read_page(1)
     assert not calls and view.tally.misplaced_by_reader == 0
 
 
@@ -415,7 +418,7 @@ def a_line(draw):
 def test_the_joiner_keeps_every_glyph_in_order_and_spaces_no_cjk(chars):
     from pipeline.reading.glyphs import is_cjk
 
-    text = join_line(chars)
+    text = join_line(chars, settings=DEFAULT)
     assert text.replace(" ", "") == "".join(c["text"] for c in chars)
     for i, c in enumerate(text):
         if c == " ":

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import synth
+from conftest import FIXTURES, extracted
 from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.generic import RectangleObject
 
-import synth
-from conftest import FIXTURES, extracted
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
-from pipeline.orchestration.run import extract_document
 
 
 def rotated_copy(source: Path, target: Path, exact: bool = True) -> Path:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import FIXTURES, squash
+from helpers import records_to_truth_programs
 from pypdf import PdfReader, PdfWriter
 
-from conftest import FIXTURES, squash
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
-from pipeline.orchestration.run import extract_document
-from helpers import records_to_truth_programs
 
 
 @pytest.fixture(scope="module")

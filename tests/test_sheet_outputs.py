@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sheetsynth import Block, C, Page, Text, build_sheet_pdf
 
+from pipeline.options import Options
 from pipeline.publishing.records import SHEET_TABLES, schema_problems, sheet_records
 from pipeline.publishing.schema import CODES, TABLES
 from pipeline.reading.document import DocumentReader
@@ -28,10 +29,10 @@ TITLE = Text(40, 30, "令和７年度事務事業評価シート")
 
 
 def read(path: Path, skip: tuple[int, ...] = ()) -> SheetReading:
-    model = SheetUnderstanding(make_engine("pdfplumber", EngineSource(path)), DEFAULT)
-    with DocumentReader(path) as reader:
+    model = SheetUnderstanding(make_engine("pdfplumber", EngineSource(path), settings=DEFAULT), DEFAULT)
+    with DocumentReader(path, Options()) as reader:
         for number in range(1, reader.page_count + 1):
-            model.add_page(reader.read_page(number, []))
+            model.add_page(reader.read_page(number))
     return model.finish(skip)
 
 

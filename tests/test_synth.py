@@ -7,10 +7,22 @@ import pdfplumber
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synth import (  # noqa: E402
-    Measure, Program, SubRow, Target, build_table_pdf, make_cid_without_unicode, make_empty,
-    make_encrypted, make_not_a_pdf, make_prose_only, make_scanned, make_truncated, plan_grid,
-    plan_truth, year_labels,
+from synth import (
+    Measure,
+    Program,
+    SubRow,
+    Target,
+    build_table_pdf,
+    make_cid_without_unicode,
+    make_empty,
+    make_encrypted,
+    make_not_a_pdf,
+    make_prose_only,
+    make_scanned,
+    make_truncated,
+    plan_grid,
+    plan_truth,
+    year_labels,
 )
 
 

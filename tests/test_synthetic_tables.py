@@ -7,12 +7,12 @@ with the full pipeline and compares the output tables with what was drawn.
 from __future__ import annotations
 
 import pytest
-
 from conftest import squash
-from pipeline.publishing.records import document_to_records
-from pipeline.orchestration.run import extract_document
-from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, plan_truth, year_labels
 from helpers import records_to_truth_programs
+from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, plan_truth, year_labels
+
+from pipeline.orchestration.extract import extract_document
+from pipeline.publishing.records import document_to_records
 
 
 def extract_programs(path):

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from synth import build_table_pdf, make_not_a_pdf, make_truncated
-from pipeline.orchestration.run import Options
+
+from pipeline.options import Options
 from pipeline.orchestration.tables import tables_to_records
 from pipeline.publishing.ruled import table_to_wide
 

@@ -4,12 +4,12 @@ and phrasings the fixture does not use, on PDFs drawn here."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import FIXTURES
-from pipeline.orchestration.run import extract_document
+from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
+
+from pipeline.orchestration.extract import extract_document
 from pipeline.publishing.records import document_to_records
 from pipeline.understanding.revisions import Phrase, Unreadable, read_phrase
-from synth import Measure, Program, SubRow, Target, build_table_pdf, plan_grid, year_labels
 
 # What the fixture's 【変更後の目標】 blocks say, read by a person from the
 # printed text (not from sesaku's output): (measure_no, action, from, to,

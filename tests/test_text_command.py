@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from synth import make_not_a_pdf, make_text_pages, make_truncated
 
 from pipeline.orchestration.cli import main
 from pipeline.reading.text import join_line, page_text
-from synth import make_not_a_pdf, make_text_pages, make_truncated
+from pipeline.settings import DEFAULT
 
 PAGE1 = ["施策計画の評価", "KPI 2024 年度 達成率 95.5%", "第2期実行計画"]
 PAGE2 = ["二ページ目の文章です。", "ABC  def"]
@@ -76,11 +77,11 @@ def _glyph(text, x0, x1, top=10.0, size=10.0):
 
 
 def test_join_line_spaces_only_between_non_cjk_words():
-    assert join_line([_glyph("施", 0, 10), _glyph("策", 30, 40)]) == "施策"  # letter-spaced CJK
-    assert join_line([_glyph("A", 0, 6), _glyph("B", 6, 12), _glyph("C", 15, 21)]) == "AB C"
-    assert join_line([_glyph("2", 0, 5), _glyph("年", 9, 19)]) == "2年"
+    assert join_line([_glyph("施", 0, 10), _glyph("策", 30, 40)], settings=DEFAULT) == "施策"  # letter-spaced CJK
+    assert join_line([_glyph("A", 0, 6), _glyph("B", 6, 12), _glyph("C", 15, 21)], settings=DEFAULT) == "AB C"
+    assert join_line([_glyph("2", 0, 5), _glyph("年", 9, 19)], settings=DEFAULT) == "2年"
 
 
 def test_page_text_orders_lines_top_to_bottom_and_glyphs_by_x():
     chars = [_glyph("下", 0, 10, top=50), _glyph("き", 10, 20, top=10), _glyph("上", 0, 10, top=11)]
-    assert page_text(chars) == ["上き", "下"]
+    assert page_text(chars, settings=DEFAULT) == ["上き", "下"]

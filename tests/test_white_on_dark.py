@@ -9,7 +9,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from pipeline.orchestration.run import read_text
+from pipeline.options import Options
+from pipeline.orchestration.text import read_text
 
 FONT = "HeiseiKakuGo-W5"  # not embedded: the real-world case
 
@@ -39,6 +40,6 @@ def _page(path: Path) -> Path:
 def test_white_text_on_a_dark_band_is_read_and_white_text_elsewhere_is_not(tmp_path):
     path = _page(tmp_path / "white.pdf")
     for reader in ("auto", "pdfminer"):
-        (_, lines), = read_text(path, reader=reader)
+        (_, lines, _), = read_text(path, Options(reader=reader))
         text = [line.replace("\t", " ") for line in lines]
         assert text == ["事業名令和5年度", "本文"], reader  # layout spaces between CJK go

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import io
-import json
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-
 import synth
+
 from pipeline import read_pdf
 from pipeline.errors import NotAPdf
 from pipeline.orchestration.cli import main
@@ -195,11 +193,11 @@ def test_coded_columns_publish_their_japanese_labels():
 
 
 def test_rows_breaking_the_schema_fail_their_document_not_the_writing(tmp_path, monkeypatch, capsys):
-    from pipeline.orchestration import run
+    from pipeline.orchestration import extract
     from pipeline.publishing import records
 
-    good = _small(tmp_path / "in" / "good.pdf")
-    bad = _small(tmp_path / "in" / "bad.pdf", name="壊れた施策")
+    _small(tmp_path / "in" / "good.pdf")
+    _small(tmp_path / "in" / "bad.pdf", name="壊れた施策")
     real = records.document_to_records
 
     def broken(doc, *a, **k):
@@ -208,7 +206,7 @@ def test_rows_breaking_the_schema_fail_their_document_not_the_writing(tmp_path, 
             out["programs"][0]["program"] = None  # as an unreadable program cell once gave
         return out
 
-    monkeypatch.setattr(run, "document_to_records", broken)
+    monkeypatch.setattr(extract, "document_to_records", broken)
     out = tmp_path / "out"
     assert main(["extract", str(tmp_path / "in"), "--out", str(out), "--workers", "1"]) == 1
     err = capsys.readouterr().err

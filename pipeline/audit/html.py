@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from importlib import resources
 from typing import Optional
 
@@ -19,7 +20,7 @@ from .pages import PageImage
 
 
 def _static(name: str) -> str:
-    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files(__package__).joinpath("static").joinpath(name).read_text(encoding="utf-8")
 
 
 CSS = _static("audit.css")
@@ -37,7 +38,7 @@ def font_face(prefix: str) -> str:
 JS = _static("audit.js")
 
 
-def _e(value) -> str:
+def escape(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
@@ -57,7 +58,7 @@ class HtmlReport:
     def _row_attrs(self, row: Row, label: str, extra_class: str = "") -> str:
         targets = " ".join(row.targets)
         cls = f"row {extra_class}".strip() + ("" if row.targets else " nobox")
-        attrs = f'id="{row.id}" class="{cls}" data-label="{_e(label)}"'
+        attrs = f'id="{row.id}" class="{cls}" data-label="{escape(label)}"'
         if targets:
             attrs += f' data-target="{targets}" tabindex="0"'
         else:
@@ -65,7 +66,7 @@ class HtmlReport:
         return attrs
 
     def _chip(self, role: str, text: str) -> str:
-        return f'<span class="chip" style="--c:{self.m.colour(role)}">{_e(text)}</span>'
+        return f'<span class="chip" style="--c:{self.m.colour(role)}">{escape(text)}</span>'
 
     def _item_tr(self, row: Row) -> str:
         r = row.data
@@ -84,14 +85,14 @@ class HtmlReport:
             key = self._chip(r["block"] if r["block"] in ROLES else "outcomes", BLOCK_LABELS.get(r["block"], r["block"]))
             n = f"·{r['item_no']}"
             label = f"{BLOCK_LABELS.get(r['block'], r['block'])} 施策{r['measure_no']} {n}"
-        return f'<tr {self._row_attrs(row, label)}><td class="k">{key}</td><td class="n">{_e(n)}</td><td>{_e(r.get("text"))}</td></tr>'
+        return f'<tr {self._row_attrs(row, label)}><td class="k">{key}</td><td class="n">{escape(n)}</td><td>{escape(r.get("text"))}</td></tr>'
 
     def _measure_head(self, row: Optional[Row], measure: dict, continued: bool) -> str:
         m = measure
         rating = m.get("rating_raw") or "—"
         extra = f" (参考 {m['reference_rating']})" if m.get("reference_rating") is not None else ""
-        body = (f"<b>施策{m['measure_no']}</b> {_e(m.get('measure'))} "
-                f"{self._chip('rating', '区分 ' + str(rating) + extra)} <span class=\"n\">{_e(m.get('period'))} · "
+        body = (f"<b>施策{m['measure_no']}</b> {escape(m.get('measure'))} "
+                f"{self._chip('rating', '区分 ' + str(rating) + extra)} <span class=\"n\">{escape(m.get('period'))} · "
                 f"{m.get('rows')}行 · p.{m.get('page_start')}–{m.get('page_end')}</span>")
         if continued or row is None:
             more = f' <a href="#{row.id}">(続き)</a>' if continued and row is not None else (" (続き)" if continued else "")
@@ -101,7 +102,7 @@ class HtmlReport:
     def _program_head(self, row: Row) -> str:
         p = row.data
         return (f'<div {self._row_attrs(row, "プログラム" + str(p["program_no"]), "program")}><b>プログラム{p["program_no"]}</b> '
-                f'{_e(p.get("program"))} {self._chip("rating", "区分 " + str(p.get("rating_raw") or "—"))}</div>')
+                f'{escape(p.get("program"))} {self._chip("rating", "区分 " + str(p.get("rating_raw") or "—"))}</div>')
 
     def _page_panel(self, page: int) -> str:
         m = self.m
@@ -131,7 +132,7 @@ class HtmlReport:
         last_prog, last_head = None, None
         rows_html: list[str] = []
 
-        def flush():
+        def flush() -> None:
             if rows_html:
                 out.append("<table>" + "".join(rows_html) + "</table>")
                 rows_html.clear()
@@ -143,7 +144,7 @@ class HtmlReport:
                 flush()
                 gid = next((g for g in groups if g.startswith("nprogram")), "")
                 attr = f' data-target="{gid}"' if gid else ""
-                out.append(f'<div class="grp program"{attr}>本文 プログラム{r["program_no"]} {_e(r["program"])}</div>')
+                out.append(f'<div class="grp program"{attr}>本文 プログラム{r["program_no"]} {escape(r["program"])}</div>')
                 last_prog, last_head = r["program_no"], None
             head = (r["section"], r.get("heading"))
             if head != last_head:
@@ -151,12 +152,12 @@ class HtmlReport:
                 gid = next((g for g in groups if g.startswith("nheading")), "")
                 attr = f' data-target="{gid}"' if gid else ""
                 title = SECTION_LABELS.get(r["section"], r["section"]) + (f" ▸ {r['heading']}" if r.get("heading") else "")
-                out.append(f'<div class="grp"{attr}>{_e(title)}</div>')
+                out.append(f'<div class="grp"{attr}>{escape(title)}</div>')
                 last_head = head
             role = f"{r['section']}_bullet" if f"{r['section']}_bullet" in ROLES else "results_bullet"
             label = f"本文 プログラム{r['program_no']} {title}·{r['item_no']}"
             rows_html.append(f'<tr {self._row_attrs(row, label)}><td class="k">{self._chip(role, "・" + str(r["item_no"]))}</td>'
-                             f'<td>{_e(r.get("text"))}</td></tr>')
+                             f'<td>{escape(r.get("text"))}</td></tr>')
         flush()
         quantities = m.rows_on("quantities", page)
         if quantities:
@@ -165,10 +166,10 @@ class HtmlReport:
                 q = row.data
                 where = f"施策{q['measure_no']}" if q.get("measure_no") is not None else f"プログラム{q.get('program_no')}"
                 out.append(
-                    f'<tr {self._row_attrs(row, "数量 " + (q.get("text") or ""))}><td class="k"><b>{_e(q.get("text"))}</b></td>'
-                    f'<td class="n">{_e(_fmt(q["value"]) if q.get("value") is not None else "")} {_e(q.get("unit"))}'
+                    f'<tr {self._row_attrs(row, "数量 " + (q.get("text") or ""))}><td class="k"><b>{escape(q.get("text"))}</b></td>'
+                    f'<td class="n">{escape(_fmt(q["value"]) if q.get("value") is not None else "")} {escape(q.get("unit"))}'
                     f'{" 約" if q.get("approx") else ""}{" " + q["qualifier"] if q.get("qualifier") else ""}</td>'
-                    f'<td class="n">{_e(q.get("source"))} · {_e(where)} · {_e(q.get("part"))} ·{q.get("item_no")}</td></tr>'
+                    f'<td class="n">{escape(q.get("source"))} · {escape(where)} · {escape(q.get("part"))} ·{q.get("item_no")}</td></tr>'
                 )
             out.append("</table>")
         out.extend(self._sheet_rows(page))
@@ -176,8 +177,8 @@ class HtmlReport:
         if leftovers:
             out.append('<h3 class="warn">取り残し leftovers</h3><table>')
             for row in leftovers:
-                out.append(f'<tr {self._row_attrs(row, "取り残し", "leftover")}><td>{_e(row.data.get("text"))}</td>'
-                           f'<td class="n">{_e(row.data.get("reason"))}</td></tr>')
+                out.append(f'<tr {self._row_attrs(row, "取り残し", "leftover")}><td>{escape(row.data.get("text"))}</td>'
+                           f'<td class="n">{escape(row.data.get("reason"))}</td></tr>')
             out.append("</table>")
         if not out:
             out.append('<p class="nobox">nothing extracted from this page</p>')
@@ -194,9 +195,9 @@ class HtmlReport:
                 role = f"kind_{v.get('kind')}" if f"kind_{v.get('kind')}" in SHEET_ROLES else "kind_other"
                 chip = self._chip(role, f"{v.get('fiscal_year')} {SHEET_ROLES[role][1].split(': ')[-1]}")
                 label = f"シート{v['sheet_no']} {v.get('item') or ''} {v.get('fiscal_year')}年度 {v.get('kind')}"
-                out.append(f'<tr {self._row_attrs(row, label)}><td class="k">{chip}</td><td>{_e(v.get("item"))}</td>'
-                           f'<td class="n"><b>{_e(v.get("text"))}</b> {_e(v.get("unit"))}</td>'
-                           f'<td class="n">{_e(v.get("label"))}</td></tr>')
+                out.append(f'<tr {self._row_attrs(row, label)}><td class="k">{chip}</td><td>{escape(v.get("item"))}</td>'
+                           f'<td class="n"><b>{escape(v.get("text"))}</b> {escape(v.get("unit"))}</td>'
+                           f'<td class="n">{escape(v.get("label"))}</td></tr>')
             out.append("</table>")
         fields = m.rows_on("sheet_fields", page) if "sheet_fields" in m.tables else []
         if fields:
@@ -204,7 +205,7 @@ class HtmlReport:
             for row in fields:
                 f = row.data
                 out.append(f'<tr {self._row_attrs(row, "シート項目 " + str(f.get("label")))}><td class="k">'
-                           f'{self._chip("sheet_field", str(f.get("label"))[:24])}</td><td>{_e(f.get("value"))}</td></tr>')
+                           f'{self._chip("sheet_field", str(f.get("label"))[:24])}</td><td>{escape(f.get("value"))}</td></tr>')
             out.append("</table>")
         choices = m.rows_on("sheet_choices", page) if "sheet_choices" in m.tables else []
         if choices:
@@ -213,16 +214,16 @@ class HtmlReport:
                 c = row.data
                 role = "sheet_selected" if c.get("selected") else "sheet_option"
                 out.append(f'<tr {self._row_attrs(row, "シート選択 " + str(c.get("question")))}><td class="k">'
-                           f'{self._chip(role, "●" if c.get("selected") else "○")}</td><td>{_e(c.get("question"))}</td>'
-                           f'<td>{_e(c.get("option"))}</td><td class="n">{_e(c.get("form"))}</td></tr>')
+                           f'{self._chip(role, "●" if c.get("selected") else "○")}</td><td>{escape(c.get("question"))}</td>'
+                           f'<td>{escape(c.get("option"))}</td><td class="n">{escape(c.get("form"))}</td></tr>')
             out.append("</table>")
         unplaced = m.rows_on("sheet_unplaced", page) if "sheet_unplaced" in m.tables else []
         if unplaced:
             out.append('<h3 class="warn">評価シートの未配置 sheet unplaced</h3><table>')
             for row in unplaced:
                 u = row.data
-                out.append(f'<tr {self._row_attrs(row, "シート未配置", "leftover")}><td>{_e(u.get("text"))}</td>'
-                           f'<td class="n">{_e(u.get("reason"))}</td></tr>')
+                out.append(f'<tr {self._row_attrs(row, "シート未配置", "leftover")}><td>{escape(u.get("text"))}</td>'
+                           f'<td class="n">{escape(u.get("reason"))}</td></tr>')
             out.append("</table>")
         return out
 
@@ -265,7 +266,7 @@ class HtmlReport:
             data_rows = f' data-rows="{" ".join(r.rows)}"' if r.rows else ""
             body.append(
                 f'<rect id="{r.id}" class="{" ".join(classes)}" style="{style}" x="{_fmt(x0)}" y="{_fmt(top)}" '
-                f'width="{_fmt(x1 - x0)}" height="{_fmt(bottom - top)}"{data_rows}><title>{_e(title)}</title></rect>'
+                f'width="{_fmt(x1 - x0)}" height="{_fmt(bottom - top)}"{data_rows}><title>{escape(title)}</title></rect>'
             )
             if r.rowspan > 1 or r.colspan > 1:
                 # A badge so merged cells read as merged even when pale.
@@ -277,12 +278,12 @@ class HtmlReport:
     # -- summary
     def _summary(self, pages_with_content: list[int], empty_pages: list[int]) -> str:
         m, d = self.m, self.doc
-        parts = [f"<h1>sesaku audit — {_e(m.doc_id)}</h1>"]
+        parts = [f"<h1>sesaku audit — {escape(m.doc_id)}</h1>"]
         parts.append('<div class="cols"><div><h3>Document</h3><table class="kv">')
         for k, v in (("path", d.get("path")), ("sha256", d.get("sha256")), ("pages", d.get("pages")),
                      ("status", d.get("status")), ("engine", self.run.get("engine")),
                      ("sesaku", self.run.get("sesaku_version")), ("seconds", d.get("seconds"))):
-            parts.append(f"<tr><th>{k}</th><td>{_e(v)}</td></tr>")
+            parts.append(f"<tr><th>{k}</th><td>{escape(v)}</td></tr>")
         parts.append("</table></div>")
         parts.append('<div><h3>Rows per table</h3><table class="counts" id="counts"><tr><th>table</th><th>rows</th><th>_run.json</th></tr>')
         run_rows = d.get("rows") or {}
@@ -292,13 +293,13 @@ class HtmlReport:
             bad = expected is not None and expected != n
             note = " (file missing)" if name in self.missing_tables else ""
             parts.append(f'<tr data-table="{name}"><td>{name}{note}</td><td class="num{" bad" if bad else ""}">{n}</td>'
-                         f'<td class="num">{_e(expected)}</td></tr>')
+                         f'<td class="num">{escape(expected)}</td></tr>')
         parts.append("</table></div>")
         # Ratings
         parts.append('<div><h3>Ratings (measures)</h3><table class="counts" id="ratings"><tr><th>達成状況区分</th><th>measures</th></tr>')
         counts = Counter(r.get("rating_raw") or "—" for r in m.tables["measures"])
         for raw, n in sorted(counts.items()):
-            parts.append(f"<tr><td>{_e(raw)}</td><td class=\"num\">{n}</td></tr>")
+            parts.append(f"<tr><td>{escape(raw)}</td><td class=\"num\">{n}</td></tr>")
         parts.append("</table>")
         parts.append('<h3>Programs</h3><table class="counts" id="program-ratings"><tr><th>#</th><th>program</th><th>表</th><th>本文</th></tr>')
         for row in m.rows_of("programs"):
@@ -307,14 +308,14 @@ class HtmlReport:
             prose = p.get("narrative_rating")
             bad = table_rating is not None and prose is not None and (table_rating != prose or bool(p.get("rating_revised")) != bool(p.get("narrative_rating_revised")))
             prose_raw = "—" if prose is None else f"{prose}{'*' if p.get('narrative_rating_revised') else ''}"
-            parts.append(f'<tr><td><a href="#{row.id}">{p["program_no"]}</a></td><td>{_e(p.get("program"))}</td>'
-                         f'<td>{_e(p.get("rating_raw") or "—")}</td><td class="{"bad" if bad else ""}">{_e(prose_raw)}</td></tr>')
+            parts.append(f'<tr><td><a href="#{row.id}">{p["program_no"]}</a></td><td>{escape(p.get("program"))}</td>'
+                         f'<td>{escape(p.get("rating_raw") or "—")}</td><td class="{"bad" if bad else ""}">{escape(prose_raw)}</td></tr>')
         parts.append("</table></div></div>")
         # Warnings and leftovers
         warnings = d.get("warnings") or []
         parts.append(f'<h3>Warnings ({len(warnings)})</h3>')
         if warnings:
-            parts.append('<ul id="warnings">' + "".join(f'<li class="warn">{_e(w)}</li>' for w in warnings) + "</ul>")
+            parts.append('<ul id="warnings">' + "".join(f'<li class="warn">{escape(w)}</li>' for w in warnings) + "</ul>")
         else:
             parts.append('<p id="warnings">none</p>')
         leftovers = m.rows_of("leftovers")
@@ -323,28 +324,28 @@ class HtmlReport:
             parts.append('<ul id="leftovers">')
             for row in leftovers:
                 r = row.data
-                parts.append(f'<li class="warn"><a href="#{row.id}">p.{r["page"]}</a> {_e(r.get("text"))} '
-                             f'<span class="n">({_e(r.get("reason"))})</span></li>')
+                parts.append(f'<li class="warn"><a href="#{row.id}">p.{r["page"]}</a> {escape(r.get("text"))} '
+                             f'<span class="n">({escape(r.get("reason"))})</span></li>')
             parts.append("</ul>")
         else:
             parts.append('<p id="leftovers">none</p>')
         unlocated = [r for t in ("measures", "current_items", "targets", "results", "narrative", "quantities") for r in m.rows_of(t) if not r.targets]
         if unlocated:
             parts.append(f'<h3 class="warn">Rows with no region on a page ({len(unlocated)})</h3><ul>')
-            parts.extend(f'<li><a href="#{r.id}">{r.id}</a> {_e((r.data.get("text") or r.data.get("measure") or "")[:60])}</li>' for r in unlocated[:200])
+            parts.extend(f'<li><a href="#{r.id}">{r.id}</a> {escape((r.data.get("text") or r.data.get("measure") or "")[:60])}</li>' for r in unlocated[:200])
             parts.append("</ul>")
         # Legend and page index
         roles_used = []
-        for r in m.regions.values():
-            for role in r.roles:
+        for region in m.regions.values():
+            for role in region.roles:
                 if role not in roles_used:
                     roles_used.append(role)
         ordered = [f"fy{y}" for y in m.years] + [r for r in ROLES if r in roles_used]
         parts.append('<h3>Legend</h3><p class="legend">' + "".join(
-            f'<span class="{"lo" if role == "leftover" else ""}"><span class="sw" style="--c:{m.colour(role)}"></span>{_e(m.role_label(role))}</span>'
+            f'<span class="{"lo" if role == "leftover" else ""}"><span class="sw" style="--c:{m.colour(role)}"></span>{escape(m.role_label(role))}</span>'
             for role in ordered if role in roles_used
         ) + " · ⇔n / ⇕n: merged over n columns / rows · click a row or a region to link them</p>")
-        def links(pages):
+        def links(pages: Iterable[int]) -> str:
             return " ".join(f'<a href="#page-{p}">p.{p}</a>' for p in pages)
 
         parts.append("<h3>Pages</h3><p>" + links(pages_with_content)
@@ -380,7 +381,7 @@ class HtmlReport:
                                 f'nothing extracted from this page — show it</summary>{body}</details></section>')
         return (
             '<!doctype html>\n<html lang="ja"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>sesaku audit — {_e(m.doc_id)}</title>'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>sesaku audit — {escape(m.doc_id)}</title>'
             f"<style>{font_face('../')}{CSS}</style></head><body>\n{self._summary(with_content, empty)}\n<main>\n"
             + "\n".join(sections)
             + f'\n</main><div id="status"></div><script>{JS}</script></body></html>\n'

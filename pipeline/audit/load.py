@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pyarrow.parquet as pq
 
+from ..errors import OutputError
 from ..publishing.schema import TABLES
 from ..reading.guards import file_sha256
 
 
-class AuditError(Exception):
+class AuditError(OutputError):
     """A document that cannot be reported, with a one-line reason."""
 
 
@@ -21,7 +22,8 @@ def load_run(extracted: Path) -> dict:
     if not run_path.is_file():
         raise AuditError(f"{extracted} is not an extracted folder (no _run.json); give a PDF or run `extract` first")
     try:
-        return json.loads(run_path.read_text(encoding="utf-8"))
+        run: dict = json.loads(run_path.read_text(encoding="utf-8"))
+        return run
     except (ValueError, UnicodeDecodeError) as exc:
         raise AuditError(f"{run_path} is not valid JSON: {exc}") from None
 

@@ -89,8 +89,10 @@ class Row:
 
 
 def _box(r: dict, prefix: str = "") -> Optional[BBox]:
-    b = tuple(r.get(prefix + k) for k in ("x0", "top", "x1", "bottom"))
-    return None if any(v is None for v in b) else tuple(float(v) for v in b)
+    x0, top, x1, bottom = (r.get(prefix + k) for k in ("x0", "top", "x1", "bottom"))
+    if x0 is None or top is None or x1 is None or bottom is None:
+        return None
+    return float(x0), float(top), float(x1), float(bottom)
 
 
 class Model:
@@ -108,7 +110,7 @@ class Model:
                 rid = f"{name}-{i}"
                 self.rows[rid] = Row(rid, name, r)
         # Rows per (table, page) in table order: each page panel reads its own.
-        self._on_page: dict[tuple[str, int], list[Row]] = defaultdict(list)
+        self._on_page: dict[tuple[str, Optional[int]], list[Row]] = defaultdict(list)
         for row in self.rows.values():
             if row.data.get("page") is not None:
                 self._on_page[(row.table, row.data["page"])].append(row)
@@ -133,7 +135,7 @@ class Model:
                 self._regions_by_page[r.page].append(r)
         return self._regions_by_page.get(page, [])
 
-    def rows_on(self, table: str, page: int) -> list[Row]:
+    def rows_on(self, table: str, page: Optional[int]) -> list[Row]:
         return self._on_page.get((table, page), [])
 
     def link(self, row: Row, region: Region) -> None:
@@ -214,7 +216,8 @@ class Model:
                     region.text = region.text or r.get("text") or ""
                     role = f"{r['section']}_bullet" if f"{r['section']}_bullet" in ROLES else "results_bullet"
                 else:
-                    candidates = self._cells_by_key.get(self._item_key(table, r), [])
+                    item_key = self._item_key(table, r)
+                    candidates = self._cells_by_key.get(item_key, []) if item_key is not None else []
                     if len(candidates) > 1 and box is not None:  # several result cells on one page
                         candidates = [c for c in candidates if contains(c.box, box, CONTAIN_TOL)] or candidates
                     if candidates:
@@ -299,9 +302,9 @@ class Model:
                 label = r0["program"] if role == "nprogram" else (r0.get("heading") or SECTION_LABELS.get(r0["section"], r0["section"]))
                 region = Region(rid, key[0], (b[0] - grow, b[1] - grow, b[2] + grow, b[3] + grow), "group", [role], text=label)
                 self.regions[rid] = region
-                region.rows = [r.id for r in rows]
-                for r in rows:
-                    r.data.setdefault("_groups", []).append(rid)
+                region.rows = [row.id for row in rows]
+                for row in rows:
+                    row.data.setdefault("_groups", []).append(rid)
 
     def _build_leftovers(self) -> None:
         for row in self.rows_of("leftovers"):

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..reading.setup import setup_readers
+
 # 2x (144 dpi) keeps 7-pt Japanese glyphs legible when zooming into a cell;
 # one landscape A4 page is then ~1684x1190 px, a few hundred KB as PNG.
 DEFAULT_SCALE = 2.0
@@ -23,6 +25,7 @@ def render_pages(pdf: Path, out_dir: Path, scale: float, password: str | None = 
     import pypdfium2 as pdfium
     from PIL import Image
 
+    setup_readers()  # the page images draw non-embedded fonts from the project's fonts, as reading does
     images = []
     document = pdfium.PdfDocument(str(pdf), password=password)
     try:
@@ -36,7 +39,7 @@ def render_pages(pdf: Path, out_dir: Path, scale: float, password: str | None = 
                 # third of the size of a full-colour PNG.
                 image.quantize(64, method=Image.Quantize.FASTOCTREE).save(out_dir / name)
                 width, height = page.get_size()
-                ml, mb, mr, mt = page.get_mediabox()
+                ml, _mb, _mr, mt = page.get_mediabox()
                 cl, cb, cr, ct = page.get_cropbox()
                 if page.get_rotation() == 0:
                     # pdfium draws the crop box; pdfplumber measures from the

@@ -12,17 +12,18 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import Optional, TextIO
 
 from ..publishing.atomic import STAGING_PREFIX, replace_folder
 from ..reading.fonts import private_font_file
-from .html import CSS, FONT_DIR, HtmlReport, _e, font_face
+from .html import CSS, FONT_DIR, HtmlReport, escape, font_face
 from .load import AuditError, find_pdf, load_run, load_tables
 from .model import Model
 from .pages import DEFAULT_SCALE, render_pages
 
-__all__ = ["AuditError", "build_report", "build_document_report"]
+__all__ = ["AuditError", "build_document_report", "build_report"]
 
 
 def build_document_report(extracted: Path, run: dict, run_doc: dict, tables: dict[str, list[dict]], missing: list[str],
@@ -59,7 +60,7 @@ def documents_of(run: dict, tables: dict[str, list[dict]]) -> list[dict]:
 
 
 def build_report(extracted: Path, out_dir: Path, pdf_dirs: Sequence[Path] = (), scale: float = DEFAULT_SCALE,
-                 stderr=None, password: str | None = None) -> tuple[list[Path], list[str]]:
+                 stderr: Optional[TextIO] = None, password: str | None = None) -> tuple[list[Path], list[str]]:
     """Reports for every extracted document: (index files written, errors).
 
     Built in a staging folder beside ``out_dir`` and swapped in whole when
@@ -90,23 +91,27 @@ def _ship_font(out_dir: Path) -> None:
     shutil.copyfile(font, out_dir / FONT_DIR / font.name)
 
 
-def _build(extracted, run, tables, missing, out_dir, pdf_dirs, scale, stderr, password):
-    written, errors, listing = [], [], []
+def _build(extracted: Path, run: dict, tables: dict[str, list[dict]], missing: list[str], out_dir: Path,
+           pdf_dirs: Sequence[Path], scale: float, stderr: TextIO,
+           password: Optional[str]) -> tuple[list[Path], list[str]]:
+    written: list[Path] = []
+    errors: list[str] = []
+    listing: list[str] = []
     _ship_font(out_dir)
     for doc in documents_of(run, tables):
         if doc.get("status") != "ok":
-            listing.append(f'<li>{_e(doc.get("doc_id"))}: not extracted — {_e(doc.get("error"))}</li>')
+            listing.append(f'<li>{escape(doc.get("doc_id"))}: not extracted — {escape(doc.get("error"))}</li>')
             continue
         try:
             index = build_document_report(extracted, run, doc, tables, missing, out_dir, pdf_dirs, scale, password)
         except AuditError as exc:
             errors.append(str(exc))
             print(f"error: {exc}", file=stderr)
-            listing.append(f'<li class="warn">{_e(doc["doc_id"])}: {_e(exc)}</li>')
+            listing.append(f'<li class="warn">{escape(doc["doc_id"])}: {escape(exc)}</li>')
             continue
         written.append(index)
         rows = doc.get("rows") or {}
-        listing.append(f'<li><a href="{_e(doc["doc_id"])}/index.html">{_e(doc["doc_id"])}</a> — '
+        listing.append(f'<li><a href="{escape(doc["doc_id"])}/index.html">{escape(doc["doc_id"])}</a> — '
                        f'{rows.get("measures", 0)} measures, {rows.get("targets", 0)} target rows, '
                        f'{len(doc.get("warnings") or [])} warning(s), {rows.get("leftovers", 0)} leftover(s)</li>')
     (out_dir / "index.html").write_text(

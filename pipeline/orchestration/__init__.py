@@ -1,1 +1,1 @@
-"""Orchestration: one document end to end (``run``), the cache, batches, the CLI."""
+"""Orchestration: the models over the page stage (``extract``, ``tables``, ``text``), the commands, the CLI, the API, the cache, batches."""

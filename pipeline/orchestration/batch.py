@@ -16,14 +16,19 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Optional, Sequence
+from typing import Optional, TypeVar
 
+from ..errors import UsageError
+from ..options import Options
+from ..reading.stage import ProgressFn
 from ..version import __version__
 from .cache import Result, cache_store, from_cache
 from .docids import assign_doc_ids
-from .run import DocumentReport, Options, ProgressFn, extract_to_records
+from .extract import extract_to_records
+from .reports import DocumentReport
 
 
 def _is_hidden(path: Path, top: Path) -> bool:
@@ -74,7 +79,8 @@ def _lost(pdf: Path, doc_id: str, why: str) -> Result:
     )
 
 
-def _run_serial(pdfs, ids, todo, options, progress_for) -> Iterable[tuple[int, Result]]:
+def _run_serial(pdfs: Sequence[Path], ids: Sequence[str], todo: Sequence[int], options: Options,
+                progress_for: Optional[Callable[[Path], Optional[ProgressFn]]]) -> Iterable[tuple[int, Result]]:
     for i in todo:
         pdf = pdfs[i]
         yield i, extract_to_records(str(pdf), options, progress_for(pdf) if progress_for else None, ids[i])
@@ -87,7 +93,8 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _run_processes(pdfs, ids, todo, options, workers) -> Iterable[tuple[int, Result]]:
+def _run_processes(pdfs: Sequence[Path], ids: Sequence[str], todo: Sequence[int], options: Options,
+                   workers: int) -> Iterable[tuple[int, Result]]:
     pool = ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_ignore_interrupt)
     try:
         futures = {i: pool.submit(extract_to_records, str(pdfs[i]), options, None, ids[i]) for i in todo}
@@ -107,7 +114,8 @@ def _run_processes(pdfs, ids, todo, options, workers) -> Iterable[tuple[int, Res
     pool.shutdown(wait=True)
 
 
-def _run_dask(pdfs, ids, todo, options, address: str) -> Iterable[tuple[int, Result]]:
+def _run_dask(pdfs: Sequence[Path], ids: Sequence[str], todo: Sequence[int], options: Options,
+              address: str) -> Iterable[tuple[int, Result]]:
     """The same per-document task on an existing Dask distributed scheduler.
 
     Workers open the PDFs themselves, so they must see the files at the
@@ -119,7 +127,7 @@ def _run_dask(pdfs, ids, todo, options, address: str) -> Iterable[tuple[int, Res
     except ImportError:
         raise BatchError("--dask needs the 'distributed' package: pip install 'sesaku[dask]'") from None
     try:
-        client = _quietly(lambda: Client(address, set_as_default=False, timeout=DASK_CONNECT_SECONDS))
+        client = _quietly(lambda: Client(address, set_as_default=False, timeout=DASK_CONNECT_SECONDS))  # type: ignore[no-untyped-call]
     except Exception as exc:  # OSError, TimeoutError, ValueError for a malformed address
         why = " ".join(str(exc).split())[:160] or type(exc).__name__
         raise BatchError(f"--dask {address}: no Dask scheduler answered within {DASK_CONNECT_SECONDS} s ({why})") from None
@@ -142,7 +150,7 @@ def _run_dask(pdfs, ids, todo, options, address: str) -> Iterable[tuple[int, Res
             yield i, (report, records)
 
 
-class BatchError(Exception):
+class BatchError(UsageError):
     """The batch cannot run at all (no Dask scheduler, a missing extra); one line for the user."""
 
 
@@ -151,8 +159,10 @@ class BatchError(Exception):
 # for distributed's default of 30.
 DASK_CONNECT_SECONDS = 5
 
+T = TypeVar("T")
 
-def _quietly(make):
+
+def _quietly(make: Callable[[], T]) -> T:
     """Call ``make`` with distributed's connection-retry log lines silenced."""
     import logging
 
@@ -173,7 +183,7 @@ def run_batch(
     *,
     workers: int = 1,
     on_done: Optional[Callable[[DocumentReport], None]] = None,
-    progress_for: Optional[Callable[[Path], ProgressFn]] = None,
+    progress_for: Optional[Callable[[Path], Optional[ProgressFn]]] = None,
     dask_address: Optional[str] = None,
     cache_dir: Optional[Path] = None,
     taken: Optional[Mapping[str, str]] = None,

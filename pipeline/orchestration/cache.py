@@ -22,10 +22,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Optional
 
-from ..version import __version__
+from ..options import Options
 from ..publishing.atomic import write_bytes_atomic
 from ..reading.guards import file_sha256
-from .run import DocumentReport, Options
+from ..version import __version__
+from .reports import DocumentReport
 
 Result = tuple[DocumentReport, Optional[dict]]
 

@@ -12,13 +12,14 @@ starts the folder afresh.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
 
 from ..publishing.emit import read_tables
-from .run import DocumentReport
+from .reports import DocumentReport
 
 # Runs remembered in _run.json: enough to see when each document came in
 # without the report growing with every `make extract`.
@@ -50,10 +51,9 @@ def load_dataset(out_dir: Path) -> Dataset:
     if tables is None:
         return Dataset()
     report: dict = {}
-    try:
+    # The tables are the dataset; a lost report only loses provenance.
+    with contextlib.suppress(OSError, ValueError):
         report = json.loads((out_dir / "_run.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        pass  # the tables are the dataset; a lost report only loses provenance
     entries = {e["doc_id"]: e for e in report.get("dataset", []) if isinstance(e, dict) and "doc_id" in e}
     for row in tables.get("documents", []):
         entries.setdefault(row["doc_id"], {"doc_id": row["doc_id"], "path": None, "sha256": row.get("sha256"),

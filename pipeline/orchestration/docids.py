@@ -18,8 +18,9 @@ where no quoting keeps a cell text, and a joined key must survive that.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Mapping, Optional, Sequence
+from typing import Optional
 
 SEPARATOR = "-"
 SPREADSHEET_SAFE_PREFIX = "doc-"

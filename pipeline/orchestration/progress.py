@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import shutil
 import time
-from typing import Iterator, TextIO
+from collections.abc import Iterator
+from typing import TextIO
 
-from .run import DocumentReport
+from .reports import DocumentReport
 
 
 class OverallProgress:

@@ -1,6 +1,6 @@
 """``tables``: every ruled table of every page, one document at a time.
 
-Same reader, engines, grid and cell text as ``extract`` (``run``); what
+Same reader, engines, grid and cell text as ``extract`` (``extract.py``); what
 differs is what is kept: every ruled region (``understanding.table.ruled``)
 instead of the 施策計画 table.  Each document is read on its own and never
 raises past ``tables_to_records``, so in a batch a bad file is one failed
@@ -18,35 +18,36 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import sys
 import tempfile
 import time
-from dataclasses import replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Any, Optional
 
 from normalizers.width import squash
 
-from ..errors import BadOption, CorruptPdf, NoTextLayer
 from ..geometry import centre
-from ..models import Grid, LogicalTable, PageView, page_ranges
+from ..models import Grid, LogicalTable, PageView
+from ..options import Options
 from ..publishing.atomic import (
-    STAGING_PREFIX, FolderNotWritable, check_writable_folder, replace_folder, write_text_atomic,
+    STAGING_PREFIX,
+    replace_folder,
+    write_text_atomic,
 )
 from ..publishing.emit import to_json, write_tables
 from ..publishing.ruled import tables_to_rows, wide_csv_bytes, wide_csv_name
 from ..publishing.schema import RULED_TABLES
-from ..reading.document import DocumentReader
-from ..reading.layout import split_two_up
+from ..reading.guards import file_sha256
 from ..reading.ledger import tallies_to_summary, tallies_to_warnings
-from ..reading.guards import check_file, file_sha256, memory_limit, parser_warnings, time_limit
+from ..reading.stage import PageStage, ProgressFn
 from ..understanding.table.engines import EngineSource, check_engine, make_engine
 from ..understanding.table.ruled import grids_to_tables, lines_above_tables, view_to_grids
 from ..version import __version__
-from .batch import collect_pdfs
+from .commands import Exit
 from .docids import assign_doc_ids, stem_doc_id
-from .run import (_DAMAGE, DocumentReport, Options, ProgressFn, _scan_advice, failure_of, font_advice, ocr_mode,
-                  selected_pages)
+from .extract import resolved
+from .reports import DocumentReport, failure_of
 
 
 def _chars(text: str) -> int:
@@ -73,73 +74,65 @@ def page_accounting(view: PageView, grids: Sequence[Grid], margin: float) -> dic
     }
 
 
-def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressFn] = None):
-    """(page count, logical tables, grids, per-page accounting, warnings) of one PDF.
+def read_ruled_tables(path: Path, options: Options, progress: Optional[ProgressFn] = None) -> RuledRead:
+    """Every ruled table of one PDF, read through the page stage.  Raises a SesakuError for bad input."""
+    stage = PageStage(path, options, progress)
+    with stage:
+        check_engine(options.engine, options.prefer)
+        engine = make_engine(options.engine, EngineSource(stage.path, options.password), options.settings,
+                             prefer=options.prefer)
+        grids: list[Grid] = []
+        units: list[int] = []  # each grid's reading unit: a page, or half of a two-up page
+        follows: dict[int, tuple[int, ...]] = {}  # the units a unit's first table may go on from
+        sides: dict[int, str] = {}  # the half of a two-up sheet a unit is
+        halves_before = 0
+        above: dict[int, frozenset[str]] = {}
+        pages: list[dict] = []
+        notes: list[str] = []
+        for page in stage.pages():
+            notes.extend(page.notes)
+            page_grids: list[Grid] = []
+            # Two pages printed side by side are read half by half, in order;
+            # after another two-up sheet, a half also goes on from the same half
+            # of that sheet (facing pages: left pages one table, right pages another).
+            parts = page.halves
+            for side, part in zip(("left", "right") if len(parts) == 2 else ("",), parts):
+                unit = len(above) + 1
+                both = len(parts) == 2 and halves_before == 2
+                follows[unit] = (unit - 1, unit - 2) if both else (unit - 1,)
+                if side:
+                    sides[unit] = side
+                part_grids = view_to_grids(part, engine, first_no=len(page_grids) + 1)
+                above[unit] = lines_above_tables(part, part_grids)
+                units.extend([unit] * len(part_grids))
+                page_grids.extend(part_grids)
+            # A caption over either half heads the sheet's tables (facing
+            # pages print the section, 款 and 項, over the left half only).
+            sheet_units = range(len(above) - len(parts) + 1, len(above) + 1)
+            sheet_above = frozenset[str]().union(*(above[u] for u in sheet_units))
+            for u in sheet_units:
+                above[u] = sheet_above
+            halves_before = len(parts)
+            grids.extend(page_grids)
+            pages.append(page_accounting(page.view, page_grids, options.settings.region_margin) | {"page": page.number})
+        stage.require_text()
+        scanned = stage.scanned_note()
+        repairs = stage.repairs
+    assert stage.page_count is not None and stage.sha256 is not None  # set on opening
+    return RuledRead(stage.page_count, stage.sha256, grids_to_tables(grids, above, units, follows, sides),
+                     tuple(grids), pages, [*repairs, *notes, *([scanned] if scanned else [])])
 
-    Raises a SesakuError for bad input, like ``run.extract_document``.
-    """
-    limits = options.limits
-    check_file(path, limits)
-    check_engine(options.engine, options.prefer)
-    notes: list[str] = []
-    with parser_warnings(notes), font_advice(options.ocr):
-        try:
-            with DocumentReader(path, options.password, limits, options.settings, ocr_mode=options.ocr) as reader:
-                page_count = reader.page_count
-                wanted = selected_pages(path, options, page_count)
-                engine = make_engine(options.engine, EngineSource(path, options.password), options.settings,
-                                     prefer=options.prefer)
-                grids: list[Grid] = []
-                units: list[int] = []  # each grid's reading unit: a page, or half of a two-up page
-                follows: dict[int, tuple[int, ...]] = {}  # the units a unit's first table may go on from
-                sides: dict[int, str] = {}  # the half of a two-up sheet a unit is
-                halves_before = 0
-                above: dict[int, frozenset[str]] = {}
-                pages: list[dict] = []
-                text_pages, scanned = 0, []
-                with memory_limit(limits, path) as check_memory:
-                    for done, number in enumerate(wanted, 1):
-                        with time_limit(limits.seconds_per_page, path, number):
-                            view = reader.read_page(number, notes)
-                            page_grids = []
-                            # Two pages printed side by side are read half by half, in order;
-                            # after another two-up sheet, a half also goes on from the same half
-                            # of that sheet (facing pages: left pages one table, right pages another).
-                            parts = split_two_up(view, options.settings)
-                            for side, part in zip(("left", "right") if len(parts) == 2 else ("",), parts):
-                                unit = len(above) + 1
-                                both = len(parts) == 2 and halves_before == 2
-                                follows[unit] = (unit - 1, unit - 2) if both else (unit - 1,)
-                                if side:
-                                    sides[unit] = side
-                                part_grids = view_to_grids(part, engine, first_no=len(page_grids) + 1)
-                                above[unit] = lines_above_tables(part, part_grids)
-                                units.extend([unit] * len(part_grids))
-                                page_grids.extend(part_grids)
-                            # A caption over either half heads the sheet's tables (facing
-                            # pages print the section, 款 and 項, over the left half only).
-                            sheet_above = frozenset().union(*(above[u] for u in range(len(above) - len(parts) + 1,
-                                                                                       len(above) + 1)))
-                            for u in range(len(above) - len(parts) + 1, len(above) + 1):
-                                above[u] = sheet_above
-                            halves_before = len(parts)
-                        text_pages += view.has_text
-                        if view.has_images and not view.has_text:
-                            scanned.append(number)
-                        grids.extend(page_grids)
-                        pages.append(page_accounting(view, page_grids, options.settings.region_margin) | {"page": number})
-                        check_memory(number)
-                        if progress:
-                            progress(done, len(wanted))
-        except _DAMAGE as exc:
-            raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
-    if text_pages == 0:
-        which = "no page has" if len(wanted) == page_count else "none of the pages read has"
-        raise NoTextLayer(path, f"{which} a text layer (a scan?); {_scan_advice(options)}")
-    if scanned:
-        notes.append(f"pages {page_ranges(scanned)} are images without a text layer (a scan?) and were skipped; "
-                     f"{_scan_advice(options)}")
-    return page_count, grids_to_tables(grids, above, units, follows, sides), grids, pages, notes
+
+@dataclass(frozen=True)
+class RuledRead:
+    """What ``read_ruled_tables`` read of one PDF."""
+
+    page_count: int
+    sha256: str
+    tables: tuple[LogicalTable, ...]
+    grids: tuple[Grid, ...]  # each page's grids before stitching (tests/tools/camelot_agreement.py)
+    pages: list[dict]  # per-page accounting (``page_accounting``)
+    notes: list[str]  # what the reading says: repairs, page notes, pages skipped
 
 
 def tables_accounting(tables: Sequence[LogicalTable], pages: Sequence[dict]) -> tuple[dict, list[str]]:
@@ -183,25 +176,22 @@ def tables_to_records(
     """One document's report, ``tables`` rows and logical tables, never raising."""
     started = time.perf_counter()
     report = DocumentReport(path=str(path), doc_id=doc_id or stem_doc_id(Path(path)))
-    rows, tables = None, ()
+    rows: Optional[list[dict]] = None
+    tables: tuple[LogicalTable, ...] = ()
     try:
-        mode = ocr_mode(options.ocr)
-    except ValueError as exc:
-        report.status, report.error, report.error_kind = "failed", f"{path}: {exc}", BadOption.kind
-        return report, None, ()
-    try:
-        page_count, tables, _, pages, notes = read_ruled_tables(Path(path), replace(options, ocr=mode), progress)
-        summary, problems = tables_accounting(tables, pages)
+        read = read_ruled_tables(Path(path), resolved(path, options), progress)
+        tables = read.tables
+        summary, problems = tables_accounting(tables, read.pages)
         rows = tables_to_rows(report.doc_id, tables)
-        report.sha256 = file_sha256(Path(path))
-        report.pages = page_count
+        report.sha256 = read.sha256
+        report.pages = read.page_count
         report.rows = {"tables": len(rows)}
         report.accounting = summary
-        report.warnings = list(dict.fromkeys(notes)) + problems
-    except Exception as exc:  # every failure becomes the report's one line (run.failure_of)
+        report.warnings = list(dict.fromkeys(read.notes)) + problems
+    except Exception as exc:  # every failure becomes the report's one line (reports.failure_of)
         rows, tables = None, ()
         report.status = "failed"
-        report.error, report.error_kind = failure_of(exc, path, options.limits)
+        report.error, report.error_kind = failure_of(exc, path, options)
     if report.sha256 is None and Path(path).is_file():
         with contextlib.suppress(OSError):
             report.sha256 = file_sha256(Path(path))
@@ -222,7 +212,7 @@ def _summary_line(report: DocumentReport) -> str:
 
 
 def _write_wide_csvs(out_dir: Path, per_document: Sequence[tuple[str, Sequence[LogicalTable]]],
-                     encoding: str) -> list[str]:
+                     encoding: str, options: Options) -> list[str]:
     """``DIR/tables/<doc_id>-<n>.csv``, the folder swapped whole; the files not written, with why."""
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-wide-", dir=out_dir))
     skipped = []
@@ -234,7 +224,7 @@ def _write_wide_csvs(out_dir: Path, per_document: Sequence[tuple[str, Sequence[L
                     (staging / name).write_bytes(wide_csv_bytes(table, encoding))
                 except UnicodeEncodeError as exc:
                     skipped.append(f"tables/{name}: {exc.object[exc.start:exc.end]!r} cannot be written as "
-                                   f"{encoding}; use --csv-encoding utf-8-sig")
+                                   f"{encoding}; use {options.flag('csv_encoding')} utf-8-sig")
         os.chmod(staging, 0o755)
         replace_folder(staging, out_dir / "tables")
     finally:
@@ -242,35 +232,27 @@ def _write_wide_csvs(out_dir: Path, per_document: Sequence[tuple[str, Sequence[L
     return skipped
 
 
-def tables_command(args, options: Options) -> int:
-    """``python -m pipeline tables PATH... --out DIR``; the exit status (cli's 0/1/2)."""
-    ok_code, some_failed, nothing = 0, 1, 2
-    pdfs = collect_pdfs(args.paths)
-    if not pdfs:
-        print(f"error: no PDF found in {', '.join(args.paths)}", file=sys.stderr)
-        return nothing
-    try:
-        check_writable_folder(args.out)
-    except FolderNotWritable as exc:
-        print(f"error: --out: {exc}", file=sys.stderr)
-        return nothing
-    reports, rows, per_document = [], [], []
+def tables_into(pdfs: Sequence[Path], out: Path, options: Options, csv_encoding: str,
+                say: Callable[[str], None]) -> Exit:
+    """Every ruled table of ``pdfs`` into ``out`` (``commands.tables``); messages go to ``say``."""
+    reports: list[DocumentReport] = []
+    rows: list[dict] = []
+    per_document: list[tuple[str, tuple[LogicalTable, ...]]] = []
     for pdf, doc_id in zip(pdfs, assign_doc_ids(pdfs)):
         report, doc_rows, tables = tables_to_records(str(pdf), options, doc_id)
-        print(_summary_line(report), file=sys.stderr)
+        say(_summary_line(report))
         reports.append(report)
-        if report.status == "ok":
+        if report.status == "ok" and doc_rows is not None:
             rows.extend(doc_rows)
             per_document.append((doc_id, tables))
             for w in report.warnings:
-                print(f"warning {report.path}: {w}", file=sys.stderr)
+                say(f"warning {report.path}: {w}")
             lost = report.accounting["leftover_chars"]
             if lost:
-                print(f"warning {report.path}: {lost} character(s) inside the tables are in no cell "
-                      f"(see _run.json)", file=sys.stderr)
+                say(f"warning {report.path}: {lost} character(s) inside the tables are in no cell (see _run.json)")
     ok = [r for r in reports if r.status == "ok"]
     failed = [r for r in reports if r.status != "ok"]
-    report = {
+    run: dict[str, Any] = {
         "sesaku_version": __version__,
         "command": "tables",
         "engine": options.engine,
@@ -280,23 +262,23 @@ def tables_command(args, options: Options) -> int:
                     "cells": sum(r.accounting.get("cells", 0) for r in ok)},
     }
     if not ok:
-        write_text_atomic(args.out / "_run.json", to_json(report | {"outputs": "unchanged: nothing was read"}))
-        print(f"nothing read: {len(reports)} document(s) failed; the tables in {args.out} are unchanged; "
-              f"see {args.out / '_run.json'}", file=sys.stderr)
-        return nothing
-    skipped_wide = _write_wide_csvs(args.out, per_document, args.csv_encoding)
-    report["csv_not_written"] = skipped_wide
+        write_text_atomic(out / "_run.json", to_json(run | {"outputs": "unchanged: nothing was read"}))
+        say(f"nothing read: {len(reports)} document(s) failed; the tables in {out} are unchanged; "
+            f"see {out / '_run.json'}")
+        return Exit.NOTHING
+    skipped_wide = _write_wide_csvs(out, per_document, csv_encoding, options)
+    run["csv_not_written"] = skipped_wide
     written = write_tables(
-        {"tables": rows}, args.out, schemas=RULED_TABLES, workbook=False, csv_encoding=args.csv_encoding,
-        csv_errors="skip", extra_files={"_run.json": lambda skipped: to_json(report | {"outputs": "written"} | {
+        {"tables": rows}, out, schemas=RULED_TABLES, workbook=False, csv_encoding=csv_encoding,
+        csv_errors="skip", extra_files={"_run.json": lambda skipped: to_json(run | {"outputs": "written"} | {
             "csv_not_written": skipped_wide + sorted(f"{name}.csv" for name in skipped)})},
     )
     for why in list(written.csv_skipped.values()) + skipped_wide:
-        print(f"error: {why}; that CSV is not written (tables.parquet is)", file=sys.stderr)
-    print(f"{len(ok)} of {len(reports)} document(s) read into {args.out}: "
-          f"{report['summary']['tables']} table(s), {report['summary']['cells']} cells"
-          + (f"; {len(failed)} failed (see {args.out / '_run.json'})" if failed else ""), file=sys.stderr)
-    return ok_code if not failed and not written.csv_skipped and not skipped_wide else some_failed
+        say(f"error: {why}; that CSV is not written (tables.parquet is)")
+    say(f"{len(ok)} of {len(reports)} document(s) read into {out}: "
+        f"{run['summary']['tables']} table(s), {run['summary']['cells']} cells"
+        + (f"; {len(failed)} failed (see {out / '_run.json'})" if failed else ""))
+    return Exit.OK if not failed and not written.csv_skipped and not skipped_wide else Exit.SOME_FAILED
 
 
-__all__ = ["read_ruled_tables", "tables_accounting", "tables_to_records", "tables_command"]
+__all__ = ["RuledRead", "read_ruled_tables", "tables_accounting", "tables_into", "tables_to_records"]

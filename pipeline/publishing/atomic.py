@@ -17,8 +17,10 @@ import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
+
+from ..errors import OutputError
 
 STAGING_PREFIX = ".staging-"
 # Written last into a staging folder: its files are complete and may be
@@ -28,7 +30,7 @@ COMPLETE_MARKER = ".complete"
 
 
 
-class FolderNotWritable(OSError):
+class FolderNotWritable(OutputError, OSError):
     """An output folder that cannot be created or written; the message says why."""
 
 

@@ -28,7 +28,8 @@ Choices:
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .schema import TABLES, Field, TableSchema
 
@@ -78,7 +79,7 @@ def table_schema(table: TableSchema, headers: str = "en") -> dict[str, Any]:
     """The Frictionless Table Schema of one output table."""
     by_name = {f.name: f for f in table.fields}
 
-    def names(columns, target: TableSchema = table) -> list[str]:
+    def names(columns: Iterable[str], target: TableSchema = table) -> list[str]:
         fields = {f.name: f for f in target.fields}
         return [_column_name(fields[c], headers) for c in columns]
 

@@ -8,6 +8,7 @@ with :func:`tables_to_markdown`, so it cannot drift from the schema.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..vocabulary import DEFAULT_RATING_LEGEND
@@ -29,7 +30,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _keys(columns) -> str:
+def _keys(columns: Iterable[str]) -> str:
     return ", ".join(f"`{c}`" for c in columns)
 
 

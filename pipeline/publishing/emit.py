@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..errors import OutputError
 from .atomic import commit, staged_folder
 from .schema import TABLES, TableSchema, arrow_schema, pandas_dtypes
 from .workbook import write_workbook
@@ -28,7 +29,7 @@ CSV_ENCODINGS = ("utf-8-sig", "cp932", "utf-8")
 WORKBOOK = "sesaku.xlsx"
 
 
-class CsvEncodingError(ValueError):
+class CsvEncodingError(OutputError, ValueError):
     """A value that the requested CSV encoding cannot represent."""
 
 
@@ -87,7 +88,7 @@ def _check_encodable(table: TableSchema, frame: pd.DataFrame, encoding: str, hea
         try:
             name.encode(encoding)
         except UnicodeEncodeError as exc:
-            raise CsvEncodingError(f"{table.name}: column title {name!r} cannot be written as {encoding}: {exc.reason}")
+            raise CsvEncodingError(f"{table.name}: column title {name!r} cannot be written as {encoding}: {exc.reason}") from None
     for row_no, column, _, char in _unencodable(table, frame, encoding):
         raise CsvEncodingError(
             f"{table.name}.csv row {row_no}, column {column}: character {char!r} (U+{ord(char):04X}) "
@@ -144,7 +145,7 @@ def write_tables(
     tables: Mapping[str, Sequence[Mapping]],
     out_dir: Path,
     *,
-    extra_files: Mapping[str, str] | None = None,
+    extra_files: Mapping[str, str | Callable[[set[str]], str]] | None = None,
     csv_encoding: str = "utf-8-sig",
     csv_headers: str = "en",
     csv_errors: str = "strict",
@@ -204,7 +205,7 @@ def write_tables(
     return Written(tuple(paths), skipped, tuple(substitutions))
 
 
-class OutputMismatch(ValueError):
+class OutputMismatch(OutputError, ValueError):
     """An output folder whose tables this version cannot add documents to."""
 
 
@@ -234,13 +235,6 @@ def read_tables(out_dir: Path) -> dict[str, list[dict]] | None:
     return tables
 
 
-def to_json(value) -> str:
+def to_json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
-
-def merge_rows(per_document: Iterable[Mapping[str, Sequence[Mapping]]]) -> dict[str, list[Mapping]]:
-    merged: dict[str, list[Mapping]] = {name: [] for name in TABLES}
-    for tables in per_document:
-        for name in TABLES:
-            merged[name].extend(tables.get(name, ()))
-    return merged

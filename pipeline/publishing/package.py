@@ -38,27 +38,28 @@ import shutil
 import sys
 import tempfile
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10
-    import tomli as tomllib  # type: ignore[no-redef]
+else:  # Python 3.10
+    import tomli as tomllib
 
+from ..errors import UsageError
 from ..version import __version__
 from .atomic import replace_folder, write_bytes_atomic
 from .datapackage import datapackage, package_json, with_portal_metadata
 from .dictionary import tables_to_markdown
 from .emit import write_csv
-from .schema import TABLES, arrow_schema, pandas_dtypes
+from .schema import TABLES, TableSchema, arrow_schema, pandas_dtypes
 
-EXIT_OK, EXIT_ERROR = 0, 2
 CONFIG_NAME = "sesaku-portal.toml"
 # CKAN's rule for a dataset name (the URL slug).
 SLUG = re.compile(r"^[a-z0-9_-]{2,100}$")
@@ -135,7 +136,7 @@ LICENCE_ALIASES: dict[str, Licence] = {
 _NO_ATTRIBUTION = {"notspecified", "cc-zero", "odc-pddl", "other-pd", "other-closed"}
 
 
-class PackageError(Exception):
+class PackageError(UsageError):
     """A problem with the input or the config, reported as one line."""
 
 
@@ -172,15 +173,15 @@ def load_config(path: Optional[Path] = None) -> dict:
                 config[section].setdefault(key, default)
                 if not isinstance(config[section][key], str):
                     raise PackageError(f"config {path}: [{section}] {key} must be a str")
-    for section, keys in CONFIG_KEYS.items():
+    for section, required in CONFIG_KEYS.items():
         table = config.get(section)
         if not isinstance(table, dict):
             raise PackageError(f"config {path}: missing section [{section}]")
-        for key, type_ in keys.items():
-            if key not in table:
-                raise PackageError(f"config {path}: missing key '{key}' in [{section}]")
-            if not isinstance(table[key], type_):
-                raise PackageError(f"config {path}: [{section}] {key} must be a {type_.__name__}")
+        for name, type_ in required.items():
+            if name not in table:
+                raise PackageError(f"config {path}: missing key '{name}' in [{section}]")
+            if not isinstance(table[name], type_):
+                raise PackageError(f"config {path}: [{section}] {name} must be a {type_.__name__}")
     if not all(isinstance(t, str) and t for t in config["dataset"]["tags"]):
         raise PackageError(f"config {path}: [dataset] tags must be a list of non-empty strings")
     name = config["dataset"]["name"]
@@ -365,7 +366,7 @@ def _notes(config: Mapping, extraction: Extraction, period: Optional[dict], lic:
     return "\n".join(lines).strip() + "\n"
 
 
-def _resource_description(table, rows: int, path: Path, language: str) -> str:
+def _resource_description(table: TableSchema, rows: int, path: Path, language: str) -> str:
     if language == "ja":
         columns = "、".join(f.title_ja for f in table.fields)
         return (f"{table.title_ja}の表({rows}行)。列: {columns}。"
@@ -526,22 +527,3 @@ def build_bundle(source: Path, out: Path, config_path: Optional[Path] = None) ->
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def package_command(args) -> int:
-    """CLI entry: ``args.source``, ``args.out``, ``args.config`` (see cli.build_parser)."""
-    try:
-        folder, zip_path, metadata = build_bundle(args.source, args.out, args.config)
-    except PackageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    except OSError as exc:
-        print(f"error: cannot write the bundle into {args.out}: {exc}", file=sys.stderr)
-        return EXIT_ERROR
-    for key, what in (("author", "[publisher] name"), ("maintainer_email", "[contact] email")):
-        if not metadata[key]:
-            print(f"warning: no {what} in the portal config; the portal will show none", file=sys.stderr)
-    if not metadata.get("owner_org"):
-        print("warning: no [publisher] organization in the portal config; CKAN's package_create needs"
-              " owner_org (the organization's URL name) unless the portal allows datasets without one",
-              file=sys.stderr)
-    print(f"packaged {len(metadata['resources'])} tables into {folder}/ and {zip_path}", file=sys.stderr)
-    return EXIT_OK

@@ -6,22 +6,24 @@ same input produce byte-identical files.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Optional
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Optional
 
 from normalizers.pdfdate import pdf_date
 
+from ..errors import InternalError
 from ..geometry import BBox
 from ..models import CellRole, Document, Measure, Plan, Program, Quantity, Sheet, page_ranges
 from ..understanding.accounting import Accounting, account
 from ..understanding.revisions import targets_by_year
 from ..vocabulary import DEFAULT_RATING_LEGEND
-from .schema import TABLES
+from .schema import TABLES, TableSchema
 
 Legend = tuple[tuple[int, str], ...]
 
 
 def _quantity_rows(doc_id: str, source: str, quantities: Iterable[Quantity], item_no: int, page: int,
-                   part: str, **where) -> Iterator[dict]:
+                   part: str, **where: object) -> Iterator[dict]:
     """Rows of one text's quantities; ``where`` holds the keys that join the
     row back to its text (measure_no, row_no, first_year, program_no, heading_no)."""
     for q in quantities:
@@ -122,12 +124,12 @@ def _measure_rows(doc_id: str, program: Program, m: Measure, out: dict[str, list
     years_seen: dict[tuple[int, int], int] = {}
     for c in m.target_changes:
         year_no = years_seen[(c.change_no, c.item_no)] = years_seen.get((c.change_no, c.item_no), 0) + 1
-        row, first, item_no = c.target or (None, None, None)
+        target_row, first_year, target_item = c.target or (None, None, None)
         out["target_changes"].append(
             {"doc_id": doc_id, "measure_no": m.no, "change_no": c.change_no, "action": c.action,
              "from_year": c.from_year, "to_year": c.to_year, "item_no": c.item_no, "year_no": year_no,
              "text": c.text, "phrase": c.phrase, "page": c.page,
-             "target_row_no": row, "target_first_year": first, "target_item_no": item_no}
+             "target_row_no": target_row, "target_first_year": first_year, "target_item_no": target_item}
         )
     if r:
         for block in ("outcomes", "changes", "revised_targets"):
@@ -204,7 +206,7 @@ def _document_row(doc: Document, legend_source: str) -> dict:
         "rating_legend_source": legend_source,
         # Filled in by the run from the folder's MANIFEST, which a worker does not read.
         "source_url": None, "source_note": None,
-        "ocr_pages": page_ranges(doc.ocr_pages) if doc.ocr_pages else None,
+        "ocr_pages": page_ranges(list(doc.ocr_pages)) if doc.ocr_pages else None,
     }
 
 
@@ -216,11 +218,9 @@ def document_to_records(doc: Document, accounting: Accounting | None = None,
     caller needs its summary too, so it is computed once;
     ``configured_legend`` replaces the default 達成状況区分 legend.
     """
-    out: dict[str, list[dict]] = {
-        name: []
-        for name in ("documents", "measure_years", "programs", "measures", "current_items", "targets", "results",
-                     "target_changes", "narrative", "quantities", "cells", "leftovers")
-    }
+    # Every table of the schema; the document's own row first (the run
+    # report lists each document's row counts in this order).
+    out: dict[str, list[dict]] = {name: [] for name in ("documents", *(n for n in TABLES if n != "documents"))}
     d = doc.doc_id
     legend, legend_source = rating_legend(doc.plan, configured_legend)
     out["documents"].append(_document_row(doc, legend_source))
@@ -290,8 +290,9 @@ def document_to_records(doc: Document, accounting: Accounting | None = None,
     out.update(sheet_records(d, doc.sheets))
     out["leftovers"] = [dict(row) for row in (accounting or account(doc)).rows]
     _mark_ocr(out, set(doc.ocr_pages))
-    for n, q in enumerate(out["quantities"], 1):
-        q["quantity_no"] = n
+    for quantity_no, q in enumerate(out["quantities"], 1):
+        q["quantity_no"] = quantity_no
+    check_columns(out, TABLES)
     return out
 
 
@@ -335,6 +336,40 @@ def sheet_records(doc_id: str, sheets: Iterable[Sheet]) -> dict[str, list[dict]]
                  "page": u.page, **_box(u.bbox)}
             )
     return out
+
+
+class RowsBreakSchema(InternalError):
+    """Rows that break the output schema: a defect of sesaku's, found before any table is written."""
+
+
+def column_problems(records: Mapping[str, Sequence[Mapping]], schemas: Mapping[str, TableSchema],
+                    limit: int = 3) -> list[str]:
+    """Tables the schema does not name, and rows whose column names are not exactly the table's.
+
+    The frames are built with the schema's columns, so without this check
+    a misspelt key would be a silently null column and the value lost.
+    """
+    problems = [f"{name}: no such table in the schema" for name in records if name not in schemas]
+    for name, rows in records.items():
+        if name not in schemas:
+            continue
+        names = set(schemas[name].names)
+        for row_no, row in enumerate(rows, 1):
+            unknown, missing = sorted(set(row) - names), sorted(names - set(row))
+            if unknown or missing:
+                problems.append(f"{name} row {row_no}: " + "; ".join(
+                    [*([f"unknown column(s) {', '.join(unknown)}"] if unknown else []),
+                     *([f"missing column(s) {', '.join(missing)}"] if missing else [])]))
+                if len(problems) >= limit:
+                    return problems
+    return problems[:limit]
+
+
+def check_columns(records: Mapping[str, Sequence[Mapping]], schemas: Mapping[str, TableSchema]) -> None:
+    """Raise RowsBreakSchema when ``column_problems`` finds any."""
+    problems = column_problems(records, schemas)
+    if problems:
+        raise RowsBreakSchema("; ".join(problems))
 
 
 def _mark_ocr(out: dict[str, list[dict]], ocr_pages: set[int]) -> None:

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..models import LogicalTable
+from .records import check_columns
+from .schema import RULED_TABLES
 
 
 def tables_to_rows(doc_id: str, tables: Sequence[LogicalTable]) -> list[dict]:
-    """Rows of the ``tables`` table, in table, row, column order."""
-    return [
+    """Rows of the ``tables`` table, in table, row, column order (checked against its schema)."""
+    rows = [
         {
             "doc_id": doc_id, "page": c.page, "table_no": t.table_no, "row": c.row, "col": c.col,
             "rowspan": c.rowspan, "colspan": c.colspan, "text": c.text,
@@ -27,6 +29,8 @@ def tables_to_rows(doc_id: str, tables: Sequence[LogicalTable]) -> list[dict]:
         }
         for t in tables for c in t.cells
     ]
+    check_columns({"tables": rows}, RULED_TABLES)
+    return rows
 
 
 # Between the header texts stacked above one column (目標 over 2019年度).

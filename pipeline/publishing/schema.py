@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
+
 import pyarrow as pa
 
 
@@ -40,7 +41,7 @@ class TableSchema:
         return [f.name for f in self.fields]
 
 
-def _f(name, type_, title_ja, description, description_ja, required=False) -> Field:
+def _f(name: str, type_: str, title_ja: str, description: str, description_ja: str, required: bool = False) -> Field:
     return Field(name, type_, title_ja, description, description_ja, required)
 
 

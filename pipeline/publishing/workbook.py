@@ -15,8 +15,9 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -46,7 +47,7 @@ def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in longest)
 
 
-def _value(value, type_: str):
+def _value(value: Any, type_: str) -> Any:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return None
     if type_ == "integer":
@@ -59,7 +60,7 @@ def _value(value, type_: str):
     return text[:MAX_CELL_CHARS]
 
 
-def _write_sheet(workbook, table: TableSchema, frame: pd.DataFrame, headers: str) -> None:
+def _write_sheet(workbook: Any, table: TableSchema, frame: pd.DataFrame, headers: str) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter

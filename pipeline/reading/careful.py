@@ -16,17 +16,19 @@ from typing import Optional
 
 import pdfplumber
 import pdfplumber.page
-from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.cmapdb import PyUnicodeMap
+from pdfminer.converter import PDFLayoutAnalyzer
 from pdfminer.layout import LTChar
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdffont import PDFCIDFont
 from pdfminer.pdftypes import PDFStream, resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
-from ..errors import CorruptPdf, EncryptedPdf
+from ..errors import EncryptedPdf
+from ..options import Speaker, flag
 from . import cidmaps
 from .glyphs import glyph_direction
+from .guards import damaged
 
 
 def _record_render_modes() -> None:
@@ -50,10 +52,10 @@ def _record_render_modes() -> None:
         mode = textstate.render
         for item in self.cur_item._objs[before:]:
             if isinstance(item, LTChar):
-                item.render_mode = mode
+                item.render_mode = mode  # type: ignore[attr-defined]
 
-    render_string._sesaku_render_mode = True
-    PDFLayoutAnalyzer.render_string = render_string
+    render_string._sesaku_render_mode = True  # type: ignore[attr-defined]
+    PDFLayoutAnalyzer.render_string = render_string  # type: ignore[method-assign]
     pdfplumber.page.ALL_ATTRS.add("render_mode")
 
 
@@ -78,8 +80,6 @@ def complete_collection_map(font) -> None:
                 font.unicode_map = full
 
 
-_record_render_modes()
-
 
 def _record_path_colour_spaces() -> None:
     """Put the colour spaces a path is painted in on pdfminer's graphics
@@ -100,12 +100,15 @@ def _record_path_colour_spaces() -> None:
         for item in self.cur_item._objs[before:]:
             item.ncs, item.scs = gstate.ncs, gstate.scs  # pdfplumber gives their names
 
-    paint_path._sesaku_colour_spaces = True
-    PDFLayoutAnalyzer.paint_path = paint_path
+    paint_path._sesaku_colour_spaces = True  # type: ignore[attr-defined]
+    PDFLayoutAnalyzer.paint_path = paint_path  # type: ignore[method-assign]
     pdfplumber.page.ALL_ATTRS.update(("ncs", "scs"))
 
 
-_record_path_colour_spaces()
+def install() -> None:
+    """Extend pdfminer and pdfplumber as the careful reader needs (``setup.setup_readers``); idempotent."""
+    _record_render_modes()
+    _record_path_colour_spaces()
 
 
 def _as_seen(colour, space: Optional[str]):
@@ -121,18 +124,18 @@ def _as_seen(colour, space: Optional[str]):
     return (1.0 - max(tints, default=0.0),)
 
 
-def open_pdf(path: Path, password: Optional[str]):
+def open_pdf(path: Path, password: Optional[str], speaks: Speaker):
     try:
         return pdfplumber.open(path, password=password or "")
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
             if password:
-                raise EncryptedPdf(path, "the password given with --password is wrong") from None
-            raise EncryptedPdf(path, "the PDF is encrypted; give its password with --password") from None
-        raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(cause).__name__}); download it again") from None
+                raise EncryptedPdf(path, f"the password given with {flag('password', speaks)} is wrong") from None
+            raise EncryptedPdf(path, f"the PDF is encrypted; give its password with {flag('password', speaks)}") from None
+        raise damaged(path, cause) from None
     except Exception as exc:  # pdfminer raises many types on garbage
-        raise CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again") from None
+        raise damaged(path, exc) from None
 
 
 def close_pdf(pdf) -> None:

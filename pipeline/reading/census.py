@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Callable, Iterable, Optional
+from collections.abc import Callable, Iterable
+from typing import Any, Optional
 
 from pdfminer.cmapdb import CMap, CMapDB, CMapParser, FileUnicodeMap
 from pdfminer.pdftypes import PDFStream, resolve1
@@ -61,7 +62,7 @@ class _Font:
 
     def _composite(self, spec: dict) -> None:
         encoding = resolve1(spec.get("Encoding"))
-        cmap = None
+        cmap: Any = None
         if isinstance(encoding, PDFStream):
             cmap = CMap()
             CMapParser(cmap, io.BytesIO(encoding.get_data())).run()
@@ -140,7 +141,8 @@ class Census:
     def _count(self, streams: list, resources: dict, depth: int, seen: set) -> int:
         data = b"\n".join(s.get_data() for s in streams if isinstance(s, PDFStream))
         total, args = 0, []
-        font, mode, stack = None, 0, []
+        font: Any = None
+        mode, stack = 0, []
         for op, args in _operations(data):
             if op == b"q":
                 stack.append((font, mode))
@@ -222,6 +224,7 @@ def _literal(data: bytes, pos: int) -> tuple[bytes, int]:
                 pos += 1
             elif 0x30 <= e <= 0x37:
                 o = _OCTAL.match(data, pos)
+                assert o is not None  # e is an octal digit
                 out.append(int(o.group(), 8) & 0xFF)
                 pos = o.end()
             elif e in (0x0D, 0x0A):  # a line continuation
@@ -247,6 +250,7 @@ def _operations(data: bytes):
     match = _TOKEN.match
     while pos < end:
         m = match(data, pos)
+        assert m is not None  # _TOKEN's last alternative takes any byte
         kind, pos = m.lastgroup, m.end()
         if kind == "ws" or kind == "other":
             continue

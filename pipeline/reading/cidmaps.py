@@ -22,7 +22,8 @@ kept, else the lowest.
 from __future__ import annotations
 
 import functools
-from typing import Mapping, Optional
+from collections.abc import Iterator, Mapping
+from typing import Optional
 
 from pdfminer.cmapdb import CMapDB, UnicodeMap
 
@@ -45,7 +46,7 @@ def _compatibility(code: int) -> bool:
     return 0xF900 <= code <= 0xFAFF or 0x2F800 <= code <= 0x2FA1F
 
 
-def _walk(tree: Mapping, prefix: int = 0, depth: int = 0):
+def _walk(tree: Mapping, prefix: int = 0, depth: int = 0) -> Iterator[tuple[int, int]]:
     for byte, value in tree.items():
         code = (prefix << 8) | int(byte)
         if isinstance(value, Mapping):

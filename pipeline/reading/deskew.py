@@ -33,7 +33,7 @@ def skew_angle(gray: np.ndarray) -> float:
     import cv2
 
     ink = (gray < INK_LEVEL).astype(np.uint8)
-    height, width = gray.shape
+    _height, width = gray.shape
     # An opening with a short flat kernel keeps the pieces of a slanted rule
     # (at 5° a rule stays within one pixel row for ~11 px, so 1 x 11 keeps it
     # as a staircase of touching pieces) and erases most glyph strokes; the

@@ -18,20 +18,18 @@ from __future__ import annotations
 import dataclasses
 from collections import Counter
 from pathlib import Path
-from typing import Optional
 
 from ..errors import CorruptPdf, UnmappedFont
 from ..models import PageView
-from ..settings import DEFAULT, Settings
+from ..options import READERS, Options
+from ..settings import Settings
 from . import careful, census, imagerules, ocr, ocrlayer, pdfium, placement
-from .rules import rule
 from .glyphs import chars_to_lines
-from .guards import Limits, time_limit
+from .guards import time_limit
 from .page import page_to_view
+from .rules import rule
+from .setup import setup_readers
 from .text import view_text
-
-
-READERS = ("auto", "pdfium", "pdfminer")
 
 # How many glyphs PDFium may return below the census before the page is
 # read again.  None: across the fixtures and the first 40 pages of every
@@ -49,32 +47,29 @@ UNMAPPED_PROBLEM = "text uses a font without a Unicode map (glyph ids only) and 
 
 
 class DocumentReader:
-    """Open with ``with DocumentReader(path, password, limits) as reader``."""
+    """Open with ``with DocumentReader(path, options) as reader`` (the page stage does; tests may)."""
 
-    def __init__(self, path: Path, password: Optional[str] = None, limits: Limits = Limits(),
-                 settings: Settings = DEFAULT, ocr_mode: str = "never", reread_ocr_layers: bool = False):
-        if ocr_mode not in ocr.MODES:
-            raise ValueError(f"unknown OCR mode {ocr_mode!r}; choose one of: {', '.join(ocr.MODES)}")
+    def __init__(self, path: Path, options: Options):
+        setup_readers()
         self.path = Path(path)
+        self.options = options
         # "auto": pages that are images without text are read by OCR;
         # "always": every page is; "never": none (the caller checks that
         # the ocr extra is installed before asking for either).
-        self.ocr_mode = ocr_mode
-        # With OCR on: pages whose text is the PDF's own OCR layer are read
-        # again by sesaku's OCR (the caller found that layer too poor to use).
-        self.reread_ocr_layers = reread_ocr_layers
-        self.limits = limits
-        self.settings = settings
+        self.ocr_mode = options.ocr
+        self.limits = options.limits
+        self.settings = options.settings
         self._census = census.Census()
-        with time_limit(limits.seconds_per_page, self.path, what="opening the PDF (its cross-reference table)"):
-            self._pdf = careful.open_pdf(self.path, password)
+        with time_limit(self.limits.seconds_per_page, self.path, what="opening the PDF (its cross-reference table)",
+                        speaks=options.speaks):
+            self._pdf = careful.open_pdf(self.path, options.password, options.speaks)
             try:
                 self.page_count = len(self._pdf.pages)
             except Exception as exc:
                 careful.close_pdf(self._pdf)
                 raise CorruptPdf(self.path, f"the page tree is damaged ({type(exc).__name__}); download it again") from None
         try:
-            self._fast = pdfium.open_document(self.path, password)
+            self._fast = pdfium.open_document(self.path, options.password)
         except Exception:  # pdfminer has opened it already; its errors are the clear ones
             self._fast = None
 
@@ -98,7 +93,7 @@ class DocumentReader:
                 out.append((key, " ".join(value.split())))
         return tuple(out)
 
-    def __enter__(self) -> "DocumentReader":
+    def __enter__(self) -> DocumentReader:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -110,27 +105,28 @@ class DocumentReader:
             pdfium.close_document(self._fast)
             self._fast = None
 
-    def read_page(self, number: int, warnings: list[str], reader: str = "auto") -> PageView:
-        """Page ``number`` (1-based) as a view; notes go to ``warnings``.
+    def read_page(self, number: int, reader: str = "auto", reocr_layer: bool = False) -> PageView:
+        """Page ``number`` (1-based) as a view, with what reading says about it in ``view.notes``.
 
         ``reader`` is "auto" (PDFium where it maps the page as pdfminer
         would), or "pdfium" / "pdfminer" to force one (tests, comparisons).
+        ``reocr_layer``: with OCR on, a page whose text is the PDF's own OCR
+        layer is read by sesaku's OCR instead (the caller found the layer
+        too poor to use; ``stage``).
         """
         if reader not in READERS:
             raise ValueError(f"unknown reader {reader!r}; choose one of: {', '.join(READERS)}")
         try:
             page = self._pdf.pages[number - 1]
             try:
-                view = self._view(page, number - 1, reader, warnings)
-                if self._wants_ocr(view):
-                    view = self._ocr_view(view, warnings)
+                view = self._view(page, number - 1, reader)
+                if self._wants_ocr(view, reocr_layer):
+                    view = self._ocr_view(view)
                 elif self._unreadable_fonts(view):
                     unmapped = sum(1 for c in view.chars if _unmapped(c))
-                    warnings.append(
-                        f"page {number}: {unmapped} of its {len(view.chars)} glyphs are set in a font without a "
-                        "Unicode map (glyph ids only, shown as (cid:NN)), so the page was read by OCR"
-                    )
-                    view = self._ocr_view(view, warnings)
+                    view = _noted(view, f"page {number}: {unmapped} of its {len(view.chars)} glyphs are set in a font "
+                                        "without a Unicode map (glyph ids only, shown as (cid:NN)), so the page was read by OCR")
+                    view = self._ocr_view(view)
             finally:
                 page.close()  # drop pdfplumber's per-page caches: memory stays flat
         except (UnmappedFont, CorruptPdf):
@@ -141,7 +137,7 @@ class DocumentReader:
             if _cid_share(view) > self.limits.max_cid_share:
                 # The caller says how to read it (OCR, or the extra to install).
                 raise UnmappedFont(self.path, UNMAPPED_PROBLEM, number)
-            view = _drop_unmapped(view, warnings, self.settings)
+            view = drop_unmapped(view, self.settings)
         return view
 
     def _unreadable_fonts(self, view: PageView) -> bool:
@@ -162,15 +158,15 @@ class DocumentReader:
         except Exception:  # streams the census cannot parse: the readers' own checks still apply
             return None
 
-    def _view(self, page, index: int, reader: str, warnings: list[str]) -> PageView:
+    def _view(self, page, index: int, reader: str) -> PageView:
         """Read a page with PDFium where it can, else with pdfminer."""
         shown = self._shown_glyphs(page)
-        view = self._read(page, index, reader, shown, warnings)
+        view = self._read(page, index, reader, shown)
         if view.text_layer == "ocr_layer":
             shown = None  # the census leaves out invisible text, which an OCR layer is
         return dataclasses.replace(view, tally=dataclasses.replace(view.tally, shown=shown))
 
-    def _read(self, page, index: int, reader: str, shown, warnings: list[str]) -> PageView:
+    def _read(self, page, index: int, reader: str, shown) -> PageView:
         geometry = dict(
             number=page.page_number, width=page.width, height=page.height,
             origin=(float(page.mediabox[0]), float(page.mediabox[1])), settings=self.settings,
@@ -181,15 +177,15 @@ class DocumentReader:
         if self._fast is not None and reader == "auto":
             try:
                 if self.pdfium_may_read(page, index):
-                    painted: list[int] = []
-                    chars = pdfium.page_chars(self._fast, index, self.settings, painted)
-                    if chars is not None:
-                        view = self._make_view(page, chars, pdfium.page_paths(self._fast, index), geometry)
+                    fast_chars = pdfium.page_chars(self._fast, index, self.settings)
+                    if fast_chars is not None:
+                        painted = pdfium.painted_count(fast_chars)
+                        view = self._make_view(page, fast_chars, pdfium.page_paths(self._fast, index), geometry)
                         view = self._check_placement(page, view, geometry)
                         # A page read again by pdfminer for placement has pdfminer's count.
                         if not view.tally.misplaced_by_reader and shown is not None \
-                                and painted[0] + PDFIUM_SHORTFALL_TOLERANCE < shown:
-                            view = self._recheck(page, view, painted[0], shown, geometry, warnings)
+                                and painted + PDFIUM_SHORTFALL_TOLERANCE < shown:
+                            view = self._recheck(page, view, painted, shown, geometry)
                         return view if view.chars else dataclasses.replace(view, has_images=careful.has_images(page))
             except Exception:  # a page PDFium cannot read is read the slow way
                 pass
@@ -222,29 +218,31 @@ class DocumentReader:
             return dataclasses.replace(view, text_layer="ocr_layer")
         return page_to_view(chars=chars, graphics=graphics, **geometry)
 
-    def _wants_ocr(self, view: PageView) -> bool:
+    def _wants_ocr(self, view: PageView, reocr_layer: bool) -> bool:
         if self.ocr_mode == "never" or self._fast is None or not pdfium.usable(self._fast, view.number - 1):
             return False
-        if self.reread_ocr_layers and view.text_layer == "ocr_layer":
+        if reocr_layer and view.text_layer == "ocr_layer":
             return True
         return self.ocr_mode == "always" or (not view.has_text and view.has_images)
 
-    def _ocr_view(self, view: PageView, warnings: list[str]) -> PageView:
-        """The page read from its image: OCR'd glyphs and the borders in the image."""
+    def _ocr_view(self, view: PageView) -> PageView:
+        """The page read from its image: OCR'd glyphs and the borders in the image
+        (the notes on the page as first read are kept)."""
         page = ocr.read_page(self._fast, view.number - 1, view.origin[0])
+        notes = list(view.notes)
         if page.angle:
-            warnings.append(f"page {view.number}: the scan was {abs(page.angle):.2f}° askew and was straightened before it was read")
+            notes.append(f"page {view.number}: the scan was {abs(page.angle):.2f}° askew and was straightened before it was read")
         chars, lines = page.chars, page.lines
         note = ocr.review_note(view.number, lines)
         if note:
-            warnings.append(note)
+            notes.append(note)
         read = page_to_view(
             number=view.number, width=view.width, height=view.height, chars=chars, graphics=[],
             origin=view.origin, settings=self.settings, has_images=True,
             image_rules=(page.horizontal, page.vertical),
         )
         return dataclasses.replace(read, text_layer="ocr", tally=dataclasses.replace(read.tally, shown=None),
-                                   ocr_lines=tuple(lines))
+                                   ocr_lines=tuple(lines), notes=tuple(notes))
 
     def _image_rules(self, page, geometry: dict) -> tuple[list[dict], list[dict]]:
         if self._fast is None or not pdfium.usable(self._fast, page.page_number - 1):
@@ -268,8 +266,7 @@ class DocumentReader:
             return fast  # the page's glyphs do overlap: both readers see it so
         return dataclasses.replace(slow, tally=dataclasses.replace(slow.tally, misplaced_by_reader=fast.tally.kept))
 
-    def _recheck(self, page, fast: PageView, painted: int, shown: int, geometry: dict,
-                 warnings: list[str]) -> PageView:
+    def _recheck(self, page, fast: PageView, painted: int, shown: int, geometry: dict) -> PageView:
         """PDFium returned fewer glyphs than the page shows: let pdfminer read it too.
 
         A writer painting each glyph twice (fake bold) also gives PDFium
@@ -286,11 +283,9 @@ class DocumentReader:
             merged = max(0, slow.tally.painted - fast.tally.painted)
             return dataclasses.replace(fast, tally=dataclasses.replace(fast.tally, merged_by_reader=merged))
         sample = "".join(sorted(lost.elements()))[:20]
-        warnings.append(
-            f"page {fast.number}: PDFium returned {painted} glyph(s) where the page's text operators show {shown}; "
-            f"read with pdfminer instead, which recovers {sum(lost.values())} character(s) ({sample})"
-        )
-        return slow
+        return _noted(slow, f"page {fast.number}: PDFium returned {painted} glyph(s) where the page's text operators "
+                            f"show {shown}; read with pdfminer instead, which recovers {sum(lost.values())} character(s) "
+                            f"({sample})")
 
 
 def _unmapped(char: dict) -> bool:
@@ -303,16 +298,19 @@ def _cid_share(view: PageView) -> float:
     return sum(1 for c in view.chars if _unmapped(c)) / len(view.chars)
 
 
-def _drop_unmapped(view: PageView, warnings: list[str], settings: Settings) -> PageView:
+def _noted(view: PageView, note: str) -> PageView:
+    return dataclasses.replace(view, notes=(*view.notes, note))
+
+
+def drop_unmapped(view: PageView, settings: Settings) -> PageView:
     """``(cid:NN)`` is a glyph id, not text: never let it reach a field."""
     unmapped = [c for c in view.chars if _unmapped(c)]
     if not unmapped:
         return view
     first = unmapped[0]
-    warnings.append(
-        f"page {view.number}: {len(unmapped)} glyph(s) of a font without a Unicode map, shown as (cid:NN), were "
-        f"left out (first at x={first['x0']:.0f}, top={first['top']:.0f}); the text around them may be incomplete"
-    )
+    view = _noted(view, f"page {view.number}: {len(unmapped)} glyph(s) of a font without a Unicode map, shown as "
+                        f"(cid:NN), were left out (first at x={first['x0']:.0f}, top={first['top']:.0f}); the text "
+                        "around them may be incomplete")
     chars = tuple(c for c in view.chars if not _unmapped(c))
     return dataclasses.replace(view, chars=chars, lines=tuple(chars_to_lines(chars, settings)),
                                tally=dataclasses.replace(view.tally, unmapped=len(unmapped)))

@@ -26,7 +26,7 @@ import ctypes
 import importlib.util
 import threading
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import pypdfium2.raw as raw
 from pypdfium2 import _library_scope
@@ -36,7 +36,7 @@ FONT_PACKAGE = "matplotlib_fontja"
 FONT_FILE = "ipaexg.ttf"
 
 _lock = threading.Lock()
-_state = {"configured": False, "private": False, "folder": None}
+_state: dict[str, Any] = {"configured": False, "private": False, "folder": None}
 # PDFium keeps the pointers it is given: they must outlive the library.
 _keep: list = []
 
@@ -71,14 +71,14 @@ def configure(folder: Optional[Path] = None) -> bool:
     """
     with _lock:
         if _state["configured"]:
-            return _state["private"]
+            return bool(_state["private"])
         _state["configured"] = True
         folder = folder or private_font_folder()
         if folder is None or _open_objects():
             return False
         _library_scope.destroy_lib()
         path = ctypes.create_string_buffer(str(folder).encode())
-        paths = (ctypes.POINTER(ctypes.c_char) * 2)(ctypes.cast(path, ctypes.POINTER(ctypes.c_char)), None)
+        paths = (ctypes.POINTER(ctypes.c_char) * 2)(ctypes.cast(path, ctypes.POINTER(ctypes.c_char)), None)  # type: ignore[misc]  # a NULL pointer ends the list
         config = raw.FPDF_LIBRARY_CONFIG(
             version=2,
             m_pUserFontPaths=ctypes.cast(paths, ctypes.POINTER(ctypes.POINTER(ctypes.c_char))),
@@ -92,6 +92,6 @@ def configure(folder: Optional[Path] = None) -> bool:
         return True
 
 
-def state() -> dict:
+def state() -> dict[str, Any]:
     """How PDFium was configured: ``{"configured", "private", "folder"}``."""
     return dict(_state)

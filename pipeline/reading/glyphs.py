@@ -13,10 +13,11 @@ import functools
 import re
 import statistics
 import unicodedata
-from typing import Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any, Optional
 
 from ..models import Line
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 
 _SUBSET_PREFIX = re.compile(r"^[A-Z]{6}\+")
 
@@ -31,7 +32,7 @@ def font_family(fontname: str) -> str:
     return _SUBSET_PREFIX.sub("", fontname or "")
 
 
-def is_white(color, space: str | None = None) -> bool:
+def is_white(color: Any, space: str | None = None) -> bool:
     """Whether a fill or stroke colour draws nothing a reader sees, judged in its colour space.
 
     A Separation or DeviceN colour is a tint of ink: 1.0 is full ink (a ministry bid document
@@ -47,7 +48,7 @@ def is_white(color, space: str | None = None) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def _is_white_cached(color, space) -> bool:
+def _is_white_cached(color: Any, space: str | None) -> bool:
     return _is_white_uncached(color, space)
 
 
@@ -55,7 +56,7 @@ _INK_SPACES = ("Separation", "DeviceN")
 _ALWAYS_VISIBLE_SPACES = ("Pattern", "Indexed", "Shading")
 
 
-def _is_white_uncached(color, space=None) -> bool:
+def _is_white_uncached(color: Any, space: str | None = None) -> bool:
     if color is None:
         return False
     space = (space or "").lstrip("/")
@@ -78,7 +79,7 @@ def _is_white_uncached(color, space=None) -> bool:
     return False
 
 
-def luminance(color, space: str | None = None) -> float | None:
+def luminance(color: Any, space: str | None = None) -> float | None:
     """How light a fill is, 0 (black) to 1 (white); None where the space cannot tell
     (patterns, shadings, indexed colours)."""
     space = (space or "").lstrip("/")
@@ -103,7 +104,7 @@ def luminance(color, space: str | None = None) -> float | None:
     return None
 
 
-def dark_fills(graphics: Iterable[dict], settings: Settings = DEFAULT) -> list[tuple[float, float, float, float]]:
+def dark_fills(graphics: Iterable[dict], settings: Settings) -> list[tuple[float, float, float, float]]:
     """Boxes of the filled shapes white text shows on (a header row printed white on a dark band)."""
     out = []
     for obj in graphics:
@@ -134,12 +135,12 @@ def glyph_direction(degrees: float) -> Optional[int]:
     return (quarter % 4) * 90
 
 
-def visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[dict]:
+def visible_chars(chars: Iterable[dict], settings: Settings) -> list[dict]:
     """Drop whitespace glyphs, invisible glyphs and fake-bold doubles."""
     return tally_visible_chars(chars, settings)[0]
 
 
-def tally_visible_chars(chars: Iterable[dict], settings: Settings = DEFAULT,
+def tally_visible_chars(chars: Iterable[dict], settings: Settings,
                         fills: Sequence[tuple[float, float, float, float]] = ()) -> tuple[list[dict], dict]:
     """``visible_chars`` and what it dropped, by reason: the reading's side of
     the glyph ledger (``models.GlyphTally``).  ``painted`` counts what the
@@ -228,10 +229,10 @@ def _sets_as_cjk(ch: dict, c: str, settings: Settings) -> bool:
         return True
     if unicodedata.east_asian_width(c) != "A" or unicodedata.category(c) == "Pd":
         return False
-    return ch["x1"] - ch["x0"] >= settings.full_width_em * glyph_size(ch)
+    return bool(ch["x1"] - ch["x0"] >= settings.full_width_em * glyph_size(ch))
 
 
-def join_line(chars: Sequence[dict], settings: Settings = DEFAULT) -> str:
+def join_line(chars: Sequence[dict], settings: Settings) -> str:
     """One line's glyphs (sorted by x) as text: the one joiner of every reading.
 
     Gaps beside a CJK glyph are letter-spacing (均等割り付け, Tc) or
@@ -260,7 +261,7 @@ def join_line(chars: Sequence[dict], settings: Settings = DEFAULT) -> str:
     return "".join(out)
 
 
-def group_lines(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[list[dict]]:
+def group_lines(chars: Iterable[dict], settings: Settings) -> list[list[dict]]:
     """Glyphs grouped into lines by their vertical centre, top to bottom, each sorted by x."""
     ordered = sorted(chars, key=lambda c: (c["top"] + c["bottom"]) / 2)
     groups: list[list[dict]] = []
@@ -278,7 +279,7 @@ def group_lines(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[lis
     return groups
 
 
-def chars_to_lines(chars: Iterable[dict], settings: Settings = DEFAULT) -> list[Line]:
+def chars_to_lines(chars: Iterable[dict], settings: Settings) -> list[Line]:
     """Group visible glyphs into lines by geometry, top to bottom, left to right."""
     lines = []
     for group in group_lines(chars, settings):

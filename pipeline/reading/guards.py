@@ -17,32 +17,17 @@ import os
 import re
 import signal
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator, Optional
+from typing import Optional
 
-from ..errors import EmptyFile, LimitExceeded, MissingFile, NotAPdf
+from ..errors import CorruptPdf, EmptyFile, LimitExceeded, MissingFile, NotAPdf
+from ..options import Options, Speaker, flag
 
 try:  # POSIX only; elsewhere the memory limit is the per-page check alone
     import resource
 except ImportError:  # pragma: no cover - Windows
     resource = None  # type: ignore[assignment]
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Guards against absurd inputs; every one is configurable on the CLI."""
-
-    max_bytes: int = 200 * 1024 * 1024  # the largest real report seen is ~30 MB
-    max_pages: int = 3000
-    seconds_per_page: float = 60.0  # a dense table page takes ~0.2 s here
-    # Memory one document may add to the process.  Pages are closed after
-    # reading, so use stays flat: the three 11-14 page fixtures peak at
-    # ~66 MB RSS for the whole interpreter.  0 disables the limit.
-    max_memory_mb: float = 2048.0
-    # A page whose glyphs are mostly unmapped (cid:NN) is unreadable; a few
-    # stray symbols from a dingbat font are tolerated (and left out).
-    max_cid_share: float = 0.2
 
 
 def file_sha256(path: Path) -> str:
@@ -53,14 +38,20 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def damaged(path: Path, exc: BaseException) -> CorruptPdf:
+    """The one error for bytes the parsers cannot read."""
+    return CorruptPdf(path, f"the PDF is damaged and cannot be read ({type(exc).__name__}); download it again")
+
+
 def _mb(size: float) -> str:
     # Enough digits that a 0.1 MB limit and a 0.4 MB file do not both read "0 MB".
     mb = size / 1024 / 1024
     return f"{mb:.0f}" if mb >= 10 else f"{mb:.2g}"
 
 
-def check_file(path: Path, limits: Limits) -> None:
+def check_file(path: Path, options: Options) -> None:
     """Cheap checks before any parsing: exists, not empty, a PDF, not absurd."""
+    limits = options.limits
     if not path.exists():
         raise MissingFile(path, "no such file; check the path")
     if not path.is_file():
@@ -70,7 +61,7 @@ def check_file(path: Path, limits: Limits) -> None:
         raise EmptyFile(path, "the file is empty (0 bytes); download it again")
     if size > limits.max_bytes:
         raise LimitExceeded(
-            path, f"file is {_mb(size)} MB, over the {_mb(limits.max_bytes)} MB limit; raise --max-mb to allow it"
+            path, f"file is {_mb(size)} MB, over the {_mb(limits.max_bytes)} MB limit; raise {options.flag('max_bytes')} to allow it"
         )
     with open(path, "rb") as fh:
         head = fh.read(1024)
@@ -85,13 +76,14 @@ def check_file(path: Path, limits: Limits) -> None:
 _HEADERLESS_PDF = re.compile(rb"\s*(?:%[^\r\n]*[\r\n]+\s*)*\d+\s+\d+\s+obj\b")
 
 
-class _Timeout(BaseException):
+class Timeout(BaseException):
     """Raised from SIGALRM.  A BaseException, so that no ``except Exception``
     inside a parser can swallow it and carry on past the limit."""
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float, path: Path, page: Optional[int] = None, what: str = "the page") -> Iterator[None]:
+def time_limit(seconds: float, path: Path, page: Optional[int] = None, what: str = "the page", *,
+               speaks: Speaker) -> Iterator[None]:
     """Abort work that takes absurdly long (where signals are usable: the
     main thread of a POSIX process, which includes every batch worker)."""
     usable = hasattr(signal, "setitimer") and _in_main_thread()
@@ -100,20 +92,27 @@ def time_limit(seconds: float, path: Path, page: Optional[int] = None, what: str
         return
     armed = [True]
 
-    def on_alarm(signum, frame):
+    def on_alarm(signum: int, frame: object) -> None:
         if armed[0]:
-            raise _Timeout()
+            raise Timeout()
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     try:
         signal.setitimer(signal.ITIMER_REAL, seconds)
         yield
-    except _Timeout:
-        raise LimitExceeded(path, f"{what} took longer than {seconds:g} s; raise --seconds-per-page to allow it", page) from None
+    except Timeout:
+        raise timed_out(path, seconds, page, what, speaks=speaks) from None
     finally:
         armed[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def timed_out(path: Path, seconds: float, page: Optional[int] = None, what: str = "the page", *,
+              speaks: Speaker) -> LimitExceeded:
+    """The error for work stopped by ``time_limit``."""
+    return LimitExceeded(path, f"{what} took longer than {seconds:g} s; raise {flag('seconds_per_page', speaks)} "
+                               "to allow it", page)
 
 
 def _in_main_thread() -> bool:
@@ -134,7 +133,7 @@ def _rss_bytes() -> Optional[int]:
 
 
 @contextlib.contextmanager
-def memory_limit(limits: Limits, path: Path) -> Iterator[Callable[[int], None]]:
+def memory_limit(options: Options, path: Path) -> Iterator[Callable[[int], None]]:
     """Yields ``check(page)``, raising LimitExceeded once the document has
     grown the process by more than ``max_memory_mb``.
 
@@ -143,6 +142,7 @@ def memory_limit(limits: Limits, path: Path) -> Iterator[Callable[[int], None]]:
     space is also capped with RLIMIT_AS for the document's duration, so a
     single runaway allocation fails with MemoryError instead of swapping.
     """
+    limits = options.limits
     budget = int(limits.max_memory_mb * 1024 * 1024)
     start = _rss_bytes()
 
@@ -151,7 +151,7 @@ def memory_limit(limits: Limits, path: Path) -> Iterator[Callable[[int], None]]:
         if budget > 0 and start is not None and now is not None and now - start > budget:
             raise LimitExceeded(
                 path, f"used {(now - start) / 1024 / 1024:.0f} MB, over the {limits.max_memory_mb:g} MB memory limit; "
-                "raise --max-memory-mb to allow it", page,
+                f"raise {options.flag('max_memory_mb')} to allow it", page,
             )
 
     capped = None

@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+
 from ..models import GlyphTally, PageView
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 from .glyphs import chars_to_lines
 
 # A running page number: digits alone, or between dashes, brackets or "P." (- 2 -, －３－, (14), P.14).
@@ -42,7 +43,7 @@ def _occupied(view: PageView) -> list[tuple[float, float]]:
     return spans
 
 
-def gutter(view: PageView, settings: Settings = DEFAULT) -> tuple[float, float] | None:
+def gutter(view: PageView, settings: Settings) -> tuple[float, float] | None:
     """The empty vertical band holding the middle of the page, if at least ``two_up_gutter`` wide."""
     middle = view.width / 2 + view.origin[0]
     left, right = view.origin[0], view.origin[0] + view.width
@@ -86,7 +87,7 @@ def _side(view: PageView, x0: float, x1: float, tally: GlyphTally, settings: Set
     )
 
 
-def split_two_up(view: PageView, settings: Settings = DEFAULT) -> tuple[PageView, ...]:
+def split_two_up(view: PageView, settings: Settings) -> tuple[PageView, ...]:
     """The page as read: ``(view,)``, or its left and right halves when it is two-up.
 
     The left half keeps the page's glyph ledger, the right one an empty one,

@@ -10,7 +10,8 @@ PDFium placed wrong (``placement``), read again with pdfminer.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from ..models import GlyphTally, page_ranges
 
@@ -21,7 +22,7 @@ LEDGER_KEYS = ("shown", "painted", "kept", "white", "doubles", "unmapped", "merg
 def tallies_to_summary(tallies: Iterable[tuple[int, GlyphTally]]) -> dict:
     """Totals over the pages read; ``shown`` and ``unaccounted`` over the
     pages the census could count, the others listed as ``uncounted_pages``."""
-    totals = dict.fromkeys(LEDGER_KEYS, 0)
+    totals: dict[str, Any] = dict.fromkeys(LEDGER_KEYS, 0)
     uncounted: list[int] = []
     misplaced: list[int] = []
     for number, t in tallies:
@@ -43,8 +44,8 @@ def tallies_to_warnings(tallies: Sequence[tuple[int, GlyphTally]]) -> list[str]:
     """One warning for pages read again because PDFium misplaced their
     glyphs, one for pages whose text operators show glyphs no reader
     returned, one for pages where a reader returned more than they show."""
-    short = [(n, t.unaccounted) for n, t in tallies if (t.unaccounted or 0) > 0]
-    extra = [(n, -t.unaccounted) for n, t in tallies if (t.unaccounted or 0) < 0]
+    short = [(n, t.unaccounted or 0) for n, t in tallies if (t.unaccounted or 0) > 0]
+    extra = [(n, -(t.unaccounted or 0)) for n, t in tallies if (t.unaccounted or 0) < 0]
     misplaced = [(n, t.misplaced_by_reader) for n, t in tallies if t.misplaced_by_reader]
     notes = []
     if misplaced:

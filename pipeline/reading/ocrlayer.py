@@ -12,7 +12,7 @@ one image, and most of its glyphs are invisible.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from .glyphs import INVISIBLE_RENDER_MODES
 

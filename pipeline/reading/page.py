@@ -14,12 +14,12 @@ page as displayed.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from normalizers.lookalikes import unlookalike
 
 from ..models import GlyphTally, PageView
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 from .glyphs import chars_to_lines, dark_fills, tally_visible_chars
 from .rules import graphics_to_rules, rules_to_tables
 
@@ -33,7 +33,7 @@ def _without_lookalikes(chars: Iterable[dict]) -> Iterable[dict]:
         yield ch if mapped == text else {**ch, "text": mapped}
 
 
-def page_direction(chars: Sequence[dict], settings: Settings = DEFAULT) -> int:
+def page_direction(chars: Sequence[dict], settings: Settings) -> int:
     """The direction most of the page's glyphs are printed in (0, 90, 180 or
     270 degrees counter-clockwise), when more than ``turned_text_share`` of
     them share it; else 0.  Vertical Japanese keeps its glyphs upright (only
@@ -44,7 +44,7 @@ def page_direction(chars: Sequence[dict], settings: Settings = DEFAULT) -> int:
     if not counts:
         return 0
     direction, n = counts.most_common(1)[0]
-    return int(direction) if n > settings.turned_text_share * len(chars) else 0
+    return int(direction or 0) if n > settings.turned_text_share * len(chars) else 0
 
 
 def turn_point(x: float, top: float, turned: int, width: float, height: float) -> tuple[float, float]:
@@ -100,14 +100,16 @@ def page_to_view(
     *,
     has_images: bool = False,
     origin: tuple[float, float] = (0.0, 0.0),
-    settings: Settings = DEFAULT,
+    settings: Settings,
     image_rules: tuple[list[dict], list[dict]] = ([], []),
 ) -> PageView:
     graphics = list(graphics)
     chars, dropped = tally_visible_chars(_without_lookalikes(chars), settings, dark_fills(graphics, settings))
     turned = page_direction(chars, settings)
     if turned:
-        turn = lambda objs: [_turn_object(o, turned, width, height) for o in objs]  # noqa: E731
+        def turn(objs: Iterable[dict]) -> list[dict]:
+            return [_turn_object(o, turned, width, height) for o in objs]
+
         chars, graphics = turn(chars), turn(graphics)
         # A turned image rule runs the other way: a horizontal one becomes vertical.
         flat, upright = turn(image_rules[0]), turn(image_rules[1])

@@ -12,25 +12,29 @@ does.  Which pages PDFium may read is decided by ``reading.document``.
 from __future__ import annotations
 
 import ctypes
-import math
 import functools
+import math
 import threading
-from typing import Optional
+from collections.abc import Callable
+from typing import Optional, ParamSpec, TypeVar
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 from .glyphs import INVISIBLE_RENDER_MODES, glyph_direction
-
 
 # PDFium is not thread-safe; Dask workers run documents in threads.
 _LOCK = threading.RLock()
 
 
-def _serialised(fn):
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+def _serialised(fn: Callable[P, T]) -> Callable[P, T]:
     @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
         with _LOCK:
             return fn(*args, **kwargs)
 
@@ -114,12 +118,12 @@ def _unmapped(code: int) -> bool:
 
 
 @_serialised
-def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional[list] = None) -> Optional[list[dict]]:
+def page_chars(pdoc, index: int, settings: Settings) -> Optional[list[dict]]:
     """The page's glyphs, or None when some have no Unicode mapping: then
     pdfplumber reads the page so the unmapped-font check sees (cid:NN).
 
-    ``painted``, if given, receives the number of those glyphs in a render
-    mode that paints (what ``census`` counts), which the colour alone
+    Each glyph carries its ``render_mode``: those in a mode that paints are
+    what ``census`` counts (``painted_count``), which the colour alone
     cannot tell apart from white text."""
     page = pdoc[index]
     to_display = _to_display(page)
@@ -131,7 +135,6 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
     nx, ny = ctypes.c_double(), ctypes.c_double()
     matrix = raw.FS_MATRIX()
     rotation = page.get_rotation()
-    hidden = 0
     try:
         count = text.count_chars()
         for i in range(count):
@@ -184,8 +187,6 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
                 else:  # 270, reads downwards: its top points right
                     ax, bx = origin_x - under, origin_x + over
             mode = raw.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
-            if mode in INVISIBLE_RENDER_MODES:
-                hidden += 1
             colour = _colour(raw.FPDFText_GetFillColor, text.raw, i)
             raw.FPDFText_GetFontInfo(text.raw, i, name, len(name), flags)
             chars.append(
@@ -207,9 +208,12 @@ def page_chars(pdoc, index: int, settings: Settings = DEFAULT, painted: Optional
     finally:
         text.close()
         page.close()
-    if painted is not None:
-        painted.append(len(chars) - hidden)
     return chars
+
+
+def painted_count(chars: list[dict]) -> int:
+    """How many of ``page_chars``' glyphs are in a render mode that paints (what ``census`` counts)."""
+    return sum(1 for c in chars if c["render_mode"] not in INVISIBLE_RENDER_MODES)
 
 
 def _matrix(obj) -> tuple[float, ...]:

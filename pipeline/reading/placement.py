@@ -18,15 +18,16 @@ page is read with pdfminer and the run report says so.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
+
 
 def _area(a: dict) -> float:
-    return max(a["x1"] - a["x0"], 0.0) * max(a["bottom"] - a["top"], 0.0)
+    return float(max(a["x1"] - a["x0"], 0.0) * max(a["bottom"] - a["top"], 0.0))
 
 
-def overlapping_glyphs(chars: Sequence[dict], settings: Settings = DEFAULT, enough: int = 0) -> int:
+def overlapping_glyphs(chars: Sequence[dict], settings: Settings, enough: int = 0) -> int:
     """How many glyphs have a box covering more than ``glyph_overlap_share``
     of another glyph's box (the smaller of the two); counting stops past
     ``enough`` when it is given.
@@ -71,7 +72,7 @@ def overlapping_glyphs(chars: Sequence[dict], settings: Settings = DEFAULT, enou
     return len(hit)
 
 
-def misplaced_signal(chars: Sequence[dict], settings: Settings = DEFAULT) -> bool:
+def misplaced_signal(chars: Sequence[dict], settings: Settings) -> bool:
     """Whether a page's glyph boxes overlap more than printed text does."""
     if len(chars) < settings.placement_min_glyphs:
         return False

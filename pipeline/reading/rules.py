@@ -23,14 +23,14 @@ frame's cell, touching nothing outside that cell, is its own table.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from pdfplumber import table as plumber_table
-from pdfplumber import utils as plumber_utils
+from pdfplumber.utils.geometry import filter_edges, obj_to_edges
 
-from ..geometry import BBox, union
+from ..geometry import BBox, as_box, union
 from ..models import RuledTable
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 from .glyphs import is_white
 
 # (orientation "h"/"v", the fixed coordinate, start, end): one piece of a rule.
@@ -41,7 +41,7 @@ def _stroked(obj: dict) -> bool:
     return bool(obj.get("stroke", obj.get("object_type") == "line"))
 
 
-def is_rule(obj: dict, settings: Settings = DEFAULT) -> bool:
+def is_rule(obj: dict, settings: Settings) -> bool:
     """True for graphics a reader sees as a table border."""
     kind = obj.get("object_type")
     if kind == "char":
@@ -57,7 +57,7 @@ def is_rule(obj: dict, settings: Settings = DEFAULT) -> bool:
     return False
 
 
-def _segments(obj: dict):
+def _segments(obj: dict) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     if obj["object_type"] == "rect":
         x0, top, x1, bottom = obj["x0"], obj["top"], obj["x1"], obj["bottom"]
         return [((x0, top), (x1, top)), ((x0, bottom), (x1, bottom)), ((x0, top), (x0, bottom)), ((x1, top), (x1, bottom))]
@@ -118,7 +118,7 @@ def _visible_parts(piece: Piece, shading: Sequence[BBox], settings: Settings) ->
     return out
 
 
-def join_pieces(pieces: Iterable[Piece], settings: Settings = DEFAULT) -> list[Piece]:
+def join_pieces(pieces: Iterable[Piece], settings: Settings) -> list[Piece]:
     """Collinear pieces a dash's gap apart joined into rules, then the short ones dropped.
 
     Pieces are collinear when their fixed coordinates are within
@@ -161,7 +161,7 @@ def _as_rule(piece: Piece) -> dict:
     return rule(a, at, b, at) if kind == "h" else rule(at, a, at, b)
 
 
-def graphics_to_rules(graphics: Iterable[dict], settings: Settings = DEFAULT) -> tuple[list[dict], list[dict]]:
+def graphics_to_rules(graphics: Iterable[dict], settings: Settings) -> tuple[list[dict], list[dict]]:
     """Horizontal and vertical rules a reader sees, snapped to the axes, dashes joined, specks dropped."""
     pieces: list[Piece] = []
     white: list[Piece] = []
@@ -232,8 +232,10 @@ def _open_ends(edges: list[dict], tol: float) -> list[dict]:
     """
     vertical = [e for e in edges if e["orientation"] == "v"]
     horizontal = [e for e in edges if e["orientation"] == "h"]
-    added = []
-    for end, beyond in (("top", lambda y, h: h["top"] < y - tol), ("bottom", lambda y, h: h["top"] > y + tol)):
+    added: list[dict] = []
+    ends_and_beyond: tuple[tuple[str, Callable[[float, dict], bool]], ...] = (
+        ("top", lambda y, h: h["top"] < y - tol), ("bottom", lambda y, h: h["top"] > y + tol))
+    for end, beyond in ends_and_beyond:
         levels: dict[float, list[dict]] = {}
         for e in vertical:
             level = next((y for y in levels if abs(y - e[end]) <= tol), e[end])
@@ -247,32 +249,32 @@ def _open_ends(edges: list[dict], tol: float) -> list[dict]:
                              for h in spans)
                 if (joined and b["x0"] - a["x0"] > tol
                         and not any(abs(h["top"] - y) <= tol or beyond(y, h) for h in spans)):
-                    added.extend(e for e in plumber_utils.obj_to_edges(rule(a["x0"], y, b["x0"], y))
+                    added.extend(e for e in obj_to_edges(rule(a["x0"], y, b["x0"], y))
                                  if e["orientation"] == "h")
     return added
 
 
-def rules_to_tables(horizontal: list[dict], vertical: list[dict], settings: Settings = DEFAULT) -> tuple[RuledTable, ...]:
+def rules_to_tables(horizontal: list[dict], vertical: list[dict], settings: Settings) -> tuple[RuledTable, ...]:
     """Every ruled table the rules form, top to bottom, with its cell boxes."""
     if len(horizontal) < 2 or len(vertical) < 2:
         return ()
-    edges = [e for line in vertical for e in plumber_utils.obj_to_edges(line) if e["orientation"] == "v"]
-    edges += [e for line in horizontal for e in plumber_utils.obj_to_edges(line) if e["orientation"] == "h"]
+    edges = [e for line in vertical for e in obj_to_edges(line) if e["orientation"] == "v"]
+    edges += [e for line in horizontal for e in obj_to_edges(line) if e["orientation"] == "h"]
     tol = settings.snap_tolerance
     edges = plumber_table.merge_edges(
         edges, snap_x_tolerance=tol, snap_y_tolerance=tol, join_x_tolerance=tol, join_y_tolerance=tol
     )
-    edges = plumber_utils.filter_edges(edges, min_length=settings.edge_min_length)
+    edges = filter_edges(edges, min_length=settings.edge_min_length)
     edges += _open_ends(edges, tol)
     intersections = plumber_table.edges_to_intersections(edges, tol, tol)
     cells = plumber_table.intersections_to_cells(intersections)
     groups = [
         part
         for group in plumber_table.cells_to_tables(cells)
-        for part in split_nested([tuple(c) for c in group], settings.edge_tolerance)
+        for part in split_nested([as_box(c) for c in group], settings.edge_tolerance)
     ]
     tables = [
-        RuledTable(bbox=tuple(union(group)), cells=tuple(group))
+        RuledTable(bbox=union(group), cells=tuple(group))
         for group in groups
         if len(group) >= settings.min_table_cells
     ]

@@ -22,7 +22,7 @@ import statistics
 import unicodedata
 from typing import Iterable, Sequence
 
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 from .glyphs import glyph_size, group_lines, is_cjk, join_line
 
 __all__ = ["CELL_SEPARATOR", "is_cjk", "join_line", "line_runs", "page_text", "view_text"]
@@ -67,7 +67,7 @@ def _cell_gap(chars: Sequence[dict], i: int, settings: Settings) -> bool:
     return True
 
 
-def line_runs(chars: Sequence[dict], vertical: Sequence[dict] = (), settings: Settings = DEFAULT) -> list[list[dict]]:
+def line_runs(chars: Sequence[dict], vertical: Sequence[dict], settings: Settings) -> list[list[dict]]:
     """One line's glyphs (sorted by x) cut where a vertical rule or a cell gap separates them."""
     if not chars:
         return []
@@ -105,7 +105,7 @@ def _layout(lines: list[list[list[dict]]], settings: Settings) -> list[str]:
     return out
 
 
-def page_text(chars: Iterable[dict], settings: Settings = DEFAULT, vertical: Sequence[dict] = (),
+def page_text(chars: Iterable[dict], settings: Settings, vertical: Sequence[dict] = (),
               layout: bool = False) -> list[str]:
     """The page's lines, top to bottom, each left to right; a line's cells
     separated by a tab, or (``layout``) placed at their columns."""
@@ -115,6 +115,6 @@ def page_text(chars: Iterable[dict], settings: Settings = DEFAULT, vertical: Seq
     return [CELL_SEPARATOR.join(join_line(run, settings) for run in runs) for runs in lines]
 
 
-def view_text(view, settings: Settings = DEFAULT, layout: bool = False) -> list[str]:
+def view_text(view, settings: Settings, layout: bool = False) -> list[str]:
     """``page_text`` of a PageView, its vertical rules cutting lines into cells."""
     return page_text(view.chars, settings, view.rules[1], layout)

@@ -32,11 +32,13 @@ such line gives one ``leftovers`` row (page, line box, the characters, why).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Optional
+from typing import Optional
 
 from normalizers.width import field_text, squash
 
+from ..geometry import BBox
 from ..models import Cell, Document, Measure, ProseLine, Sheet, SheetPage
 from ..vocabulary import (
     ANSWER_BULLETS,
@@ -378,9 +380,9 @@ def account_sheets(doc_id: str, sheets: tuple[Sheet, ...], pages: tuple[SheetPag
     return counts, rows
 
 
-def _row(doc_id: str, page: int, text: str, bbox, reason: str) -> dict:
+def _row(doc_id: str, page: int, text: str, bbox: BBox, reason: str) -> dict:
     return {"doc_id": doc_id, "page": page, "text": text, "reason": reason,
             "x0": bbox[0], "top": bbox[1], "x1": bbox[2], "bottom": bbox[3]}
 
 
-__all__ = ["Accounting", "PROSE_CATEGORIES", "SHEET_CATEGORIES", "account", "account_prose", "account_sheets"]
+__all__ = ["PROSE_CATEGORIES", "SHEET_CATEGORIES", "Accounting", "account", "account_prose", "account_sheets"]

@@ -10,14 +10,15 @@ attaches the quantities found in every text.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from normalizers.errors import NormalizeError
 
 from ..errors import NoPlanTable
+from ..geometry import BBox
 from ..models import Grid, Narrative, PageView, Plan
-from ..settings import DEFAULT, Settings
+from ..settings import Settings
 from .legend import lines_to_legend
 from .prose.narrative import pages_to_lines
 from .quantities import attach_quantities
@@ -29,7 +30,7 @@ from .table.stitch import NoTableHeader
 
 
 class DocumentUnderstanding:
-    def __init__(self, path: Path, engine: Engine, settings: Settings = DEFAULT):
+    def __init__(self, path: Path, engine: Engine, settings: Settings):
         self.path = Path(path)
         self.engine = engine
         self.settings = settings
@@ -43,7 +44,7 @@ class DocumentUnderstanding:
             self.rating_legend = lines_to_legend(line.text for line in view.lines)
         read: dict = {}
 
-        def read_grid(bbox, table_no: int = 1) -> Grid:
+        def read_grid(bbox: BBox, table_no: int = 1) -> Grid:
             # A region read to look for the header's structure is not read again.
             if (bbox, table_no) not in read:
                 read[(bbox, table_no)] = self.engine.region_to_grid(view, bbox, table_no)
@@ -106,7 +107,7 @@ def rating_mismatches(plan: Plan, narrative: Narrative) -> list[str]:
     out = []
     prose = {p.no: p for p in narrative.programs}
     for program in plan.programs:
-        other: Optional[object] = prose.get(program.no)
+        other = prose.get(program.no)
         if other is None:
             if narrative.programs:
                 out.append(f"program {program.no} ({program.name}) has no heading in the prose pages")

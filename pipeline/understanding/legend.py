@@ -8,7 +8,7 @@ least three consecutive values starting at 1 counts as a legend: a lone
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..vocabulary import CIRCLED_LEGEND_ENTRY, LEGEND_ENTRY, RATING_WORD
 

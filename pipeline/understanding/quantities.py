@@ -18,8 +18,8 @@ almost always part of a word.
 
 from __future__ import annotations
 
-import re
 import dataclasses
+import re
 from typing import Optional
 
 from normalizers.numbers import parse_number
@@ -161,7 +161,7 @@ def find_quantities(text: Optional[str]) -> list[Quantity]:
         number = (m.group("sign") or "") + m.group("num")
         out.append(Quantity(
             text=text[start:end],
-            value=float(parse_number(number)),
+            value=float(parse_number(number) or 0),
             unit=unit,
             approx=approx,
             qualifier=qualifier,

@@ -20,12 +20,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Optional, cast
 
 from normalizers.era import YearSpan, find_fiscal_years
 
-from ..models import Item, Measure, Plan, TargetChange
+from ..models import Item, Measure, Plan, RevisionAction, TargetChange
 from ..vocabulary import LIST_WORDS, REVISION_VERBS, TARGET_WORDS
 from .tokenize import Token, tokenize
 
@@ -38,7 +39,7 @@ _DESTINATION = {"に", "へ", "まで"}
 
 @dataclass(frozen=True)
 class Phrase:
-    action: str  # add | remove | move | replace
+    action: RevisionAction  # add | remove | move | replace (a note is no phrase)
     sources: tuple[int, ...]
     destinations: tuple[int, ...]
     quoted: tuple[str, ...]
@@ -117,7 +118,8 @@ def read_phrase(text: str) -> Phrase | Unreadable | None:
         sources = destinations = destinations or sources or every
     lists_below = any(t.surface in LIST_WORDS for t in tokens)
     quoted = () if lists_below else tuple(m.group(1).strip() for m in _QUOTED.finditer(text))
-    return Phrase(action, sources, destinations, quoted, lists_below)
+    # "change" has become move or replace above (or the phrase is unreadable).
+    return Phrase(cast(RevisionAction, action), sources, destinations, quoted, lists_below)
 
 
 def _pairs(phrase: Phrase) -> list[tuple[Optional[int], Optional[int]]]:
@@ -291,9 +293,10 @@ def targets_by_year(measure: Measure, years: Sequence[int]) -> dict[int, tuple[l
     for c in measure.target_changes:
         if c.action in ("remove", "move") and c.from_year is not None:
             take_out(c.from_year, c)
-        if c.action == "replace" and c.to_year in revised and c.target is not None:
-            # The one target it rewrites, in its place.
-            revised[c.to_year] = [(None, c.text) if key == c.target else (key, t) for key, t in revised[c.to_year]]
+        if c.action == "replace" and c.to_year in revised and c.target is not None and c.text is not None:
+            # The one target it rewrites, in its place (a matched target always has its item's text).
+            text = c.text
+            revised[c.to_year] = [(None, text) if key == c.target else (key, t) for key, t in revised[c.to_year]]
             continue
         if c.action == "replace" and c.to_year in revised and (c.change_no, c.to_year) not in replaced:
             replaced.add((c.change_no, c.to_year))

@@ -12,11 +12,12 @@ numbered within the document, so keys stay unique.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence, Union
+from typing import Optional, Union
 
-from ..models import Grid, Narrative, PageView, Plan
-from ..settings import DEFAULT, Settings
+from ..models import CellRole, Column, Grid, Narrative, NarrativeItem, NarrativeProgram, PageView, Plan, Program
+from ..settings import Settings
 from .prose.narrative import lines_to_plan_title, pages_to_narrative
 from .table.interpret import table_to_plan
 from .table.stitch import grids_to_table
@@ -31,7 +32,7 @@ class Section:
     narrative: Optional[Narrative] = None  # read once, when deciding that the prose opens a section
 
 
-def pages_to_sections(items: Sequence[PageItem], settings: Settings = DEFAULT) -> list[Section]:
+def pages_to_sections(items: Sequence[PageItem], settings: Settings) -> list[Section]:
     """Group prose views and table grids (in page order) into plan sections."""
     sections = [Section()]
     pending: list[PageView] = []  # prose seen after the current section's tables
@@ -50,7 +51,7 @@ def pages_to_sections(items: Sequence[PageItem], settings: Settings = DEFAULT) -
     return [s for s in sections if s.grids]
 
 
-def section_to_plan(section: Section, settings: Settings = DEFAULT) -> tuple[Plan, Narrative]:
+def section_to_plan(section: Section, settings: Settings) -> tuple[Plan, Narrative]:
     """One section's plan (with its title) and narrative.  May raise NoTableHeader."""
     plan = table_to_plan(grids_to_table(section.grids, settings))
     narrative = section.narrative
@@ -64,9 +65,14 @@ def merge_sections(parts: Sequence[tuple[Plan, Narrative]]) -> tuple[Plan, Narra
     """Number programs and measures through the document; keep each program's plan."""
     if len(parts) == 1:
         plan, narrative = parts[0]
-        programs = tuple(dataclasses.replace(p, plan_no=plan.plan_no, plan_name=plan.plan_name) for p in plan.programs)
-        return dataclasses.replace(plan, programs=programs), narrative
-    programs, prose_programs, items, warnings, columns, roles = [], [], [], [], [], []
+        named = tuple(dataclasses.replace(p, plan_no=plan.plan_no, plan_name=plan.plan_name) for p in plan.programs)
+        return dataclasses.replace(plan, programs=named), narrative
+    programs: list[Program] = []
+    prose_programs: list[NarrativeProgram] = []
+    items: list[NarrativeItem] = []
+    warnings: list[str] = []
+    columns: list[Column] = []
+    roles: list[CellRole] = []
     measure_offset = 0
     for plan, narrative in parts:
         offset = len(programs)

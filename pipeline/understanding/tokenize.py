@@ -44,7 +44,7 @@ class Token:
         return "-".join(p for p in self.pos if p and p != "*")
 
 
-def _field(feature, name: str) -> Optional[str]:
+def _field(feature: object, name: str) -> Optional[str]:
     value = getattr(feature, name, None)
     return None if value in (None, "", "*") else value
 

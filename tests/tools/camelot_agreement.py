@@ -50,7 +50,7 @@ import pdfplumber
 
 from pipeline.geometry import area, overlap_area
 from pipeline.models import Grid
-from pipeline.orchestration.run import Options
+from pipeline.options import Options
 from pipeline.orchestration.tables import read_ruled_tables
 from pipeline.understanding.table.engines.camelot import camelot_table_to_cell_boxes
 
@@ -147,7 +147,7 @@ def measure(folder: Path, **options) -> dict:
     docs = {}
     for pdf in sorted(folder.glob("*.pdf")):
         try:
-            _, _, grids, _, _ = read_ruled_tables(pdf, Options())
+            grids = read_ruled_tables(pdf, Options()).grids
         except Exception as exc:  # a document sesaku cannot read has no tables to compare
             docs[pdf.name] = {"error": type(exc).__name__}
             continue

@@ -23,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from pipeline.models import LogicalTable
-from pipeline.orchestration.run import Options
+from pipeline.options import Options
 from pipeline.orchestration.tables import tables_to_records
 
 

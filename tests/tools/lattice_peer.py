@@ -43,12 +43,12 @@ import json
 import sys
 import unicodedata
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 from pipeline.models import LogicalTable
-from pipeline.orchestration.run import Options
+from pipeline.options import Options
 from pipeline.orchestration.tables import tables_to_records
 
 FOLDER = Path(__file__).resolve().parents[2].parent / "shared" / "peers" / "camelot-lattice"
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'case':22} {'like-for-like':>13} {'sesaku':>7} {'camelot':>7} {'sesaku, presented':>18}")
     for s in scores:
         presented = f"{s.sesaku_presented:.3f}" if s.sesaku_presented is not None else ""
-        print(f"{s.case:22} {str(s.like_for_like):>13} {s.sesaku:7.3f} {s.camelot:7.3f} {presented:>18}")
+        print(f"{s.case:22} {s.like_for_like!s:>13} {s.sesaku:7.3f} {s.camelot:7.3f} {presented:>18}")
     like = [s for s in scores if s.like_for_like]
     print(f"like-for-like mean ({len(like)} cases): sesaku {mean([s.sesaku for s in like]):.3f}, "
           f"camelot {mean([s.camelot for s in like]):.3f}")

@@ -29,16 +29,25 @@ import dataclasses
 import re
 import statistics
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterator, Optional, Sequence
+from typing import Optional, cast
 
 from normalizers.ratings import Rating, parse_rating
 from normalizers.width import field_text as clean_text
 from normalizers.width import to_halfwidth_ascii
 
-from ...models import Line, Narrative, NarrativeItem, NarrativeProgram, PageView, ProseLine
-from ...settings import DEFAULT, Settings
-from ...vocabulary import BLOCK_TITLE, CIRCLED, HAS_RATING_BLOCK, HEADING_MARKS, PLAN_TITLE, PROGRAM_HEADING, prose_block
+from ...models import Line, Narrative, NarrativeItem, NarrativeProgram, PageView, ProseLine, ProseRole, Section
+from ...settings import Settings
+from ...vocabulary import (
+    BLOCK_TITLE,
+    CIRCLED,
+    HAS_RATING_BLOCK,
+    HEADING_MARKS,
+    PLAN_TITLE,
+    PROGRAM_HEADING,
+    prose_block,
+)
 from .cues import (
     LineCues,
     Reading,
@@ -66,12 +75,12 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(to_halfwidth_ascii(text) or ""))
 
 
-def page_to_margin_lines(page: PageView, settings: Settings = DEFAULT) -> list[Line]:
+def page_to_margin_lines(page: PageView, settings: Settings) -> list[Line]:
     band = settings.margin_band_share * page.height
     return [ln for ln in page.lines if ln.bottom <= band or ln.top >= page.height - band]
 
 
-def pages_to_running_lines(pages: Sequence[PageView], settings: Settings = DEFAULT) -> set[tuple[int, Line]]:
+def pages_to_running_lines(pages: Sequence[PageView], settings: Settings) -> set[tuple[int, Line]]:
     """(page number, line) of every running header, footer and page number.
 
     Running headers and footers sit in the page margins and recur, at the
@@ -98,7 +107,7 @@ def pages_to_running_lines(pages: Sequence[PageView], settings: Settings = DEFAU
 
 
 def pages_to_content(
-    pages: Sequence[PageView], settings: Settings = DEFAULT, running: Optional[set[tuple[int, Line]]] = None
+    pages: Sequence[PageView], settings: Settings, running: Optional[set[tuple[int, Line]]] = None
 ) -> list[tuple[int, Line]]:
     """(page number, line) of every line that is not a running header/footer
     (``running``, when the caller has found them already)."""
@@ -132,7 +141,7 @@ def text_to_block(text: str) -> Optional[str]:
 
 
 def line_to_program(
-    line: Line, body_size: float, settings: Settings = DEFAULT
+    line: Line, body_size: float, settings: Settings
 ) -> Optional[tuple[int, str, Optional[Rating]]]:
     """``1 NAME【達成状況区分 3＊】`` -> ``(1, NAME, Rating(3, True, "3＊"))``, else None.
 
@@ -145,7 +154,7 @@ def line_to_program(
         return None
     if not HAS_RATING_BLOCK.search(text) and line.size < settings.heading_size_ratio * body_size:
         return None
-    no = int(to_halfwidth_ascii(m.group(1)))
+    no = int(to_halfwidth_ascii(m.group(1)) or "")
     return no, clean_text(m.group(2)), parse_rating(m.group(3), errors="null")
 
 
@@ -156,7 +165,7 @@ def line_to_program(
 class Layout:
     right_edge: float  # where full lines end
     body_size: float
-    settings: Settings = DEFAULT
+    settings: Settings
     pitch: float = 0.0  # top-to-top distance of a paragraph's lines at body size; 0 if unknown
     body_font: str = ""  # the face most lines are set in
 
@@ -181,7 +190,7 @@ class Paragraph:
         return self.lines[0].font
 
 
-def content_to_layout(content: Sequence[tuple[int, Line]], settings: Settings = DEFAULT) -> Layout:
+def content_to_layout(content: Sequence[tuple[int, Line]], settings: Settings) -> Layout:
     x1s = sorted(line.x1 for _, line in content)
     sizes = [line.size for _, line in content if line.size]
     # Most prose lines are full, so the upper quartile of their right ends
@@ -332,7 +341,7 @@ def line_to_cues(
         run_stop=ends_sentence(lines[j][1].text),
         has_comma=("、" in body or "，" in body),
         bullet_below=below_glyph is not None and below_glyph not in HEADING_MARKS and below_glyph != glyph,
-        subpoint=bool(circled) and (
+        subpoint=circled is not None and circled > 0 and (
             (circled > 1 and CIRCLED[circled - 2] in open_text) or (circled == 1 and ends_sentence(lines[j][1].text))
         ),
     )
@@ -399,6 +408,7 @@ def content_to_paragraphs(
         if reading is not None and reading.override and notes is not None:
             notes.append(reading_to_note(page, numbers[i], line, reading))
         if kind is None:
+            assert open_para is not None  # line_to_kind starts a paragraph where none is open
             open_para.lines.append(line)
             open_para.pages.append(page)
         else:
@@ -450,13 +460,13 @@ def paragraph_to_bbox(para: Paragraph) -> tuple[float, float, float, float]:
 @dataclass
 class _State:
     program: Optional[NarrativeProgram] = None
-    section: str = "results"
+    section: Section = "results"
     heading: Optional[str] = None
     heading_at: Optional[tuple[int, tuple[float, float, float, float]]] = None  # page, box
     last_bullet: Optional[Paragraph] = None
     counts: dict = field(default_factory=dict)
     # The open sub-heading's record (``_Fate``) until an item takes it.
-    heading_fate: Optional["_Fate"] = None
+    heading_fate: Optional[_Fate] = None
 
 
 def is_unbulleted_item(para: Paragraph, state: _State, layout: Layout) -> bool:
@@ -473,6 +483,7 @@ def is_unbulleted_item(para: Paragraph, state: _State, layout: Layout) -> bool:
 
 
 def paragraph_to_item(para: Paragraph, state: _State) -> NarrativeItem:
+    assert state.program is not None  # items come after a program heading (paragraphs_to_narrative)
     key = (state.program.no, state.section, state.heading)
     state.counts[key] = state.counts.get(key, 0) + 1
     return NarrativeItem(
@@ -494,7 +505,7 @@ class _Fate:
     texts they are in (``ProseLine``), or why none took them."""
 
     para: Paragraph
-    role: str
+    role: ProseRole
     fields: tuple[str, ...] = ()
     note: str = ""
 
@@ -543,9 +554,12 @@ def paragraphs_to_narrative(
     state = _State()
     for para in paragraphs:
         if para.kind == "program":
-            no, name, rating = line_to_program(para.lines[0], layout.body_size, layout.settings)
-            state = _State(program=NarrativeProgram(no, name, rating, para.page), counts=state.counts)
-            programs.append(state.program)
+            heading = line_to_program(para.lines[0], layout.body_size, layout.settings)
+            assert heading is not None  # a "program" paragraph is one line_to_program read
+            no, name, rating = heading
+            program = NarrativeProgram(no, name, rating, para.page)
+            state = _State(program=program, counts=state.counts)
+            programs.append(program)
             number = PROGRAM_HEADING.match(para.lines[0].text.strip())
             fates.append(_Fate(para, "program", tuple(
                 t for t in (number.group(1) if number else str(no), name, rating.raw if rating else "") if t)))
@@ -553,7 +567,9 @@ def paragraphs_to_narrative(
             more, titled = _preamble_fates(para, titled)  # plan title and preamble before the first program
             fates.extend(more)
         elif para.kind == "block":
-            state.section = text_to_block(para.lines[0].text)
+            section = text_to_block(para.lines[0].text)
+            assert section is not None  # a "block" paragraph is one text_to_block read
+            state.section = cast(Section, section)  # text_to_block gives a Section
             state.heading, state.heading_at, state.last_bullet, state.heading_fate = None, None, None, None
             fates.append(_Fate(para, "block"))
         elif para.kind == "bullet" or is_unbulleted_item(para, state, layout):
@@ -564,7 +580,7 @@ def paragraphs_to_narrative(
             fates.append(_Fate(para, "item", (item.text,)))
             if state.heading_fate is not None:
                 state.heading_fate.role, state.heading_fate = "heading", None
-        elif _joins_heading(para, state):
+        elif _joins_heading(para, state) and state.heading_fate is not None:
             held = state.heading_fate.para
             joined = Paragraph(held.kind, held.page, held.lines + para.lines, held.reading, held.pages + para.pages)
             state.heading_fate.para = joined
@@ -615,7 +631,7 @@ def pages_to_lines(pages: Sequence[PageView], note: str) -> tuple[ProseLine, ...
     )
 
 
-def pages_to_narrative(pages: Sequence[PageView], settings: Settings = DEFAULT) -> Narrative:
+def pages_to_narrative(pages: Sequence[PageView], settings: Settings) -> Narrative:
     """The narrative of the prose pages (the caller passes only those), with
     every line of them and what became of it (``Narrative.lines``)."""
     running = pages_to_running_lines(pages, settings)

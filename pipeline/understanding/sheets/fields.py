@@ -94,7 +94,7 @@ class _Pairer:
             if found:
                 self.out.values.extend(found)
                 return
-        inner = inner_labels(value, self.chars) if self.chars else None
+        inner = inner_labels(value, self.chars, self.settings) if self.chars else None
         if inner is not None:
             own, found = inner
             for inner_label, inner_value, box in found:
@@ -176,7 +176,6 @@ class _Pairer:
 
     def alone(self, cell: Cell, others: bool) -> None:
         """A cell with nothing right of it on its row band."""
-        reading = self.r(cell)
         partner = self.below_partner(cell)
         if self.label_like(cell) and partner is not None and not self.label_like(partner):
             self.emit(cell, partner)
@@ -205,9 +204,9 @@ def grid_to_fields(page: int, layout: GridLayout, readings: dict[Key, CellReadin
 _INNER_LABEL = re.compile(r"【[^】\n]+】")
 
 
-def _glyph_text(glyphs: Sequence[dict]) -> str:
+def _glyph_text(glyphs: Sequence[dict], settings: Settings) -> str:
     """Glyphs as lines of text, top to bottom, by the reader's own joiner (word spaces by script)."""
-    return "\n".join(join_line(line) for line in group_lines(glyphs))
+    return "\n".join(join_line(line, settings) for line in group_lines(glyphs, settings))
 
 
 def _row_of(glyph: dict, glyphs: Sequence[dict]) -> list[dict]:
@@ -231,7 +230,8 @@ def _apart(part: Sequence[dict], others: Sequence[dict], em: float) -> bool:
     return True
 
 
-def inner_labels(cell: Cell, chars: Sequence[dict]) -> Optional[tuple[str, list[tuple[str, str, BBox]]]]:
+def inner_labels(cell: Cell, chars: Sequence[dict],
+                 settings: Settings) -> Optional[tuple[str, list[tuple[str, str, BBox]]]]:
     """A 【label】 printed inside a value's cell with its own value under it.
 
     A form may print a small label and its value inside another field's
@@ -268,8 +268,8 @@ def inner_labels(cell: Cell, chars: Sequence[dict]) -> Optional[tuple[str, list[
             used.update(id(g) for g in head + under)
             box = (min(g["x0"] for g in under), min(g["top"] for g in under),
                    max(g["x1"] for g in under), max(g["bottom"] for g in under))
-            found.append((label, _glyph_text(under), box))
+            found.append((label, _glyph_text(under, settings), box))
             break
     if not found:
         return None
-    return _glyph_text([g for g in inside if id(g) not in used]), found
+    return _glyph_text([g for g in inside if id(g) not in used], settings), found

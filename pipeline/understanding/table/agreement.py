@@ -24,13 +24,14 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 from collections import Counter
-from typing import Iterable, Optional, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Optional
 
 from normalizers.width import squash
 
 from ...geometry import BBox, overlap
 from ...models import Cell, Grid
-from ...settings import DEFAULT, Settings
+from ...settings import Settings
 from .grid import band_index, cluster_edges
 
 # The engine names, in the order ``grids_to_agreement`` takes their grids.
@@ -63,7 +64,7 @@ def _overlaps(a: BBox, b: BBox, tol: float) -> bool:
     return w > tol and h > tol
 
 
-def cells_agree(a: Cell, b: Cell, tol: float = DEFAULT.corner_tolerance) -> bool:
+def cells_agree(a: Cell, b: Cell, tol: float) -> bool:
     """Same box (both corners) and the same normalised text."""
     return _same_anchor(a, b, tol) and _same_extent(a, b, tol) and normalise_text(a.text) == normalise_text(b.text)
 
@@ -81,8 +82,8 @@ def _pair(cells_a: Sequence[Cell], cells_b: Sequence[Cell], tol: float) -> dict[
     return pairs
 
 
-def grids_to_agreement(a: Optional[Grid], b: Optional[Grid], prefer: str = "pdfplumber",
-                       settings: Settings = DEFAULT) -> Grid:
+def grids_to_agreement(a: Optional[Grid], b: Optional[Grid], prefer: str = "pdfplumber", *,
+                       settings: Settings) -> Grid:
     """One Grid from the pdfplumber grid ``a`` and the camelot grid ``b`` of a region.
 
     Either grid may be None (that engine found no table there): every cell
@@ -102,6 +103,7 @@ def grids_to_agreement(a: Optional[Grid], b: Optional[Grid], prefer: str = "pdfp
     main, alt = grids[prefer], grids[other]
     if main is None:  # the preferred engine found nothing: the other is all there is
         main, alt, prefer, other = alt, None, other, prefer
+    assert main is not None  # one of the two is a grid (checked above)
     alt_cells = alt.cells if alt is not None else ()
     pairs = _pair(main.cells, alt_cells, tol)
     labelled = []
@@ -168,7 +170,7 @@ def grids_to_agreement_counts(grids: Iterable[Grid]) -> dict:
     counts = Counter(c.agreement for g in grids for c in g.cells if c.agreement is not None)
     if not counts:
         return {}
-    out = {label: counts.get(label, 0) for label in LABELS}
+    out: dict[str, float] = {label: counts.get(label, 0) for label in LABELS}
     total = sum(out.values())
     out["cells"] = total
     out["share_both"] = round(out["both"] / total, 4)

@@ -9,11 +9,11 @@ edge ended its paragraph; a line hanging under its bullet continues it).
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 from ...models import Line
 from ...reading.glyphs import spaces_words
-from ...settings import DEFAULT, Settings
+from ...settings import Settings
 from ...vocabulary import BULLETS, MEASURE_MARKS, NOTE_MARK, label_of, starts_item, unbalanced
 
 _LEADING_RUN = re.compile(r"^[^\u3040-\u30ff\u3400-\u9fff]+")
@@ -62,7 +62,7 @@ def _is_hard_break(prev: Line, line: Line, ctx: dict, settings: Settings) -> boo
     return prev.x1 + _run_width(line.text, size) < ctx["fill"] - settings.paragraph_end_em * size
 
 
-def lines_to_text(lines: Sequence[Line], cell_x0: float, cell_x1: float, settings: Settings = DEFAULT) -> str:
+def lines_to_text(lines: Sequence[Line], cell_x0: float, cell_x1: float, settings: Settings) -> str:
     """Join soft-wrapped lines; keep a ``\\n`` where a new item or paragraph starts.
 
     A break is hard when the next line starts an item (bullet, ①, 【, a

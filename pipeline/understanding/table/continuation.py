@@ -10,7 +10,7 @@ bullet, ①, 【…): an item never begins in the middle of a wrapped line.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from normalizers.width import squash
 

@@ -15,16 +15,16 @@ as the rectangles of its printed cell that hold its text.
 from __future__ import annotations
 
 import bisect
-from typing import Sequence
+from collections.abc import Sequence
 
 from ...geometry import BBox, centre, centre_in, rounded
 from ...models import Cell, Grid, Leftover
 from ...reading.glyphs import chars_to_lines
-from ...settings import DEFAULT, Settings
+from ...settings import Settings
 from .celltext import lines_to_text
 
 
-def cluster_edges(values: Sequence[float], tolerance: float = DEFAULT.edge_tolerance) -> tuple[float, ...]:
+def cluster_edges(values: Sequence[float], tolerance: float) -> tuple[float, ...]:
     """Box edges within ``tolerance`` of the previous one are one band border."""
     edges: list[float] = []
     for v in sorted(values):
@@ -34,7 +34,7 @@ def cluster_edges(values: Sequence[float], tolerance: float = DEFAULT.edge_toler
     return tuple(edges)
 
 
-def band_index(edges: Sequence[float], value: float, tolerance: float = DEFAULT.edge_tolerance) -> int:
+def band_index(edges: Sequence[float], value: float, tolerance: float) -> int:
     i = bisect.bisect_left(edges, value - tolerance)
     return min(i, len(edges) - 1)
 
@@ -67,7 +67,7 @@ def _adjacent(a: dict, b: dict, settings: Settings) -> bool:
 
 
 def assign_chars(
-    chars: Sequence[dict], boxes: Sequence[BBox], settings: Settings = DEFAULT
+    chars: Sequence[dict], boxes: Sequence[BBox], settings: Settings
 ) -> tuple[list[list[dict]], list[dict]]:
     """Glyphs per box, plus the glyphs no box could take."""
     per_box: list[list[dict]] = [[] for _ in boxes]
@@ -188,8 +188,8 @@ def claim_positions(blocks: Sequence[Block]) -> list[tuple[int, list[Block]]]:
 
 
 def cell_boxes_to_grid(
-    page_no: int, table_no: int, boxes: Sequence[BBox], chars: Sequence[dict], region: BBox | None = None,
-    settings: Settings = DEFAULT, holes: Sequence[BBox] = (),
+    page_no: int, table_no: int, boxes: Sequence[BBox], chars: Sequence[dict], region: BBox | None = None, *,
+    settings: Settings, holes: Sequence[BBox] = (),
 ) -> Grid:
     """Bands, spans and text for the cells of one table region.
 

@@ -13,8 +13,9 @@ table, the audit) never interpret text again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Optional
 
 from normalizers.errors import NormalizeError
 from normalizers.ratings import Rating, parse_rating
@@ -23,7 +24,7 @@ from normalizers.width import squash
 
 from ...models import (
     CellRole,
-    Column,
+    CellRoleName,
     Item,
     LogicalCell,
     Measure,
@@ -136,6 +137,10 @@ class _PlanBuilder:
     def __init__(self, table: Table):
         self.table = table
         self.n_cols = len(table.columns)
+        # Columns by role, not by index: the name column, the current-state
+        # column, and the target columns (stitch.grid_to_columns reads them).
+        self.column_roles = tuple(c.role for c in table.columns)
+        self.name_col = self.column_roles.index("name")
         self.warnings: list[str] = []
         self.programs: list[_OpenProgram] = []
         self.measure: Optional[_OpenMeasure] = None
@@ -147,7 +152,7 @@ class _PlanBuilder:
                                        last_year=years[-1] if years else None)
 
     # -- roles
-    def _mark(self, cell: LogicalCell, role: str, **keys) -> None:
+    def _mark(self, cell: LogicalCell, role: CellRoleName, **keys: Optional[int]) -> None:
         program_no = self.programs[-1].no if self.programs else None
         measure_no = self.measure.no if self.measure else None
         keys = {"program_no": program_no, "measure_no": measure_no, **keys}
@@ -173,7 +178,7 @@ class _PlanBuilder:
             self.measure.result = self._result(row)
             self.close_measure()
             return
-        name_cell = _cell_at(row, 0)
+        name_cell = _cell_at(row, self.name_col)
         if name_cell is not None and 0 not in row.covered and squash(name_cell.text)[:1] in tuple(MEASURE_MARKS):
             self.close_measure()
             if not self.programs:
@@ -199,7 +204,7 @@ class _PlanBuilder:
         m = self.measure
         if m is None:
             return
-        merged = [c for c in m.rows[0].cells if c.first_col >= 2 and merged_down(c, m.rows, self.n_cols)]
+        merged = [c for c in m.rows[0].cells if self._in_targets(c) and merged_down(c, m.rows, self.n_cols)]
         built = [self._sub_row(row, row_no, merged) for row_no, row in enumerate(m.rows, 1)]
         pages = [r.page for r in m.rows] + ([m.result.page] if m.result else [])
         pages += [f.page for r in m.rows for c in r.cells for f in c.fragments]
@@ -212,11 +217,19 @@ class _PlanBuilder:
         self.measure = None
 
     # -- cells
+    def _in_targets(self, cell: LogicalCell) -> bool:
+        """A cell that starts in a target column (it may span more of them)."""
+        return self.column_roles[cell.first_col] == "target"
+
+    def _only_current(self, cell: LogicalCell) -> bool:
+        """A cell that is the current-state column and no other."""
+        return cell.first_col == cell.last_col and self.column_roles[cell.first_col] == "current"
+
     def _targets(self, row: TableRow, row_no: int, merged: Sequence[LogicalCell]) -> list[TargetCell]:
         out = []
         columns = self.table.columns
         for cell in row.cells:
-            if cell.first_col < 2:
+            if not self._in_targets(cell):
                 continue
             spanned = columns[cell.first_col : cell.last_col + 1]
             years = tuple(year for c in spanned for year in c.years)
@@ -240,7 +253,7 @@ class _PlanBuilder:
         return out
 
     def _sub_row(self, row: TableRow, row_no: int, merged: Sequence[LogicalCell]) -> MeasureRow:
-        current_cell = next((c for c in row.cells if c.first_col == 1 and c.last_col == 1), None)
+        current_cell = next((c for c in row.cells if self._only_current(c)), None)
         label = None
         current: list[Item] = []
         if current_cell is not None:
@@ -257,10 +270,11 @@ class _PlanBuilder:
                           page=row.page)
 
     def _result(self, row: TableRow) -> Result:
-        where = f"measure {self.measure.name}"
-        label = _cell_at(row, 0)
-        rating_cell = next((c for c in row.cells if c.first_col == 1 and c.last_col == 1), None)
-        text_cells = [c for c in row.cells if c.first_col >= 2]
+        where = f"measure {self.measure.name if self.measure else ''}"
+        label = _cell_at(row, self.name_col)
+        # A result row: its rating stands in the current-state column, its text across the targets.
+        rating_cell = next((c for c in row.cells if self._only_current(c)), None)
+        text_cells = [c for c in row.cells if self._in_targets(c)]
         rating, reference = parse_rating_cell(rating_cell.text) if rating_cell else (None, None)
         blocks = fragments_to_blocks(tuple(f for c in text_cells for f in c.fragments))
         period = squash(label.text).split(RESULT_WORD)[0] if label else ""
@@ -287,7 +301,7 @@ class _PlanBuilder:
             plan_name=None,
             columns=self.table.columns,
             programs=tuple(
-                Program(no=p.no, name=p.name, rating=p.rating, measures=tuple(p.measures), page=p.page)
+                Program(no=p.no, name=p.name or "", rating=p.rating, measures=tuple(p.measures), page=p.page)
                 for p in self.programs
             ),
             warnings=tuple(self.warnings),

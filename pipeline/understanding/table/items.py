@@ -8,7 +8,7 @@ A fragment continued on the next page carries on the item it broke off.
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from normalizers.width import field_text as clean_text
 

@@ -14,7 +14,8 @@ still open it as before (letter-spaced or with one OCR look-alike glyph,
 
 from __future__ import annotations
 
-from typing import Callable, Optional, Sequence
+from collections.abc import Callable, Sequence
+from typing import Optional
 
 from normalizers.era import parse_year_label
 from normalizers.kinds import KIND_WORDS, label_kind
@@ -70,12 +71,10 @@ def page_to_regions(lines: Sequence[Line], table_bboxes: Sequence[BBox], continu
     some writers print the header on the first page only.  Lines cannot
     tell the structure: a line runs on across cells (施策名現況).
     """
-    regions = []
+    regions: list[BBox] = []
     for bbox in table_bboxes:
         inside = [line for line in lines if centre_in(_box(line), bbox)]
-        if lines_have_table_header(inside) or (read_grid is not None and header_cells(read_grid(bbox), tolerance)):
-            regions.append(bbox)
-        elif continuing and not regions:
+        if lines_have_table_header(inside) or (read_grid is not None and header_cells(read_grid(bbox), tolerance)) or (continuing and not regions):
             regions.append(bbox)
     return regions
 

@@ -11,13 +11,13 @@ whose text simply runs on, is joined to the row it continues.
 from __future__ import annotations
 
 import dataclasses
-from typing import Sequence
+from collections.abc import Sequence
 
 from normalizers.era import parse_year_label
 from normalizers.width import squash as compact
 
 from ...models import Cell, CellKey, Column, Fragment, Grid, LogicalCell, Table, TableRow
-from ...settings import DEFAULT, Settings
+from ...settings import Settings
 from ...vocabulary import RESULT_WORD
 from .continuation import only_repeats, row_continues
 from .locate import header_cells
@@ -31,7 +31,7 @@ def cell_key(grid: Grid, cell: Cell) -> CellKey:
     return (grid.page, grid.table_no, cell.row, cell.col)
 
 
-def grid_to_columns(grid: Grid, settings: Settings = DEFAULT) -> tuple[tuple[Column, ...], float, dict[CellKey, Column]]:
+def grid_to_columns(grid: Grid, settings: Settings) -> tuple[tuple[Column, ...], float, dict[CellKey, Column]]:
     """Semantic columns read from a page's header, the header's bottom, and
     the header cells (each with the column it heads)."""
     tol = settings.header_tolerance
@@ -79,7 +79,7 @@ def _span(cell: Cell, columns: Sequence[Column], tol: float) -> tuple[int, int] 
     return (inside[0], inside[-1]) if inside else None
 
 
-def grid_to_rows(grid: Grid, columns: Sequence[Column], header_bottom: float, settings: Settings = DEFAULT) -> list[TableRow]:
+def grid_to_rows(grid: Grid, columns: Sequence[Column], header_bottom: float, settings: Settings) -> list[TableRow]:
     """Body rows of one page grid, cells mapped onto the semantic columns."""
     tol = settings.header_tolerance
     body = [c for c in grid.cells if c.bbox[1] >= header_bottom - tol]
@@ -153,7 +153,7 @@ def _merge(previous: TableRow, row: TableRow) -> TableRow:
     return TableRow(tuple(merged), previous.page, previous.covered)
 
 
-def grids_to_table(grids: Sequence[Grid], settings: Settings = DEFAULT) -> Table:
+def grids_to_table(grids: Sequence[Grid], settings: Settings) -> Table:
     """Join the table grids of one document, in page order, into one table."""
     columns: tuple[Column, ...] | None = None
     rows: list[TableRow] = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from ....settings import DEFAULT, Settings
+from ....settings import Settings
 from .base import Engine, EngineSource
 from .both import BothEngine
 from .camelot import CamelotEngine
@@ -32,7 +32,7 @@ def check_engine(name: str, prefer: str = PREFER[0]) -> None:
         raise ValueError(f"unknown prefer {prefer!r}; choose one of: {', '.join(PREFER)}")
 
 
-def make_engine(name: str, source: EngineSource, settings: Settings = DEFAULT, *, prefer: Optional[str] = None) -> Engine:
+def make_engine(name: str, source: EngineSource, settings: Settings, *, prefer: Optional[str] = None) -> Engine:
     """The engine ``name`` for one document; ``prefer`` only applies to ``both``."""
     check_engine(name, prefer or PREFER[0])
     if name == BothEngine.name:

@@ -8,7 +8,7 @@ from typing import ClassVar, Optional
 
 from ....geometry import BBox, contains
 from ....models import Grid, PageView
-from ....settings import DEFAULT, Settings
+from ....settings import Settings
 from ..grid import cell_boxes_to_grid
 
 
@@ -27,7 +27,7 @@ class EngineSource:
 class Engine:
     name: ClassVar[str] = ""
 
-    def __init__(self, source: EngineSource, settings: Settings = DEFAULT):
+    def __init__(self, source: EngineSource, settings: Settings):
         self.source = source
         self.settings = settings
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ....geometry import BBox
 from ....models import Grid, PageView
-from ....settings import DEFAULT, Settings
+from ....settings import Settings
 from ..agreement import grids_to_agreement
 from ..grid import cell_boxes_to_grid
 from .base import Engine, EngineSource
@@ -20,7 +20,7 @@ class BothEngine(Engine):
     name = "both"
     PAIR = (PdfplumberEngine.name, CamelotEngine.name)  # the order grids_to_agreement takes them in
 
-    def __init__(self, source: EngineSource, settings: Settings = DEFAULT, *, prefer: str = PAIR[0]):
+    def __init__(self, source: EngineSource, settings: Settings, *, prefer: str = PAIR[0]):
         super().__init__(source, settings)
         if prefer not in self.PAIR:
             raise ValueError(f"unknown prefer {prefer!r}; choose one of: {', '.join(self.PAIR)}")
@@ -38,4 +38,4 @@ class BothEngine(Engine):
         if grids[0] is None and grids[1] is None:
             # Same outcome as a single engine finding nothing.
             return cell_boxes_to_grid(view.number, table_no, [], view.chars, region=region, settings=self.settings)
-        return grids_to_agreement(grids[0], grids[1], self.prefer, self.settings)
+        return grids_to_agreement(grids[0], grids[1], self.prefer, settings=self.settings)
