@@ -105,6 +105,23 @@ def test_a_table_of_labels_and_values_without_a_title_block_or_figures_is_no_she
     assert head_only.sheets == ()
 
 
+def test_a_title_block_and_words_under_years_are_no_sheet_without_a_figure_or_a_marked_answer(tmp_path):
+    # As a 施策計画 table whose year columns stand under 予算 (tests/test_plan_header_words.py):
+    # a 施策名 and its value, words under the years, nothing counted, nothing marked.
+    def words(first: str) -> Block:
+        return Block(40, 110, [90, 120, 120], [18, 18], [
+            C(0, 0, "区分"), C(0, 1, "R5年度予算"), C(0, 2, "R6年度予算"),
+            C(1, 0, "主な取組"), C(1, 1, first), C(1, 2, "計画の改定"),
+        ])
+
+    reading = read(build_sheet_pdf(tmp_path / "plan.pdf", [Page([_head("地域商業の振興"), words("調査の実施")], [TITLE])]))
+    assert reading.sheets == () and reading.pages == ()
+    # One figure in a year × kind cell makes it a sheet, its words values too.
+    (sheet,) = read(build_sheet_pdf(tmp_path / "sheet.pdf", [Page([_head("地域商業の振興"), words("1,200")], [TITLE])])).sheets
+    assert {(v.item, v.fiscal_year, v.kind, v.text, v.value) for v in sheet.values} == {
+        ("主な取組", 2023, "budget", "1,200", 1200), ("主な取組", 2024, "budget", "計画の改定", None)}
+
+
 def test_sheets_are_numbered_after_the_pages_that_are_no_sheets_are_left_out(tmp_path):
     listing = Block(40, 50, [90, 300], [20, 20], [C(0, 0, "件名"), C(0, 1, "概要"), C(1, 0, "担当"), C(1, 1, "総務課")])
     pages = [Page([listing], [Text(40, 30, "目次")]),

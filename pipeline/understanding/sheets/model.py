@@ -14,10 +14,14 @@ Every page is read, but only **sheets** that are sheets are kept: a sheet
 (a run of pages the core cut at title blocks, ``cut``) is kept when it has
 
 - a **title** (the value of a 事業名 / 施策名 label: a title block), and
-- at least one **placed value or choice** (a figure by fiscal year and
-  kind, or an answer given by marking).
+- at least one **placed figure or choice**: a number placed by fiscal
+  year and kind, or an answer given by marking.  Words in a year × kind
+  cell alone are no evidence: a 施策計画 table whose year columns stand
+  under 予算 instead of 目標 (tests/test_plan_header_words.py) gives a
+  施策名 label and its value and, under the years, only words and year
+  labels, and is no sheet.
 
-Evidence, the shared family folder (``bench/sheets_dev.py`` before this
+Evidence, the shared family folder (every sheet the core cut, before this
 rule): the 24 sheets of Ikeda, Kyoto and Yokohama each have a title and
 6-39 values and 7-27 choices; the three documents that are no sheets give
 none of them: Nobeoka's council list (107 fields, 15 unplaced, no value,
@@ -25,8 +29,9 @@ no choice, no title), its supplementary budget (191 fields, 315 unplaced,
 no title) and the first 40 pages of Setagaya's budget (274 fields, 6
 values of a 増減額 column, 606 unplaced, no title).  A form's label and
 value beside each other are no evidence of a sheet on their own: any ruled
-table has them.  Pages the 施策計画 model read as its table are never a
-sheet's (``finish(skip=...)``): one page, one reading.
+table has them.  A page on which the 施策計画 model located its table is
+not given to this model by ``extract`` (one page, one reading);
+``finish(skip=...)`` leaves out pages another caller read otherwise.
 """
 
 from __future__ import annotations
@@ -56,8 +61,8 @@ class SheetReading:
 
 
 def is_sheet(sheet: Sheet) -> bool:
-    """A sheet worth its rows: a title block and a placed value or choice (see the module's note)."""
-    return sheet.title is not None and bool(sheet.values or sheet.choices)
+    """A sheet worth its rows: a title block and a placed figure or choice (see the module's note)."""
+    return sheet.title is not None and (any(v.value is not None for v in sheet.values) or bool(sheet.choices))
 
 
 def _glyphs_worth_keeping(view: PageView, grids: Sequence[Grid]) -> tuple[dict, ...]:
