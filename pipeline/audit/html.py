@@ -186,45 +186,41 @@ class HtmlReport:
 
     def _sheet_rows(self, page: int) -> list[str]:
         """The evaluation-sheet rows read from the page: values by kind, fields, choices, unplaced."""
-        m, out = self.m, []
-        values = m.rows_on("sheet_values", page) if "sheet_values" in m.tables else []
-        if values:
-            out.append("<h3>評価シートの数値 sheet values</h3><table>")
-            for row in values:
-                v = row.data
-                role = f"kind_{v.get('kind')}" if f"kind_{v.get('kind')}" in SHEET_ROLES else "kind_other"
-                chip = self._chip(role, f"{v.get('fiscal_year')} {SHEET_ROLES[role][1].split(': ')[-1]}")
-                label = f"シート{v['sheet_no']} {v.get('item') or ''} {v.get('fiscal_year')}年度 {v.get('kind')}"
-                out.append(f'<tr {self._row_attrs(row, label)}><td class="k">{chip}</td><td>{escape(v.get("item"))}</td>'
-                           f'<td class="n"><b>{escape(v.get("text"))}</b> {escape(v.get("unit"))}</td>'
-                           f'<td class="n">{escape(v.get("label"))}</td></tr>')
-            out.append("</table>")
-        fields = m.rows_on("sheet_fields", page) if "sheet_fields" in m.tables else []
-        if fields:
-            out.append("<h3>評価シートの項目 sheet fields</h3><table>")
-            for row in fields:
-                f = row.data
-                out.append(f'<tr {self._row_attrs(row, "シート項目 " + str(f.get("label")))}><td class="k">'
-                           f'{self._chip("sheet_field", str(f.get("label"))[:24])}</td><td>{escape(f.get("value"))}</td></tr>')
-            out.append("</table>")
-        choices = m.rows_on("sheet_choices", page) if "sheet_choices" in m.tables else []
-        if choices:
-            out.append("<h3>評価シートの選択 sheet choices</h3><table>")
-            for row in choices:
-                c = row.data
-                role = "sheet_selected" if c.get("selected") else "sheet_option"
-                out.append(f'<tr {self._row_attrs(row, "シート選択 " + str(c.get("question")))}><td class="k">'
-                           f'{self._chip(role, "●" if c.get("selected") else "○")}</td><td>{escape(c.get("question"))}</td>'
-                           f'<td>{escape(c.get("option"))}</td><td class="n">{escape(c.get("form"))}</td></tr>')
-            out.append("</table>")
-        unplaced = m.rows_on("sheet_unplaced", page) if "sheet_unplaced" in m.tables else []
-        if unplaced:
-            out.append('<h3 class="warn">評価シートの未配置 sheet unplaced</h3><table>')
-            for row in unplaced:
-                u = row.data
-                out.append(f'<tr {self._row_attrs(row, "シート未配置", "leftover")}><td>{escape(u.get("text"))}</td>'
-                           f'<td class="n">{escape(u.get("reason"))}</td></tr>')
-            out.append("</table>")
+        def value(row: Row) -> str:
+            v = row.data
+            role = f"kind_{v.get('kind')}" if f"kind_{v.get('kind')}" in SHEET_ROLES else "kind_other"
+            chip = self._chip(role, f"{v.get('fiscal_year')} {SHEET_ROLES[role][1].split(': ')[-1]}")
+            label = f"シート{v['sheet_no']} {v.get('item') or ''} {v.get('fiscal_year')}年度 {v.get('kind')}"
+            return (f'<tr {self._row_attrs(row, label)}><td class="k">{chip}</td><td>{escape(v.get("item"))}</td>'
+                    f'<td class="n"><b>{escape(v.get("text"))}</b> {escape(v.get("unit"))}</td>'
+                    f'<td class="n">{escape(v.get("label"))}</td></tr>')
+
+        def field(row: Row) -> str:
+            f = row.data
+            return (f'<tr {self._row_attrs(row, "シート項目 " + str(f.get("label")))}><td class="k">'
+                    f'{self._chip("sheet_field", str(f.get("label"))[:24])}</td><td>{escape(f.get("value"))}</td></tr>')
+
+        def choice(row: Row) -> str:
+            c = row.data
+            chip = self._chip("sheet_selected", "●") if c.get("selected") else self._chip("sheet_option", "○")
+            return (f'<tr {self._row_attrs(row, "シート選択 " + str(c.get("question")))}><td class="k">{chip}</td>'
+                    f'<td>{escape(c.get("question"))}</td><td>{escape(c.get("option"))}</td>'
+                    f'<td class="n">{escape(c.get("form"))}</td></tr>')
+
+        def unplaced(row: Row) -> str:
+            u = row.data
+            return (f'<tr {self._row_attrs(row, "シート未配置", "leftover")}><td>{escape(u.get("text"))}</td>'
+                    f'<td class="n">{escape(u.get("reason"))}</td></tr>')
+
+        out = []
+        for table, title, render in (("sheet_values", "評価シートの数値 sheet values", value),
+                                     ("sheet_fields", "評価シートの項目 sheet fields", field),
+                                     ("sheet_choices", "評価シートの選択 sheet choices", choice),
+                                     ("sheet_unplaced", "評価シートの未配置 sheet unplaced", unplaced)):
+            rows = self.m.rows_on(table, page) if table in self.m.tables else []
+            if rows:
+                warn = ' class="warn"' if table == "sheet_unplaced" else ""
+                out.append(f"<h3{warn}>{title}</h3><table>" + "".join(render(row) for row in rows) + "</table>")
         return out
 
     # -- SVG

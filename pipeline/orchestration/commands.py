@@ -80,6 +80,11 @@ def _kinds(failed: Sequence[DocumentReport]) -> str:
     return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
 
 
+# The accounting's counts of characters that reached no output, and where they were.
+LEFTOVERS = (("leftover", "inside the table"), ("prose_leftover", "of the prose pages"),
+             ("sheet_leftover", "of the evaluation sheets"))
+
+
 def summary_line(report: DocumentReport) -> str:
     """The one line ``extract`` prints per document."""
     if report.status != "ok":
@@ -169,15 +174,10 @@ def _extract(paths: Sequence[str], out: Path, options: Options, err: TextIO, bat
     for r in ok:
         for w in r.warnings:
             _say(err, f"warning {r.path}: {w}")
-        lost = r.accounting.get("leftover", 0)
-        if lost:
-            _say(err, f"warning {r.path}: {lost} character(s) inside the table went to no field; see leftovers.csv")
-        lost = r.accounting.get("prose_leftover", 0)
-        if lost:
-            _say(err, f"warning {r.path}: {lost} character(s) of the prose pages went to no field; see leftovers.csv")
-        lost = r.accounting.get("sheet_leftover", 0)
-        if lost:
-            _say(err, f"warning {r.path}: {lost} character(s) of the evaluation sheets went to no field; see leftovers.csv")
+        for counted, where in LEFTOVERS:
+            lost = r.accounting.get(counted, 0)
+            if lost:
+                _say(err, f"warning {r.path}: {lost} character(s) {where} went to no field; see leftovers.csv")
         unplaced = r.rows.get("sheet_unplaced", 0)
         if unplaced:
             _say(err, f"warning {r.path}: {unplaced} text(s) of the evaluation sheets could not be placed; see sheet_unplaced.csv")
