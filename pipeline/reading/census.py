@@ -175,13 +175,15 @@ class Census:
 
 _SHOW = {b"Tj", b"TJ", b"'", b'"'}
 _KEPT = {b"q", b"Q", b"Tf", b"Tr", b"Do", *_SHOW}  # operators whose operands matter here
+# Each token takes the white space after it along: one match a token, not
+# two (the census was a tenth of a page's extraction time).
 _TOKEN = re.compile(
     rb"(?P<ws>[\x00\t\n\x0c\r ]+|%[^\r\n]*)"
     rb"|(?P<str>\()"
-    rb"|(?P<hex><[0-9A-Fa-f\x00\t\n\x0c\r ]*>)"
-    rb"|(?P<open><<|\[)|(?P<close>>>|\])"
-    rb"|(?P<name>/[^\x00\t\n\x0c\r /\[\]()<>{}%]*)"
-    rb"|(?P<word>[^\x00\t\n\x0c\r /\[\]()<>{}%]+)"
+    rb"|(?P<hex><[0-9A-Fa-f\x00\t\n\x0c\r ]*>)[\x00\t\n\x0c\r ]*"
+    rb"|(?P<open><<|\[)[\x00\t\n\x0c\r ]*|(?P<close>>>|\])[\x00\t\n\x0c\r ]*"
+    rb"|(?P<name>/[^\x00\t\n\x0c\r /\[\]()<>{}%]*)[\x00\t\n\x0c\r ]*"
+    rb"|(?P<word>[^\x00\t\n\x0c\r /\[\]()<>{}%]+)[\x00\t\n\x0c\r ]*"
     rb"|(?P<other>.)",
     re.S,
 )
@@ -259,7 +261,7 @@ def _operations(data: bytes):
             value, pos = _literal(data, pos)
             target.append(value)
         elif kind == "hex":
-            digits = re.sub(rb"[^0-9A-Fa-f]", b"", m.group()[1:-1])
+            digits = re.sub(rb"[^0-9A-Fa-f]", b"", m.group("hex")[1:-1])
             target.append(bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode()))
         elif kind == "open":
             nest.append([])
@@ -268,14 +270,15 @@ def _operations(data: bytes):
                 done = nest.pop()
                 (nest[-1] if nest else args).append(done)
         elif kind == "name":
-            raw_name = _NAME_ESCAPE.sub(lambda e: bytes([int(e.group(1), 16)]), m.group()[1:])
+            raw_name = _NAME_ESCAPE.sub(lambda e: bytes([int(e.group(1), 16)]), m.group("name")[1:])
             target.append(raw_name.decode("latin-1"))
         else:
-            word = m.group()
+            word = m.group("word")
             if nest or word[0] in b"0123456789+-." or word in (b"true", b"false", b"null"):
                 target.append(_number(word))  # never bytes: bytes are shown strings
                 continue
             if word == b"ID":  # inline image data: binary, up to the EI that ends it
+                pos = m.end("word")  # the white space after ID is the data's to judge (ID EI: none)
                 stop = _INLINE_END.search(data, pos)
                 pos = stop.end() if stop else end
             elif word in _KEPT:

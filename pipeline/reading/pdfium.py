@@ -105,7 +105,9 @@ def _colour(getter, handle, index=None) -> tuple[float, float, float]:
 
 
 def _address(pointer) -> Optional[int]:
-    return ctypes.cast(pointer, ctypes.c_void_p).value
+    # the pointer's own bytes read as an address: a quarter of ctypes.cast's
+    # time, which is asked twice a glyph (None for NULL, as cast gives)
+    return ctypes.c_void_p.from_buffer(pointer).value
 
 
 def _unmapped(code: int) -> bool:
@@ -135,6 +137,7 @@ def page_chars(pdoc, index: int, settings: Settings) -> Optional[list[dict]]:
     nx, ny = ctypes.c_double(), ctypes.c_double()
     matrix = raw.FS_MATRIX()
     rotation = page.get_rotation()
+    styles: dict[int, tuple[int, tuple[float, float, float], str]] = {}
     try:
         count = text.count_chars()
         for i in range(count):
@@ -157,6 +160,7 @@ def page_chars(pdoc, index: int, settings: Settings) -> Optional[list[dict]]:
             size = raw.FPDFText_GetFontSize(text.raw, i) * (math.hypot(matrix.c, matrix.d) or 1.0)
             left, bottom, right, top = text.get_charbox(i, loose=True)
             obj = raw.FPDFText_GetTextObject(text.raw, i)
+            key = _address(obj)
             (ax, at), (bx, bt) = to_display(left, bottom), to_display(right, top)
             if direction is not None:
                 # PDFium's loose boxes vary in height glyph by glyph; like
@@ -175,7 +179,7 @@ def page_chars(pdoc, index: int, settings: Settings) -> Optional[list[dict]]:
                     # ate the word space of "of these" in camelot's us-030).
                     # The next glyph drawn by the same text object on the same
                     # baseline starts where the advance ends.
-                    if i + 1 < count and _address(raw.FPDFText_GetTextObject(text.raw, i + 1)) == _address(obj) \
+                    if i + 1 < count and _address(raw.FPDFText_GetTextObject(text.raw, i + 1)) == key \
                             and raw.FPDFText_GetCharOrigin(text.raw, i + 1, nx, ny):
                         end, base = to_display(nx.value, ny.value)
                         if abs(base - baseline) < 0.01 and min(ax, bx) < end < max(ax, bx):
@@ -186,9 +190,18 @@ def page_chars(pdoc, index: int, settings: Settings) -> Optional[list[dict]]:
                     ax, bx = origin_x - over, origin_x + under
                 else:  # 270, reads downwards: its top points right
                     ax, bx = origin_x - under, origin_x + over
-            mode = raw.FPDFTextObj_GetTextRenderMode(obj) if obj else 0
-            colour = _colour(raw.FPDFText_GetFillColor, text.raw, i)
-            raw.FPDFText_GetFontInfo(text.raw, i, name, len(name), flags)
+            # Render mode, fill colour and font belong to the glyph's text
+            # object (PDFium reads them from it for each glyph): asked once per
+            # object, they cost a quarter of the page's read when asked per glyph.
+            style = styles.get(key) if key is not None else None
+            if style is None:
+                raw.FPDFText_GetFontInfo(text.raw, i, name, len(name), flags)
+                style = (raw.FPDFTextObj_GetTextRenderMode(obj) if obj else 0,
+                         _colour(raw.FPDFText_GetFillColor, text.raw, i),
+                         name.value.decode("latin-1", "replace"))
+                if key is not None:
+                    styles[key] = style
+            mode, colour, fontname = style
             chars.append(
                 {
                     "object_type": "char",
@@ -198,7 +211,7 @@ def page_chars(pdoc, index: int, settings: Settings) -> Optional[list[dict]]:
                     "top": min(at, bt),
                     "bottom": max(at, bt),
                     "size": size,
-                    "fontname": name.value.decode("latin-1", "replace"),
+                    "fontname": fontname,
                     "non_stroking_color": colour,
                     "render_mode": mode,
                     "upright": direction == 0,
