@@ -507,6 +507,10 @@ class Document:
     ocr_pages: tuple[int, ...] = ()
     # (page, GlyphTally) of each page read: the census against what was kept.
     glyphs: tuple[tuple[int, GlyphTally], ...] = ()
+    # The evaluation sheets read beside the 施策計画 model (``understanding.sheets``),
+    # and what was on their pages (for the character accounting).
+    sheets: tuple[Sheet, ...] = ()
+    sheet_pages: tuple[SheetPage, ...] = ()
 
 
 def page_ranges(pages: list[int]) -> str:
@@ -625,3 +629,16 @@ class Sheet:
     @property
     def page_end(self) -> int:
         return self.pages[-1]
+
+
+@dataclass(frozen=True)
+class SheetPage:
+    """A page read as part of an evaluation sheet: its ruled grids and the lines outside them.
+
+    Kept so that every character of a sheet page is accounted for
+    (``understanding.accounting.account_sheets``).
+    """
+
+    page: int
+    grids: tuple[Grid, ...]
+    lines: tuple[Line, ...]  # the lines outside every grid (titles, captions)

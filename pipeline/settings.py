@@ -202,6 +202,37 @@ class Settings:
     # wrapped that had room left for the word.
     latin_glyph_em: float = 0.5
 
+    # ------------------------------------------------------------ evaluation sheets
+    # A caption belongs to the grid under it (its unit is the grid's) when it
+    # ends at most this far above the grid's top: ikeda's （４）事業費等(千円単位…)
+    # ends 4pt above its table, while the previous table ends 10pt above that caption.
+    sheet_caption_gap: float = 12.0
+    # A ring drawn as a glyph over an option is at least this many times the
+    # size of the cell's text: the test sheets' 〇 drawn to enclose a word is
+    # 2.2 times it, as such a ring must be; a ○ bullet or mark is the text's own size.
+    sheet_ring_size_ratio: float = 1.5
+    # A mark's own cell (○ | option) is at most a third of its option's width:
+    # ikeda's SDG marks are 18pt wide beside 124pt options; an empty value cell
+    # before the next label is as wide as the values of its row.
+    sheet_mark_cell_ratio: float = 3.0
+    # A label is at most this many characters: the longest labels of the family
+    # sheets are 27 (上記要素に係るR６年度取組予定, R6年度における「その他」財源
+    # の主な内容 with its note left out); 40 is well under a text box's sentence
+    # (60-120 characters).  Also the longest one-line option or answer.
+    sheet_max_label_chars: int = 40
+    # A short text in a year × kind cell is a value in words (調達・試験稼働);
+    # longer text there is a sentence (a field).  The family sheets' word values
+    # are at most 12 characters; 30 keeps room for other cities' and no sentence.
+    sheet_max_word_value_chars: int = 30
+    # A page starts a sheet again (or repeats its title block) when its first
+    # table shares this many labels with the sheet's first page: the family
+    # sheets' title blocks hold 3-9 labels (No., 所管局, 事業名 …), while two
+    # different blocks of one sheet share at most one (単位).
+    sheet_repeated_labels: int = 2
+    # A counter label printed after its figure (02 款, 05 項, 04 目) is one or
+    # two glyphs (ikeda's 予算科目 row).
+    sheet_counter_label_chars: int = 2
+
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)

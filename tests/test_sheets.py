@@ -29,7 +29,7 @@ def read_sheets(path: Path) -> tuple[Sheet, ...]:
         for number in range(1, reader.page_count + 1):
             view = reader.read_page(number)
             pages.append((number, view.lines, view_to_grids(view, engine), view.chars))
-    return pages_to_sheets(pages)
+    return pages_to_sheets(pages, DEFAULT)
 
 
 def one_sheet(tmp_path: Path, *pages: Page) -> Sheet:
@@ -414,7 +414,7 @@ def test_a_corner_label_joined_into_a_line_of_the_cells_own_text_is_found_by_the
     period = _glyphs("令和5年度～令和7年度", 474, 109.5, 6.7)
     cell = Cell(page=1, row=0, col=1, rowspan=1, colspan=1, bbox=(123.0, 94.0, 566.0, 124.0),
                 text="京都の文化力を活かした事業【事業実施期間】\n（子どもたちの機会の創出）令和5年度～令和7年度")
-    own, found = inner_labels(cell, name1 + name2 + label + period)
+    own, found = inner_labels(cell, name1 + name2 + label + period, DEFAULT)
     assert own == "京都の文化力を活かした事業\n（子どもたちの機会の創出）"
     assert [(lab, value) for lab, value, _ in found] == [("【事業実施期間】", "令和5年度～令和7年度")]
 
@@ -427,4 +427,4 @@ def test_a_bracketed_heading_in_a_text_box_is_no_corner_label():
     under = _glyphs("・指標：温室効果ガス排出量の削減", 70, 344, 9)
     cell = Cell(page=1, row=3, col=0, rowspan=1, colspan=4, bbox=(66.0, 312.0, 566.0, 415.0),
                 text="・指標：導入量【数値目標：8,339kW】\n【アウトカム】\n・指標：温室効果ガス排出量の削減")
-    assert inner_labels(cell, inline + heading + under) is None
+    assert inner_labels(cell, inline + heading + under, DEFAULT) is None

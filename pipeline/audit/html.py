@@ -15,7 +15,7 @@ from typing import Optional
 
 from ..publishing.schema import TABLES
 from ..reading.fonts import FONT_FILE
-from .model import BLOCK_LABELS, ROLES, SECTION_LABELS, Model, Row
+from .model import BLOCK_LABELS, ROLES, SECTION_LABELS, SHEET_ROLES, Model, Row
 from .pages import PageImage
 
 
@@ -172,6 +172,7 @@ class HtmlReport:
                     f'<td class="n">{escape(q.get("source"))} · {escape(where)} · {escape(q.get("part"))} ·{q.get("item_no")}</td></tr>'
                 )
             out.append("</table>")
+        out.extend(self._sheet_rows(page))
         leftovers = m.rows_on("leftovers", page)
         if leftovers:
             out.append('<h3 class="warn">取り残し leftovers</h3><table>')
@@ -182,6 +183,45 @@ class HtmlReport:
         if not out:
             out.append('<p class="nobox">nothing extracted from this page</p>')
         return "\n".join(out)
+
+    def _sheet_rows(self, page: int) -> list[str]:
+        """The evaluation-sheet rows read from the page: values by kind, fields, choices, unplaced."""
+        def value(row: Row) -> str:
+            v = row.data
+            role = f"kind_{v.get('kind')}" if f"kind_{v.get('kind')}" in SHEET_ROLES else "kind_other"
+            chip = self._chip(role, f"{v.get('fiscal_year')} {SHEET_ROLES[role][1].split(': ')[-1]}")
+            label = f"シート{v['sheet_no']} {v.get('item') or ''} {v.get('fiscal_year')}年度 {v.get('kind')}"
+            return (f'<tr {self._row_attrs(row, label)}><td class="k">{chip}</td><td>{escape(v.get("item"))}</td>'
+                    f'<td class="n"><b>{escape(v.get("text"))}</b> {escape(v.get("unit"))}</td>'
+                    f'<td class="n">{escape(v.get("label"))}</td></tr>')
+
+        def field(row: Row) -> str:
+            f = row.data
+            return (f'<tr {self._row_attrs(row, "シート項目 " + str(f.get("label")))}><td class="k">'
+                    f'{self._chip("sheet_field", str(f.get("label"))[:24])}</td><td>{escape(f.get("value"))}</td></tr>')
+
+        def choice(row: Row) -> str:
+            c = row.data
+            chip = self._chip("sheet_selected", "●") if c.get("selected") else self._chip("sheet_option", "○")
+            return (f'<tr {self._row_attrs(row, "シート選択 " + str(c.get("question")))}><td class="k">{chip}</td>'
+                    f'<td>{escape(c.get("question"))}</td><td>{escape(c.get("option"))}</td>'
+                    f'<td class="n">{escape(c.get("form"))}</td></tr>')
+
+        def unplaced(row: Row) -> str:
+            u = row.data
+            return (f'<tr {self._row_attrs(row, "シート未配置", "leftover")}><td>{escape(u.get("text"))}</td>'
+                    f'<td class="n">{escape(u.get("reason"))}</td></tr>')
+
+        out = []
+        for table, title, render in (("sheet_values", "評価シートの数値 sheet values", value),
+                                     ("sheet_fields", "評価シートの項目 sheet fields", field),
+                                     ("sheet_choices", "評価シートの選択 sheet choices", choice),
+                                     ("sheet_unplaced", "評価シートの未配置 sheet unplaced", unplaced)):
+            rows = self.m.rows_on(table, page) if table in self.m.tables else []
+            if rows:
+                warn = ' class="warn"' if table == "sheet_unplaced" else ""
+                out.append(f"<h3{warn}>{title}</h3><table>" + "".join(render(row) for row in rows) + "</table>")
+        return out
 
     # -- SVG
     def _svg(self, page: int, image: PageImage) -> str:

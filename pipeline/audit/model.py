@@ -20,6 +20,23 @@ CONTAIN_TOL = 1.0
 
 ITEM_TABLES = ("current_items", "targets", "results", "narrative")
 
+# Evaluation-sheet regions (``Model._build_sheets``): one colour per kind of
+# value (greens for what was planned, blues for what happened, browns for
+# money, grey for the rest), none of them the leftover red.
+SHEET_ROLES: dict[str, tuple[str, str]] = {
+    "kind_target": ("#2e7d32", "シート数値: 目標"),
+    "kind_actual": ("#1565c0", "シート数値: 実績"),
+    "kind_forecast": ("#4fc3f7", "シート数値: 見込"),
+    "kind_budget": ("#8d6e63", "シート数値: 予算"),
+    "kind_settlement": ("#ef6c00", "シート数値: 決算"),
+    "kind_other": ("#757575", "シート数値: その他"),
+    "sheet_field": ("#7e57c2", "シート項目"),
+    "sheet_selected": ("#d81b60", "シート選択肢(選択)"),
+    "sheet_option": ("#f48fb1", "シート選択肢(未選択)"),
+    "sheet_unplaced": ("#ff5722", "シート未配置"),
+}
+SHEET_TABLES = ("sheet_values", "sheet_fields", "sheet_choices", "sheet_unplaced")
+
 # Role → (colour, Japanese label).  Years get their colours from YEAR_COLOURS
 # in ascending order, so the same year has the same colour on every page.
 ROLES: dict[str, tuple[str, str]] = {
@@ -39,6 +56,9 @@ ROLES: dict[str, tuple[str, str]] = {
     "results_bullet": ("#1e88e5", "本文: 主な実施結果"),
     "next_steps_bullet": ("#43a047", "本文: 課題と取組"),
     "leftover": ("#e53935", "取り残し"),
+    # Evaluation sheets: a value's outline is its kind's colour; fields, choices
+    # and what the model could not place have their own.
+    **SHEET_ROLES,
 }
 # Blues and cyans only, so no year is mistaken for a role (or for leftover red).
 YEAR_COLOURS = ("#1e88e5", "#00acc1", "#3949ab", "#4fc3f7", "#283593", "#0097a7", "#7986cb", "#0277bd")
@@ -101,6 +121,7 @@ class Model:
         self._colour_cells()
         self._build_narrative_groups()
         self._build_leftovers()
+        self._build_sheets()
         self._link_quantities()
 
     # -- helpers
@@ -294,6 +315,35 @@ class Model:
             region = Region(rid, row.data["page"], box, "leftover", ["leftover"], text=row.data.get("text") or "")
             self.regions[rid] = region
             self.link(row, region)
+
+    # -- evaluation sheets
+    def _build_sheets(self) -> None:
+        """A region per sheet row with a box, coloured by what it is (a value by its kind).
+
+        Rows of one box (the options of a question printed in one cell) share it."""
+        by_box: dict[tuple, Region] = {}
+        for table in SHEET_TABLES:
+            for row in self.rows_of(table) if table in self.tables else ():
+                r = row.data
+                box = _box(r)
+                if box is None:
+                    continue
+                if table == "sheet_values":
+                    role = f"kind_{r.get('kind')}" if f"kind_{r.get('kind')}" in SHEET_ROLES else "kind_other"
+                elif table == "sheet_choices":
+                    role = "sheet_selected" if r.get("selected") else "sheet_option"
+                elif table == "sheet_fields":
+                    role = "sheet_field"
+                else:
+                    role = "sheet_unplaced"
+                k = (r["page"], *box)
+                region = by_box.get(k)
+                if region is None:
+                    rid = f"sheet-{len(by_box)}"
+                    region = Region(rid, r["page"], box, "box", [], text=str(r.get("text") or r.get("value") or r.get("option") or ""))
+                    by_box[k] = self.regions[rid] = region
+                self.add_role(region, role)
+                self.link(row, region)
 
     # -- quantities
     def _link_quantities(self) -> None:

@@ -89,6 +89,11 @@ def _kinds(failed: Sequence[DocumentReport]) -> str:
     return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
 
 
+# The accounting's counts of characters that reached no output, and where they were.
+LEFTOVERS = (("leftover", "inside the table"), ("prose_leftover", "of the prose pages"),
+             ("sheet_leftover", "of the evaluation sheets"))
+
+
 def summary_line(report: DocumentReport) -> str:
     """The one line ``extract`` prints per document."""
     if report.status != "ok":
@@ -100,10 +105,19 @@ def summary_line(report: DocumentReport) -> str:
         extra += f", engines agree on {a['both']} of {a['cells']} cells ({a['differ']} differ)"
     if report.cached:
         extra += " (unchanged: from the cache)"
+    if rows.get("sheets") and not rows.get("measures"):
+        # A document of evaluation sheets: what they hold, not a plan's empty counts.
+        return one_line(
+            f"ok     {report.path}: {report.pages} pages, {rows['sheets']} sheets, "
+            f"{rows.get('sheet_values', 0)} values, {rows.get('sheet_fields', 0)} fields, "
+            f"{rows.get('sheet_choices', 0)} options of marked answers, {rows.get('sheet_unplaced', 0)} unplaced "
+            f"in {report.seconds:.1f}s{extra}"
+        )
+    sheets = f", {rows['sheets']} sheets, {rows.get('sheet_values', 0)} sheet values" if rows.get("sheets") else ""
     return one_line(
         f"ok     {report.path}: {report.pages} pages, {rows.get('programs', 0)} programs, "
         f"{rows.get('measures', 0)} measures, {rows.get('targets', 0)} target rows, "
-        f"{rows.get('results', 0)} result items, {rows.get('quantities', 0)} quantities "
+        f"{rows.get('results', 0)} result items, {rows.get('quantities', 0)} quantities{sheets} "
         f"in {report.seconds:.1f}s{extra}"
     )
 
@@ -186,12 +200,13 @@ def _extract(paths: Sequence[str], out: Path, options: Options, err: TextIO, bat
     for r in ok:
         for w in r.warnings:
             _say(err, f"warning {r.path}: {w}")
-        lost = r.accounting.get("leftover", 0)
-        if lost:
-            _say(err, f"warning {r.path}: {lost} character(s) inside the table went to no field; see leftovers.csv")
-        lost = r.accounting.get("prose_leftover", 0)
-        if lost:
-            _say(err, f"warning {r.path}: {lost} character(s) of the prose pages went to no field; see leftovers.csv")
+        for counted, where in LEFTOVERS:
+            lost = r.accounting.get(counted, 0)
+            if lost:
+                _say(err, f"warning {r.path}: {lost} character(s) {where} went to no field; see leftovers.csv")
+        unplaced = r.rows.get("sheet_unplaced", 0)
+        if unplaced:
+            _say(err, f"warning {r.path}: {unplaced} text(s) of the evaluation sheets could not be placed; see sheet_unplaced.csv")
     report = run_report(reports, options.engine)
     report["run"] = started
     run_json = out / "_run.json"

@@ -1,4 +1,4 @@
-"""``extract``: the 施策計画 model over the page stage, one document end to end.
+"""``extract``: the 施策計画 model and the evaluation-sheet model over the page stage, one document end to end.
 
 ``extract_document`` reads a PDF's pages through the stage
 (``reading.stage``), understands them (``understanding``) and returns a
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Optional, cast
 
 from ..errors import BadOption, NoPlanTable, NoTextLayer, UsageError
-from ..models import Document, SourceRef, page_ranges
+from ..models import Document, Narrative, PageView, Plan, SourceRef, page_ranges
 from ..options import OCR_MODES, OcrMode, Options, Speaker, flag
 from ..publishing.records import RowsBreakSchema, document_to_records, schema_problems
 from ..reading import ocr
@@ -27,6 +27,8 @@ from ..reading.ledger import tallies_to_summary, tallies_to_warnings
 from ..reading.stage import PageStage, ProgressFn, scan_advice
 from ..understanding.accounting import account
 from ..understanding.document import DocumentUnderstanding
+from ..understanding.prose.narrative import pages_to_lines
+from ..understanding.sheets.model import SheetReading, SheetUnderstanding
 from ..understanding.table.agreement import grids_to_agreement_counts
 from ..understanding.table.engines import EngineSource, check_engine, make_engine
 from .docids import stem_doc_id
@@ -102,22 +104,32 @@ def read_document(stage: PageStage, doc_id: str) -> Document:
     return document
 
 
+# What a document that fails holds neither, and where to look instead.
+NEITHER = ("and no evaluation sheet (a title block such as 事業名 / 施策名 with figures by fiscal year and kind, "
+           "or answers given by marking); `tables` gives the cells of every ruled table")
+# A page of a document read as evaluation sheets that is none of its sheets.
+NO_SHEET = "a page of no evaluation sheet (no title block with figures or marked answers): in no output field"
+
+
 def _understand(stage: PageStage, doc_id: str, reocr_layers: bool) -> Document:
-    """One pass over the stage's pages into the plan and the narrative."""
+    """One pass over the stage's pages into the plan, the narrative and the evaluation sheets.
+
+    Both models see every page; the sheet model reads the pages on which the
+    施策計画 model found no table of its own (one page, one reading).  A
+    document with sheets and no 施策計画 table is read as its sheets."""
     options, path = stage.options, stage.path
     engine = make_engine(options.engine, EngineSource(path, options.password), options.settings, prefer=options.prefer)
     understanding = DocumentUnderstanding(path, engine, options.settings)
+    sheets = SheetUnderstanding(engine, options.settings)
     notes: list[str] = []
     for page in stage.pages(reocr_layers=reocr_layers):
         notes.extend(page.notes)
+        located = len(understanding.grids)
         understanding.add_page(page.view)
+        if len(understanding.grids) == located:
+            sheets.add_page(page.view)
     reading = stage.reading
     stage.require_text()
-    if not understanding.grids and reading.scanned:
-        raise NoTextLayer(
-            path, f"no 施策計画 table in the text, and pages {page_ranges(reading.scanned)} are images without a text "
-            f"layer (a scan?); {scan_advice(options)}",
-        )
     if reading.ocr_layer_pages:
         notes.append(f"pages {page_ranges(reading.ocr_layer_pages)}: the text is the OCR layer of a scan (invisible text "
                      "over the page image) and table borders were found in the image; OCR misreads characters, so "
@@ -131,7 +143,19 @@ def _understand(stage: PageStage, doc_id: str, reocr_layers: bool) -> Document:
     # pages' own allowance bounds them with room to spare.
     with time_limit(options.limits.seconds_per_page * len(stage.wanted), path, what="assembling the table",
                     speaks=options.speaks):
-        plan, narrative, warnings = understanding.finish(notes)
+        found = sheets.finish()
+        try:
+            plan, narrative, warnings = understanding.finish(notes)
+        except NoPlanTable as exc:
+            if found.sheets:
+                plan, narrative, warnings = _sheets_only(understanding, found, notes)
+            elif not understanding.grids and reading.scanned:
+                raise NoTextLayer(
+                    path, f"no 施策計画 table in the text, and pages {page_ranges(reading.scanned)} are images without a "
+                    f"text layer (a scan?); {scan_advice(options)}",
+                ) from None
+            else:
+                raise NoPlanTable(path, f"{exc.problem}, {NEITHER}") from None
     assert stage.sha256 is not None and stage.page_count is not None  # set on opening
     return Document(
         doc_id=doc_id,
@@ -144,7 +168,19 @@ def _understand(stage: PageStage, doc_id: str, reocr_layers: bool) -> Document:
         metadata=stage.metadata,
         ocr_pages=tuple(reading.recognised),
         glyphs=tuple(reading.tallies),
+        sheets=found.sheets,
+        sheet_pages=found.pages,
     )
+
+
+def _sheets_only(understanding: DocumentUnderstanding, found: SheetReading,
+                 notes: list[str]) -> tuple[Plan, Narrative, list[str]]:
+    """A document of evaluation sheets and no 施策計画 table: no plan, and the text of its
+    other pages (a cover, a contents page) left over line by line, never lost silently."""
+    on_sheets = {page.page for page in found.pages}
+    others = [v for v in understanding.items if isinstance(v, PageView) and v.number not in on_sheets]
+    narrative = Narrative(programs=(), items=(), lines=pages_to_lines(others, NO_SHEET))
+    return Plan(plan_no=None, plan_name=None, columns=(), programs=()), narrative, list(notes)
 
 
 def extract_to_records(

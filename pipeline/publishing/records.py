@@ -13,7 +13,7 @@ from normalizers.pdfdate import pdf_date
 
 from ..errors import InternalError
 from ..geometry import BBox
-from ..models import CellRole, Document, Measure, Plan, Program, Quantity, page_ranges
+from ..models import CellRole, Document, Measure, Plan, Program, Quantity, Sheet, page_ranges
 from ..understanding.accounting import Accounting, account
 from ..understanding.revisions import targets_by_year
 from ..vocabulary import DEFAULT_RATING_LEGEND
@@ -287,11 +287,54 @@ def document_to_records(doc: Document, accounting: Accounting | None = None,
                  "rowspan": c.rowspan, "colspan": c.colspan, "text": c.text,
                  **_box(c.bbox), "ocr_confidence": c.confidence, "agreement": c.agreement, **_role(role, c.text)}
             )
+    out.update(sheet_records(d, doc.sheets))
     out["leftovers"] = [dict(row) for row in (accounting or account(doc)).rows]
     _mark_ocr(out, set(doc.ocr_pages))
     for quantity_no, q in enumerate(out["quantities"], 1):
         q["quantity_no"] = quantity_no
     check_columns(out, TABLES)
+    return out
+
+
+SHEET_TABLES = ("sheets", "sheet_fields", "sheet_values", "sheet_choices", "sheet_unplaced")
+
+
+def _label_box(bbox: BBox | None) -> dict:
+    return {f"label_{k}": v for k, v in _box(bbox).items()}
+
+
+def sheet_records(doc_id: str, sheets: Iterable[Sheet]) -> dict[str, list[dict]]:
+    """The rows of the evaluation-sheet tables for one document's sheets, in reading order."""
+    out: dict[str, list[dict]] = {name: [] for name in SHEET_TABLES}
+    for s in sheets:
+        out["sheets"].append(
+            {"doc_id": doc_id, "sheet_no": s.no, "title": s.title, "number": s.number, "department": s.department,
+             "page_start": s.page_start, "page_end": s.page_end, "fields": len(s.fields), "values": len(s.values),
+             "choices": len(s.choices), "unplaced": len(s.unplaced)}
+        )
+        for n, f in enumerate(s.fields, 1):
+            out["sheet_fields"].append(
+                {"doc_id": doc_id, "sheet_no": s.no, "field_no": n, "label": f.label, "value": f.value,
+                 "page": f.page, **_box(f.bbox), **_label_box(f.label_bbox)}
+            )
+        for n, v in enumerate(s.values, 1):
+            out["sheet_values"].append(
+                {"doc_id": doc_id, "sheet_no": s.no, "value_no": n, "item": v.item, "unit": v.unit,
+                 "fiscal_year": v.fiscal_year, "kind": v.kind, "label": v.label, "text": v.text, "value": v.value,
+                 "page": v.page, **_box(v.bbox)}
+            )
+        for n, c in enumerate(s.choices, 1):
+            for option_no, o in enumerate(c.options, 1):
+                out["sheet_choices"].append(
+                    {"doc_id": doc_id, "sheet_no": s.no, "question_no": n, "question": c.question,
+                     "option_no": option_no, "option": o.text, "selected": o.selected, "form": c.form,
+                     "page": o.page, **_box(o.bbox)}
+                )
+        for n, u in enumerate(s.unplaced, 1):
+            out["sheet_unplaced"].append(
+                {"doc_id": doc_id, "sheet_no": s.no, "unplaced_no": n, "text": u.text, "reason": u.reason,
+                 "page": u.page, **_box(u.bbox)}
+            )
     return out
 
 

@@ -303,6 +303,96 @@ _table(TableSchema(
     ("doc_id", "page", "x0", "top"),
 ))
 
+# ---------------------------------------------------------------- evaluation sheets
+# (``understanding.sheets``): one table per kind of fact a sheet prints, each
+# row with its sheet, its page and the box it was read from.
+
+SHEET_NO = _f("sheet_no", "integer", "シート番号", "1-based evaluation sheet (one 事業 or 施策) within the document", "文書内の評価シートの通し番号", True)
+_SHEET_FK = ((("doc_id", "sheet_no"), "sheets", ("doc_id", "sheet_no")),)
+LABEL_BOX = (
+    _f("label_x0", "number", "ラベル左", "Left edge (pt) of the label's cell", "ラベルのセルの左端(pt)"),
+    _f("label_top", "number", "ラベル上", "Top edge (pt) of the label's cell", "ラベルのセルの上端(pt)"),
+    _f("label_x1", "number", "ラベル右", "Right edge (pt) of the label's cell", "ラベルのセルの右端(pt)"),
+    _f("label_bottom", "number", "ラベル下", "Bottom edge (pt) of the label's cell", "ラベルのセルの下端(pt)"),
+)
+
+_table(TableSchema(
+    "sheets", "評価シート", "One row per evaluation sheet (事務事業評価シート, 施策評価シート, 事業評価書 …): a 事業 or 施策 and the pages it is printed on",
+    (
+        DOC_ID, SHEET_NO,
+        _f("title", "string", "事業名", "The sheet's title: the value of its 事業名 / 施策名 label", "シートの名称(事業名・施策名の値)", True),
+        _f("number", "string", "番号", "The sheet's own number where printed (No. / 番号 / 事業番号)", "シートの番号(記載がある場合)"),
+        _f("department", "string", "所管", "The department where printed (所管 / 担当 / 主管)", "所管・担当(記載がある場合)"),
+        _f("page_start", "integer", "開始ページ", "First page of the sheet", "シートの最初のページ", True),
+        _f("page_end", "integer", "終了ページ", "Last page of the sheet (a sheet runs until the next sheet's title block)", "シートの最後のページ", True),
+        _f("fields", "integer", "項目数", "Rows of sheet_fields for this sheet", "sheet_fieldsの行数", True),
+        _f("values", "integer", "数値数", "Rows of sheet_values for this sheet", "sheet_valuesの行数", True),
+        _f("choices", "integer", "選択肢の設問数", "Questions answered by marking (sheet_choices' question_no)", "選択式の設問の数", True),
+        _f("unplaced", "integer", "未配置数", "Rows of sheet_unplaced for this sheet: text the model could not place", "sheet_unplacedの行数(読み取れなかった文字列)", True),
+    ),
+    ("doc_id", "sheet_no"),
+))
+
+_table(TableSchema(
+    "sheet_fields", "評価シートの項目", "One row per label printed beside or above its value on a sheet (事業名 → …, 所管 → …, a text box's title → its text)",
+    (
+        DOC_ID, SHEET_NO,
+        _f("field_no", "integer", "項目番号", "1-based field within the sheet, in reading order", "シート内の項目の番号", True),
+        _f("label", "string", "ラベル", "The label as printed, lines joined; a group label over it comes first (政策・施策 政策番号)", "ラベル(上位の見出しを前に付けたもの)", True),
+        _f("value", "string", "値", "The value as printed (line breaks kept)", "値(記載のとおり、改行を保持)", True),
+        PAGE, OCR, *BOX, *LABEL_BOX,
+    ),
+    ("doc_id", "sheet_no", "field_no"),
+    _SHEET_FK,
+))
+
+_table(TableSchema(
+    "sheet_values", "評価シートの数値", "One row per figure of a sheet that a fiscal year and a kind describe: indicators' targets and actuals, money by year",
+    (
+        DOC_ID, SHEET_NO,
+        _f("value_no", "integer", "数値番号", "1-based value within the sheet, in reading order", "シート内の数値の番号", True),
+        _f("item", "string", "項目", "The row's name: the indicator, or the money line (事業費, 一般財源 …); null when none is printed", "指標名・費目(行の名称)"),
+        _f("unit", "string", "単位", "Unit from a 単位 cell, the item's （千円）, a header or the caption over the table; null when none is printed", "単位"),
+        _f("fiscal_year", "integer", "年度", "Fiscal year (西暦) the figure is for; an era-less 5年度 takes the era the document dates itself in", "対象年度(西暦)", True),
+        _f("kind", "string", "種別", "target | actual | forecast | budget | settlement | other (差引・増減・達成率 …), from the labels the figure was read by", "目標・実績・見込・予算・決算・その他", True),
+        _f("label", "string", "見出し", "The year and kind labels the figure was read by, as printed (Ｒ４年度 決算)", "年度・種別の見出し(記載のとおり)", True),
+        _f("text", "string", "表記", "The cell as printed", "セルの記載", True),
+        _f("value", "number", "値", "The number (△/▲ as minus); null for words and fractions such as 43/100", "数値(△・▲は負数、文字・分数は空)"),
+        PAGE, OCR, *BOX,
+    ),
+    ("doc_id", "sheet_no", "value_no"),
+    _SHEET_FK,
+))
+
+_table(TableSchema(
+    "sheet_choices", "評価シートの選択", "One row per printed option of a question answered by marking (●/○, ■/□, ☑/☐, a ring, a mark in its own cell, a letter answer, a direction)",
+    (
+        DOC_ID, SHEET_NO,
+        _f("question_no", "integer", "設問番号", "1-based question within the sheet", "シート内の設問の番号", True),
+        _f("question", "string", "設問", "The question (its label as printed; a group label first)", "設問(ラベル)", True),
+        _f("option_no", "integer", "選択肢番号", "1-based option within the question, as printed", "設問内の選択肢の番号", True),
+        _f("option", "string", "選択肢", "The option as printed, without its mark", "選択肢(記号なし)", True),
+        _f("selected", "boolean", "選択", "The option is marked (for a letter answer, an answer row or a direction: the one option printed)", "選択されている", True),
+        _f("form", "string", "形式", "How the answer is printed", "回答の形式", True),
+        PAGE, OCR, *BOX,
+    ),
+    ("doc_id", "sheet_no", "question_no", "option_no"),
+    _SHEET_FK,
+))
+
+_table(TableSchema(
+    "sheet_unplaced", "評価シートの未配置", "What the sheet model could not place, with why: a figure with a year but no kind, a value without a label, a label without a value … Nothing here was guessed",
+    (
+        DOC_ID, SHEET_NO,
+        _f("unplaced_no", "integer", "未配置番号", "1-based within the sheet", "シート内の番号", True),
+        _f("text", "string", "本文", "The text as printed", "文字列", True),
+        _f("reason", "string", "理由", "Why it could not be placed", "配置できなかった理由", True),
+        PAGE, OCR, *BOX,
+    ),
+    ("doc_id", "sheet_no", "unplaced_no"),
+    _SHEET_FK,
+))
+
 # Every table's doc_id points at the catalogue of documents.
 for _name, _schema in list(TABLES.items()):
     if _name != "documents":
@@ -329,6 +419,10 @@ CODES: dict[str, tuple[tuple[str, str], ...]] = {
              ("next_steps", "課題と取組")),
     "agreement": (("both", "両エンジン一致"), ("pdfplumber_only", "pdfplumberのみ"), ("camelot_only", "camelotのみ"),
                   ("differ", "不一致")),
+    "kind": (("target", "目標"), ("actual", "実績"), ("forecast", "見込"), ("budget", "予算"), ("settlement", "決算"),
+             ("other", "その他(差引・増減・達成率など)")),
+    "form": (("radio", "●/○"), ("checkbox", "■/□・☑/☐"), ("grid", "記号欄(○を付ける)"), ("circled", "○で囲む"),
+             ("letter", "記号で回答(A.…)"), ("answer", "回答を記載(・…)"), ("direction", "方向性")),
     "role": (("header", "見出し"), ("program", "プログラム"), ("measure", "施策名"), ("current", "現状"),
              ("target", "目標"), ("period", "期間"), ("rating", "達成状況区分"), ("result", "実施結果"),
              ("empty", "空欄"), ("other", "その他")),

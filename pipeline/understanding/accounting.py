@@ -39,8 +39,20 @@ from typing import Optional
 from normalizers.width import field_text, squash
 
 from ..geometry import BBox
-from ..models import Cell, Document, Measure, ProseLine
-from ..vocabulary import BULLETS, FORM_LABELS, HEADER_WORDS, HEADING_MARKS, PLAN_TITLE, strip_bullet
+from ..models import Cell, Document, Measure, ProseLine, Sheet, SheetPage
+from ..vocabulary import (
+    ANSWER_BULLETS,
+    BULLETS,
+    FORM_LABELS,
+    GRID_MARKS,
+    HEADER_WORDS,
+    HEADING_MARKS,
+    PLAN_TITLE,
+    SELECTED_MARKS,
+    UNIT_WORD,
+    UNSELECTED_MARKS,
+    strip_bullet,
+)
 
 _BLOCK_HEADING = re.compile(r"^【[^】0-9０-９]+】$")
 
@@ -203,6 +215,9 @@ def account(doc: Document) -> Accounting:
     prose_counts, prose_rows = account_prose(doc.doc_id, doc.narrative.lines, _narrative_outputs(doc))
     counts.update(prose_counts)
     rows += prose_rows
+    sheet_counts, sheet_rows = account_sheets(doc.doc_id, doc.sheets, doc.sheet_pages)
+    counts.update(sheet_counts)
+    rows += sheet_rows
     rows.sort(key=lambda r: (r["page"], r["top"], r["x0"]))
     counts["leftover_rows"] = len(rows)
     return Accounting(tuple(rows), counts)
@@ -273,9 +288,101 @@ def account_prose(doc_id: str, lines: tuple[ProseLine, ...], outputs: Optional[s
     return counts, rows
 
 
+# ---------------------------------------------------------------- evaluation sheets
+
+SHEET_CATEGORIES = ("sheet_fields", "sheet_form", "sheet_unplaced", "sheet_leftover")
+UNPLACED = 5
+# Marks that open an option or fill a mark's own cell, bullets of an answer row:
+# the choice's ``selected`` says what they said.
+_SHEET_MARKS = set(SELECTED_MARKS + UNSELECTED_MARKS + GRID_MARKS + ANSWER_BULLETS + BULLETS)
+# Brackets and separators left between the parts of a cell the outputs took
+# apart (an item's （千円） is its unit, 経費（一財） two items).
+_PUNCTUATION = set("()（）[]［］「」『』【】〈〉<>＜＞・、,，:：;；/／")
+
+
+def _pieces(text: str, split: bool) -> set[str]:
+    """A text's normalised form, and with ``split`` its space-separated parts (labels
+    joined from several cells: a group label before its label, a year label before a kind)."""
+    out = {_norm(text)}
+    if split:
+        out.update(_norm(part) for part in text.split())
+    return {t for t in out if t}
+
+
+def _sheet_pools(sheets: Iterable[Sheet]) -> dict[int, tuple[list[str], list[str], list[str]]]:
+    """Per page: the texts the sheet outputs hold (fields), the form's (headings, structure)
+    and the unplaced, each longest first."""
+    pools: dict[int, tuple[set[str], set[str], set[str]]] = {}
+
+    def add(page: int, which: int, texts: set[str]) -> None:
+        pools.setdefault(page, (set(), set(), set()))[which].update(texts)
+
+    for s in sheets:
+        for f in s.fields:
+            add(f.page, 0, _pieces(f.label, True) | _pieces(f.value, False))
+        for v in s.values:
+            add(v.page, 0, _pieces(v.text, False) | _pieces(v.label, True) | _pieces(v.item or "", False)
+                | _pieces(v.unit or "", False))
+        for c in s.choices:
+            add(c.page, 0, _pieces(c.question, True))
+            for o in c.options:
+                add(o.page, 0, _pieces(o.text, False))
+        for h in s.headings:
+            add(h.page, 1, _pieces(h.text, True))
+        for u in s.unplaced:
+            add(u.page, 2, _pieces(u.text, False))
+    return {page: tuple(sorted(texts, key=lambda t: (-len(t), t)) for texts in pool)  # type: ignore[misc]
+            for page, pool in pools.items()}
+
+
+def _sheet_mask(text: str, pools: tuple[list[str], list[str], list[str]]) -> bytearray:
+    mask = bytearray(len(text))
+    for pool, value in zip(pools, (FIELD, FORM, UNPLACED)):
+        for t in pool:
+            if t in text:
+                _mask_all(text, t, mask, value)
+    # The word 単位 before a unit the value took (経費（一財）、単位（千円）).
+    _mask_all(text, UNIT_WORD, mask, FORM)
+    for i, ch in enumerate(text):
+        if not mask[i] and (ch in _SHEET_MARKS or ch in _PUNCTUATION):
+            mask[i] = FORM
+    # A ※ note under a label says how to fill the form in (※１つ以上に○).
+    note = text.find("※")
+    if note >= 0 and not any(mask[note:]):
+        mask[note:] = bytearray([FORM]) * (len(text) - note)
+    return mask
+
+
+def account_sheets(doc_id: str, sheets: tuple[Sheet, ...], pages: tuple[SheetPage, ...]) -> tuple[dict, list[dict]]:
+    """Where every character of the sheet pages went: into a sheet field, value or choice
+    (``sheet_fields``), a heading, header or mark of the form (``sheet_form``), the list
+    of what the model could not place (``sheet_unplaced``), or nowhere (``sheet_leftover``:
+    one ``leftovers`` row per cell or line with any)."""
+    counts = dict.fromkeys(("sheet_chars",) + SHEET_CATEGORIES, 0)
+    rows: list[dict] = []
+    pools = _sheet_pools(sheets)
+    for page in pages:
+        pool = pools.get(page.page, ([], [], []))
+        texts = [(c.text, c.bbox, f"sheet table {g.table_no} cell r{c.row} c{c.col}") for g in page.grids for c in g.cells]
+        texts += [(lo.text, lo.bbox, lo.reason) for g in page.grids for lo in g.leftovers]
+        texts += [(ln.text, (ln.x0, ln.top, ln.x1, ln.bottom), "a line outside the sheet's tables") for ln in page.lines]
+        for raw, bbox, where in texts:
+            text = "".join(_norm(line) for line in raw.split("\n"))
+            if not text:
+                continue
+            mask = _sheet_mask(text, pool)
+            counts["sheet_chars"] += len(text)
+            for name, value in zip(SHEET_CATEGORIES, (FIELD, FORM, UNPLACED, 0)):
+                counts[name] += mask.count(value)
+            lost = ["".join(text[a:b]) for a, b in _runs(mask)]
+            if lost:
+                rows.append(_row(doc_id, page.page, "…".join(lost), bbox, f"{where}: in no sheet field, value or choice"))
+    return counts, rows
+
+
 def _row(doc_id: str, page: int, text: str, bbox: BBox, reason: str) -> dict:
     return {"doc_id": doc_id, "page": page, "text": text, "reason": reason,
             "x0": bbox[0], "top": bbox[1], "x1": bbox[2], "bottom": bbox[3]}
 
 
-__all__ = ["PROSE_CATEGORIES", "Accounting", "account", "account_prose"]
+__all__ = ["PROSE_CATEGORIES", "SHEET_CATEGORIES", "Accounting", "account", "account_prose", "account_sheets"]

@@ -23,6 +23,7 @@ from typing import Optional, Sequence
 from normalizers.era import document_era
 
 from ...models import Grid, Line, Sheet
+from ...settings import Settings
 from .cut import readings_to_sheets
 from .page import PageReading, page_to_reading
 
@@ -30,7 +31,7 @@ from .page import PageReading, page_to_reading
 SheetSource = tuple[int, Sequence[Line], Sequence[Grid], Sequence[dict]]
 
 
-def pages_to_sheets(pages: Sequence[SheetSource], era: Optional[str] = None) -> tuple[Sheet, ...]:
+def pages_to_sheets(pages: Sequence[SheetSource], settings: Settings, era: Optional[str] = None) -> tuple[Sheet, ...]:
     """The sheets of a document: ``pages`` are (page number, lines, grids, glyphs) in page order.
 
     The glyphs (``PageView.chars``; may be empty) are only read for rings
@@ -41,8 +42,8 @@ def pages_to_sheets(pages: Sequence[SheetSource], era: Optional[str] = None) -> 
     """
     if era is None:
         era = document_era(line.text for _, lines, _, _ in pages for line in lines)
-    readings = [page_to_reading(number, lines, grids, era, chars) for number, lines, grids, chars in pages]
-    return readings_to_sheets(readings)
+    readings = [page_to_reading(number, lines, grids, era, settings, chars) for number, lines, grids, chars in pages]
+    return readings_to_sheets(readings, settings)
 
 
 __all__ = ["PageReading", "SheetSource", "pages_to_sheets"]

@@ -45,6 +45,7 @@ from normalizers.units import split_unit, unit_in
 from normalizers.width import squash
 
 from ...models import Cell, SheetUnplaced, SheetValue
+from ...settings import Settings
 from ...vocabulary import UNIT_WORD
 from .cells import CellReading, is_short_answer, label_text, pair_values
 from .layout import GridLayout, covers_cols, rows_of
@@ -330,20 +331,16 @@ class _Reader:
         return [one(item, None)]
 
 
-def _candidate(reading: CellReading) -> bool:
+def _candidate(reading: CellReading, settings: Settings) -> bool:
     if reading.kind in ("figure", "pair"):
         return True
-    # Words in a figure's place (調達・試験稼働): one short line.
-    return reading.kind == "text" and is_short_answer(reading.cell.text) and len(reading.flat) <= MAX_WORD_VALUE
+    # Words in a figure's place (調達・試験稼働): one short line
+    # (``Settings.sheet_max_word_value_chars``); longer words there are a sentence.
+    return (reading.kind == "text" and is_short_answer(reading.cell.text, settings)
+            and len(reading.flat) <= settings.sheet_max_word_value_chars)
 
 
-# A short text in a year × kind cell is a value in words; longer text in such a
-# cell is a sentence (a field), not a figure.  The family sheets' word values
-# are at most 12 characters; 30 keeps room for other cities' and no sentence.
-MAX_WORD_VALUE = 30
-
-
-def grid_to_values(page: int, layout: GridLayout, readings: dict[Key, CellReading],
+def grid_to_values(page: int, layout: GridLayout, readings: dict[Key, CellReading], settings: Settings,
                    caption_unit: Optional[str] = None) -> GridValues:
     """Every figure of one grid that a year and a kind describe, and the cells read for them."""
     reader = _Reader(page, layout, readings, caption_unit)
@@ -353,7 +350,7 @@ def grid_to_values(page: int, layout: GridLayout, readings: dict[Key, CellReadin
     taken: set[Key] = set()
     for cell in layout.cells:
         reading = readings[key(cell)]
-        if not _candidate(reading):
+        if not _candidate(reading, settings):
             continue
         found = reader.place(cell)
         if found.why is not None and reading.kind != "text":

@@ -17,6 +17,7 @@ from normalizers.numbers import parse_number
 from normalizers.width import squash, to_halfwidth_ascii
 
 from ...models import Cell
+from ...settings import Settings
 from ...vocabulary import ANSWER_BULLETS, BULLETS, GRID_MARKS, NIL_MARKS
 
 # A figure as a value cell prints it: a number with separators, a sign
@@ -113,31 +114,26 @@ def value_text(text: str) -> str:
     return "\n".join(line.strip() for line in text.strip().split("\n"))
 
 
-def is_label_like(reading: CellReading) -> bool:
+def is_label_like(reading: CellReading, settings: Settings) -> bool:
     """Could this cell be the label of a value beside or under it?
 
     A label is words: not a figure, not a mark, not a sentence (。), not
     a bulleted item, and short.  Evidence: the longest labels of the
     family sheets are 27 characters (上記要素に係るR６年度取組予定,
     R6年度における「その他」財源の主な内容 with its note left out);
-    values run to hundreds of characters.
+    values run to hundreds of characters (``Settings.sheet_max_label_chars``).
     """
     if reading.kind not in ("text", "axis"):
         return False
     label = squash(label_text(reading.cell.text))
-    if not label or len(label) > MAX_LABEL_CHARS:
+    if not label or len(label) > settings.sheet_max_label_chars:
         return False
     if label[0] in BULLETS or label[0] in ANSWER_BULLETS:
         return False
     return not label.endswith("。")
 
 
-# See ``is_label_like``: twice the longest label of the family sheets,
-# still well under a sentence of a text box (60-120 characters).
-MAX_LABEL_CHARS = 40
-
-
-def is_short_answer(text: str) -> bool:
+def is_short_answer(text: str, settings: Settings) -> bool:
     """One short line: what a choice's option or a counter label prints."""
     lines = [line for line in text.split("\n") if line.strip()]
-    return len(lines) == 1 and len(squash(lines[0])) <= MAX_LABEL_CHARS
+    return len(lines) == 1 and len(squash(lines[0])) <= settings.sheet_max_label_chars

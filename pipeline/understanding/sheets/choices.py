@@ -32,6 +32,7 @@ from normalizers.width import squash
 
 from ...geometry import centre_in
 from ...models import Cell, SheetChoice, SheetOption
+from ...settings import Settings
 from ...vocabulary import (
     ANSWER_BULLETS,
     CHECKBOX_MARKS,
@@ -97,10 +98,10 @@ def inline_options(text: str) -> Optional[InlineOptions]:
 _OPTION_SEPARATORS = re.compile(r"[・、,，/／\s\u3000|｜]+")
 
 
-def circled_options(cell: Cell, chars: Sequence[dict]) -> Optional[tuple[tuple[str, bool], ...]]:
+def circled_options(cell: Cell, chars: Sequence[dict], settings: Settings) -> Optional[tuple[tuple[str, bool], ...]]:
     """Options printed in a cell with a ring glyph drawn over one of them (◯ around 現状維持).
 
-    The ring is a ring glyph at least ``RING_SIZE_RATIO`` times the size of
+    The ring is a ring glyph at least ``Settings.sheet_ring_size_ratio`` times the size of
     the cell's text; the option circled is the one holding the glyphs whose
     centres lie inside the ring.  None when the cell has no such ring.
     """
@@ -109,7 +110,7 @@ def circled_options(cell: Cell, chars: Sequence[dict]) -> Optional[tuple[tuple[s
     if not text_sizes:
         return None
     typical = median(text_sizes)
-    rings = [ch for ch in inside if ch["text"] in RING_MARKS and ch["size"] >= RING_SIZE_RATIO * typical]
+    rings = [ch for ch in inside if ch["text"] in RING_MARKS and ch["size"] >= settings.sheet_ring_size_ratio * typical]
     if not rings:
         return None
     text = cell.text
@@ -130,20 +131,14 @@ def circled_options(cell: Cell, chars: Sequence[dict]) -> Optional[tuple[tuple[s
     return tuple((o, i in chosen) for i, o in enumerate(options))
 
 
-# A ring drawn as a glyph is far larger than the text it circles (2.2 times
-# in the test sheets, as a form's 〇 drawn to enclose a word must be); a ○
-# bullet or mark is the text's own size.  1.5 tells them apart.
-RING_SIZE_RATIO = 1.5
-
-
 # ---------------------------------------------------------------- label → value pairs
 
 
-def pair_to_choice(label: str, value_cell: Cell, page: int, label_bbox,
+def pair_to_choice(label: str, value_cell: Cell, page: int, label_bbox, settings: Settings,
                    chars: Sequence[dict] = ()) -> Optional[SheetChoice]:
     """A label → value pair that is an answer by marking, a letter answer or a direction."""
     text = value_cell.text.strip()
-    circled = circled_options(value_cell, chars) if chars else None
+    circled = circled_options(value_cell, chars, settings) if chars else None
     if circled is not None:
         options = tuple(SheetOption(t, s, page, value_cell.bbox) for t, s in circled)
         return SheetChoice(label, options, "circled", page, label_bbox or value_cell.bbox)
@@ -152,7 +147,7 @@ def pair_to_choice(label: str, value_cell: Cell, page: int, label_bbox,
         question = " ".join(part for part in (label, inline.prefix) if part)
         options = tuple(SheetOption(t, s, page, value_cell.bbox) for t, s in inline.options)
         return SheetChoice(question, options, inline.form, page, label_bbox or value_cell.bbox)
-    if not is_short_answer(text) or figure_value(squash(text))[0] or pair_values(squash(text)) is not None:
+    if not is_short_answer(text, settings) or figure_value(squash(text))[0] or pair_values(squash(text)) is not None:
         return None  # a figure is no answer chosen from a list
     answer = label_text(text)
     if LETTER_ANSWER.match(squash(answer)):
@@ -167,7 +162,8 @@ def pair_to_choice(label: str, value_cell: Cell, page: int, label_bbox,
 # ---------------------------------------------------------------- marks in their own cells
 
 
-def _mark_pairs(layout: GridLayout, readings: dict[Key, CellReading], free: set[Key]) -> list[tuple[Cell, Cell]]:
+def _mark_pairs(layout: GridLayout, readings: dict[Key, CellReading], free: set[Key],
+                settings: Settings) -> list[tuple[Cell, Cell]]:
     pairs = []
     for cell in layout.cells:
         if key(cell) not in free or readings[key(cell)].kind not in ("mark", "empty"):
@@ -178,25 +174,21 @@ def _mark_pairs(layout: GridLayout, readings: dict[Key, CellReading], free: set[
         option = right[0]
         if (key(option) not in free or option.col != cell.col + cell.colspan or option.row != cell.row
                 or option.rowspan != cell.rowspan or readings[key(option)].kind not in ("text", "axis")
-                or not is_short_answer(option.text)):
+                or not is_short_answer(option.text, settings)):
             continue
         # A mark's cell is narrow beside its option: ikeda's SDG marks are
         # 18pt wide beside 124pt options; an empty value cell before the
-        # next label is as wide as the values of its row.
-        if (cell.bbox[2] - cell.bbox[0]) * MARK_CELL_RATIO > option.bbox[2] - option.bbox[0]:
+        # next label is as wide as the values of its row (``Settings.sheet_mark_cell_ratio``).
+        if (cell.bbox[2] - cell.bbox[0]) * settings.sheet_mark_cell_ratio > option.bbox[2] - option.bbox[0]:
             continue
         pairs.append((cell, option))
     return pairs
 
 
-# A mark's own cell is at most this share of its option's width (see ``_mark_pairs``).
-MARK_CELL_RATIO = 3.0
-
-
 def mark_grid_choices(page: int, layout: GridLayout, readings: dict[Key, CellReading],
-                      free: set[Key]) -> tuple[list[SheetChoice], set[Key]]:
+                      free: set[Key], settings: Settings) -> tuple[list[SheetChoice], set[Key]]:
     """Choices printed as a mark in a narrow cell left of each option; the cells they took."""
-    pairs = _mark_pairs(layout, readings, free)
+    pairs = _mark_pairs(layout, readings, free, settings)
     in_pairs = {key(c) for pair in pairs for c in pair}
     groups: dict[Optional[Key], list[tuple[Cell, Cell]]] = {}
     for mark, option in pairs:
@@ -230,33 +222,34 @@ def mark_grid_choices(page: int, layout: GridLayout, readings: dict[Key, CellRea
 # ---------------------------------------------------------------- answer rows
 
 
-def _answer(reading: CellReading) -> bool:
+def _answer(reading: CellReading, settings: Settings) -> bool:
     flat = reading.flat
-    return reading.kind == "text" and flat[:1] in ANSWER_BULLETS and is_short_answer(reading.cell.text)
+    return reading.kind == "text" and flat[:1] in ANSWER_BULLETS and is_short_answer(reading.cell.text, settings)
 
 
-def _question_over(layout: GridLayout, readings: dict[Key, CellReading], cell: Cell, free: set[Key]) -> list[Cell]:
+def _question_over(layout: GridLayout, readings: dict[Key, CellReading], cell: Cell, free: set[Key],
+                   settings: Settings) -> list[Cell]:
     """The label cells over ``cell`` that span it, top first (group header, then question)."""
     path: list[Cell] = []
     for level in layout.above_levels(cell):
         if len(level) != 1 or not covers_cols(level[0], cell) or key(level[0]) not in free:
             break
         head = level[0]
-        if not is_label_like(readings[key(head)]) or layout.full_width(head):
+        if not is_label_like(readings[key(head)], settings) or layout.full_width(head):
             break
         path.append(head)
     return path[::-1]
 
 
 def answer_row_choices(page: int, layout: GridLayout, readings: dict[Key, CellReading],
-                       free: set[Key]) -> tuple[list[SheetChoice], set[Key], list[Cell]]:
+                       free: set[Key], settings: Settings) -> tuple[list[SheetChoice], set[Key], list[Cell]]:
     """Rows of ・answers under their questions: (choices, cells taken, headings among them)."""
     choices: list[SheetChoice] = []
     taken: set[Key] = set()
     headings: list[Cell] = []
     for row in range(layout.n_rows):
         cells = [c for c in layout.starting_in(row) if key(c) in free and readings[key(c)].kind != "empty"]
-        answers = [c for c in cells if _answer(readings[key(c)])]
+        answers = [c for c in cells if _answer(readings[key(c)], settings)]
         # Every cell of the row but a first one (the row's own label) is an answer.
         if len(answers) < 2 or len(answers) < len(cells) - 1:
             continue
@@ -265,7 +258,7 @@ def answer_row_choices(page: int, layout: GridLayout, readings: dict[Key, CellRe
             continue
         found = []
         for cell in answers:
-            path = _question_over(layout, readings, cell, free)
+            path = _question_over(layout, readings, cell, free, settings)
             if not path:
                 break
             found.append((cell, path))

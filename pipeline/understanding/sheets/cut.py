@@ -1,6 +1,8 @@
 """A document of many sheets cut into one sheet per 事業, by structure.
 
 A page goes on the sheet before it unless it starts a new one:
+- it names a sheet and the pages before it named none (they are a cover
+  or a list before the sheets, a sheet of their own without a title); or
 - it names the sheet (a 事業名 / 施策名 label's value, ``TITLE_WORDS``)
   and the name differs from the current sheet's; or
 - its first table repeats the labels of the current sheet's first page
@@ -19,14 +21,9 @@ from typing import Optional, Sequence
 from normalizers.width import squash, to_halfwidth_ascii
 
 from ...models import Sheet, SheetChoice, SheetField, SheetUnplaced, SheetValue
+from ...settings import Settings
 from ...vocabulary import DEPARTMENT_WORDS, NUMBER_LABELS, SUB_PROGRAM_WORD, TITLE_WORDS
 from .page import PageReading
-
-# A page repeats the title block when this many of its first table's labels
-# are labels of the sheet's first page: the family sheets' title blocks hold
-# 3-9 labels (No., 所管局, 事業名 …), while two different blocks of one
-# sheet share at most one (単位).
-REPEATED_LABELS = 2
 
 
 def is_title_label(label: str) -> bool:
@@ -64,16 +61,20 @@ class _Open:
     first_labels: tuple[str, ...] = ()
 
 
-def _starts_new(sheet: _Open, page: PageReading) -> bool:
+def _starts_new(sheet: _Open, page: PageReading, settings: Settings) -> bool:
     title = page_title(page)
     if title and sheet.title and squash(title) != squash(sheet.title):
         return True
-    if _repeats(sheet, page) and sheet.title is not None:
+    if title and sheet.title is None:
+        # The first title block after pages that named no sheet (a cover, a
+        # contents page, a list before the sheets): those pages are no part of it.
+        return True
+    if _repeats(sheet, page, settings) and sheet.title is not None:
         return title is None or squash(title) != squash(sheet.title)
     return False
 
 
-def readings_to_sheets(pages: Sequence[PageReading]) -> tuple[Sheet, ...]:
+def readings_to_sheets(pages: Sequence[PageReading], settings: Settings) -> tuple[Sheet, ...]:
     """Pages (in order) cut into sheets."""
     open_sheets: list[_Open] = []
     for page in pages:
@@ -81,21 +82,22 @@ def readings_to_sheets(pages: Sequence[PageReading]) -> tuple[Sheet, ...]:
             if open_sheets:
                 open_sheets[-1].pages.append(page)
             continue
-        if not open_sheets or _starts_new(open_sheets[-1], page):
+        if not open_sheets or _starts_new(open_sheets[-1], page, settings):
             open_sheets.append(_Open(first_labels=page.first_labels))
         sheet = open_sheets[-1]
         sheet.pages.append(page)
         if sheet.title is None:
             sheet.title = page_title(page)
-    return tuple(_close(no, s) for no, s in enumerate(open_sheets, 1))
+    return tuple(_close(no, s, settings) for no, s in enumerate(open_sheets, 1))
 
 
-def _repeats(sheet: _Open, page: PageReading) -> bool:
+def _repeats(sheet: _Open, page: PageReading, settings: Settings) -> bool:
+    """Does the page's first table repeat the sheet's title block (``Settings.sheet_repeated_labels`` labels shared)?"""
     shared = len(set(page.first_labels) & set(sheet.first_labels))
-    return bool(page.first_labels) and shared >= min(REPEATED_LABELS, len(page.first_labels))
+    return bool(page.first_labels) and shared >= min(settings.sheet_repeated_labels, len(page.first_labels))
 
 
-def _close(no: int, sheet: _Open) -> Sheet:
+def _close(no: int, sheet: _Open, settings: Settings) -> Sheet:
     first = {(squash(f.label), squash(f.value)) for f in sheet.pages[0].fields} if sheet.pages else set()
     fields: list[SheetField] = []
     headings: list[SheetUnplaced] = [h for p in sheet.pages for h in p.headings]
@@ -103,7 +105,7 @@ def _close(no: int, sheet: _Open) -> Sheet:
         # The title block printed again on a later page of the sheet: its fields
         # repeat the first page's, like a table header repeated on a new page.
         again = {id(f) for f in page.first_fields if (squash(f.label), squash(f.value)) in first} \
-            if i and _repeats(sheet, page) else set()
+            if i and _repeats(sheet, page, settings) else set()
         fields += [f for f in page.fields if id(f) not in again]
         headings += [SheetUnplaced(f"{f.label} {f.value}", f.page, f.bbox, "repeats the sheet's title block")
                      for f in page.fields if id(f) in again]

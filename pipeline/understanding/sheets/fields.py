@@ -35,15 +35,13 @@ from normalizers.width import squash
 from ...geometry import BBox, centre_in
 from ...models import Cell, SheetChoice, SheetField, SheetUnplaced, SheetValue
 from ...reading.glyphs import group_lines, join_line
-from ...settings import DEFAULT
+from ...settings import Settings
 from .axes import labelled_values
 from .cells import CellReading, is_label_like, label_text, value_text
 from .choices import pair_to_choice
 from .layout import GridLayout, covers_rows, rows_of
 
 Key = tuple[int, int]
-# A counter label printed after its figure (02 款, 05 項, 04 目): one or two glyphs.
-COUNTER_LABEL_CHARS = 2
 
 
 def key(cell: Cell) -> Key:
@@ -57,12 +55,15 @@ class GridFields:
     values: list[SheetValue] = field(default_factory=list)
     unplaced: list[SheetUnplaced] = field(default_factory=list)
     headings: list[Cell] = field(default_factory=list)
+    blank: list[Cell] = field(default_factory=list)  # labels with nothing filled in beside them
+    groups: list[Cell] = field(default_factory=list)  # group labels (put before the labels of their rows)
 
 
 class _Pairer:
     def __init__(self, page: int, layout: GridLayout, readings: dict[Key, CellReading], free: set[Key],
-                 era: Optional[str], chars: Sequence[dict] = ()):
+                 era: Optional[str], settings: Settings, chars: Sequence[dict] = ()):
         self.page = page
+        self.settings = settings
         self.era = era
         self.chars = chars
         self.layout = layout
@@ -86,19 +87,20 @@ class _Pairer:
         self.free.discard(key(value))
         name = path if path is not None else self.label_path(label)
         if self.r(value).kind == "empty":
-            return  # a label with nothing filled in: the form's, not a field
+            self.out.blank.append(label)  # a label with nothing filled in: the form's, not a field
+            return
         if self.r(value).kind in ("figure", "pair"):
             found = labelled_values(self.page, self.label_cells(label), value, self.r(value), self.era)
             if found:
                 self.out.values.extend(found)
                 return
-        inner = inner_labels(value, self.chars) if self.chars else None
+        inner = inner_labels(value, self.chars, self.settings) if self.chars else None
         if inner is not None:
             own, found = inner
             for inner_label, inner_value, box in found:
                 self.out.fields.append(SheetField(inner_label, inner_value, self.page, box, box))
             value = dataclasses.replace(value, text=own)
-        choice = pair_to_choice(name, value, self.page, label.bbox, self.chars)
+        choice = pair_to_choice(name, value, self.page, label.bbox, self.settings, self.chars)
         if choice is not None:
             self.out.choices.append(choice)
             return
@@ -114,7 +116,12 @@ class _Pairer:
 
     def is_counter(self, cell: Cell) -> bool:
         reading = self.r(cell)
-        return reading.kind == "text" and 0 < len(reading.flat) <= COUNTER_LABEL_CHARS
+        # A counter label printed after its figure (02 款, 05 項, 04 目):
+        # ``Settings.sheet_counter_label_chars`` glyphs at most.
+        return reading.kind == "text" and 0 < len(reading.flat) <= self.settings.sheet_counter_label_chars
+
+    def label_like(self, cell: Cell) -> bool:
+        return is_label_like(self.r(cell), self.settings)
 
     def below_partner(self, cell: Cell) -> Optional[Cell]:
         under = self.layout.directly_below(cell)
@@ -141,7 +148,7 @@ class _Pairer:
                 self.emit(b, a)
                 i += 2
                 continue
-            if not is_label_like(ra):
+            if not self.label_like(a):
                 self.leave(a, "a value without a label beside or above it")
                 i += 1
                 continue
@@ -158,7 +165,7 @@ class _Pairer:
                 self.free.discard(key(a))
                 i += 1
                 continue
-            if (is_label_like(self.r(b)) and c is not None and self.is_figure(c)
+            if (self.label_like(b) and c is not None and self.is_figure(c)
                     and not (d is not None and self.is_counter(d))):
                 self.groups.append(a)
                 self.free.discard(key(a))
@@ -169,25 +176,25 @@ class _Pairer:
 
     def alone(self, cell: Cell, others: bool) -> None:
         """A cell with nothing right of it on its row band."""
-        reading = self.r(cell)
         partner = self.below_partner(cell)
-        if is_label_like(reading) and partner is not None and not is_label_like(self.r(partner)):
+        if self.label_like(cell) and partner is not None and not self.label_like(partner):
             self.emit(cell, partner)
             return
-        if self.layout.full_width(cell) or (is_label_like(reading) and not others):
+        if self.layout.full_width(cell) or (self.label_like(cell) and not others):
             self.out.headings.append(cell)
             self.free.discard(key(cell))
             return
-        self.leave(cell, "a value without a label beside or above it" if not is_label_like(reading)
+        self.leave(cell, "a value without a label beside or above it" if not self.label_like(cell)
                    else "a label without a value")
 
 
 def grid_to_fields(page: int, layout: GridLayout, readings: dict[Key, CellReading], free: set[Key],
-                   era: Optional[str] = None, chars: Sequence[dict] = ()) -> GridFields:
+                   settings: Settings, era: Optional[str] = None, chars: Sequence[dict] = ()) -> GridFields:
     """Label → value pairs (and the choices and labelled figures among them) of one grid's cells in ``free``."""
-    pairer = _Pairer(page, layout, readings, free, era, chars)
+    pairer = _Pairer(page, layout, readings, free, era, settings, chars)
     for band in range(layout.n_rows):
         pairer.row(band)
+    pairer.out.groups = list(pairer.groups)
     return pairer.out
 
 
@@ -197,13 +204,9 @@ def grid_to_fields(page: int, layout: GridLayout, readings: dict[Key, CellReadin
 _INNER_LABEL = re.compile(r"【[^】\n]+】")
 
 
-def _glyph_text(glyphs: Sequence[dict]) -> str:
-    """Glyphs as lines of text, top to bottom, by the reader's own joiner (word spaces by script).
-
-    The sheet model is not yet run by a command, so it has no Options of its
-    own: the default settings, until a consumer of the page stage passes its
-    ``options.settings`` (README, "How it works")."""
-    return "\n".join(join_line(line, DEFAULT) for line in group_lines(glyphs, DEFAULT))
+def _glyph_text(glyphs: Sequence[dict], settings: Settings) -> str:
+    """Glyphs as lines of text, top to bottom, by the reader's own joiner (word spaces by script)."""
+    return "\n".join(join_line(line, settings) for line in group_lines(glyphs, settings))
 
 
 def _row_of(glyph: dict, glyphs: Sequence[dict]) -> list[dict]:
@@ -227,7 +230,8 @@ def _apart(part: Sequence[dict], others: Sequence[dict], em: float) -> bool:
     return True
 
 
-def inner_labels(cell: Cell, chars: Sequence[dict]) -> Optional[tuple[str, list[tuple[str, str, BBox]]]]:
+def inner_labels(cell: Cell, chars: Sequence[dict],
+                 settings: Settings) -> Optional[tuple[str, list[tuple[str, str, BBox]]]]:
     """A 【label】 printed inside a value's cell with its own value under it.
 
     A form may print a small label and its value inside another field's
@@ -264,8 +268,8 @@ def inner_labels(cell: Cell, chars: Sequence[dict]) -> Optional[tuple[str, list[
             used.update(id(g) for g in head + under)
             box = (min(g["x0"] for g in under), min(g["top"] for g in under),
                    max(g["x1"] for g in under), max(g["bottom"] for g in under))
-            found.append((label, _glyph_text(under), box))
+            found.append((label, _glyph_text(under, settings), box))
             break
     if not found:
         return None
-    return _glyph_text([g for g in inside if id(g) not in used]), found
+    return _glyph_text([g for g in inside if id(g) not in used], settings), found

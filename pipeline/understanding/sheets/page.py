@@ -22,6 +22,7 @@ from normalizers.width import squash
 
 from ...geometry import BBox, centre_in
 from ...models import Grid, Line, SheetChoice, SheetField, SheetUnplaced, SheetValue
+from ...settings import Settings
 from ...vocabulary import NUMBER_IN_LINE
 from .axes import grid_to_values
 from .cells import read_cell
@@ -29,10 +30,13 @@ from .choices import answer_row_choices, mark_grid_choices
 from .fields import grid_to_fields
 from .layout import GridLayout
 
-# A caption belongs to the grid under it when it ends at most this far above
-# the grid's top: ikeda's （４）事業費等(千円単位…) ends 4pt above its table,
-# while the previous table ends 10pt above that caption.
-CAPTION_GAP = 12.0
+
+# Why a header cell is kept among the headings (``page_to_reading``).
+STRUCTURE = "a header or row label of a table of figures or choices"
+
+
+def key(cell) -> tuple[int, int]:
+    return (cell.row, cell.col)
 
 
 @dataclass(frozen=True)
@@ -53,13 +57,14 @@ class PageReading:
     first_fields: tuple[SheetField, ...] = ()
 
 
-def _in_grid(line: Line, grids: Sequence[Grid]) -> bool:
+def in_grid(line: Line, grids: Sequence[Grid]) -> bool:
     box = (line.x0, line.top, line.x1, line.bottom)
     return any(centre_in(box, g.bbox) for g in grids)
 
 
-def _caption_unit(grid: Grid, outside: Sequence[Line]) -> Optional[str]:
-    above = [ln for ln in outside if ln.bottom <= grid.bbox[1] + 1 and grid.bbox[1] - ln.bottom <= CAPTION_GAP]
+def _caption_unit(grid: Grid, outside: Sequence[Line], settings: Settings) -> Optional[str]:
+    gap = settings.sheet_caption_gap
+    above = [ln for ln in outside if ln.bottom <= grid.bbox[1] + 1 and grid.bbox[1] - ln.bottom <= gap]
     for line in sorted(above, key=lambda ln: -ln.bottom):
         unit = unit_in(line.text)
         if unit:
@@ -68,14 +73,14 @@ def _caption_unit(grid: Grid, outside: Sequence[Line]) -> Optional[str]:
 
 
 def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era: Optional[str],
-                    chars: Sequence[dict] = ()) -> PageReading:
+                    settings: Settings, chars: Sequence[dict] = ()) -> PageReading:
     """One page read; ``chars`` (the page's glyphs) let a ring drawn over an option be seen."""
     fields: list[SheetField] = []
     values: list[SheetValue] = []
     choices: list[SheetChoice] = []
     unplaced: list[SheetUnplaced] = []
     headings: list[SheetUnplaced] = []
-    outside = [ln for ln in lines if not _in_grid(ln, grids)]
+    outside = [ln for ln in lines if not in_grid(ln, grids)]
     first_labels: tuple[str, ...] = ()
     first_fields: tuple[SheetField, ...] = ()
     for line in outside:
@@ -91,16 +96,22 @@ def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era
     for n, grid in enumerate(g for g in grids if g.cells):
         layout = GridLayout(grid.cells)
         readings = {(c.row, c.col): read_cell(c, era) for c in grid.cells}
-        found = grid_to_values(page, layout, readings, _caption_unit(grid, outside))
+        found = grid_to_values(page, layout, readings, settings, _caption_unit(grid, outside, settings))
         values.extend(found.values)
         free = {k for k in readings if k not in found.taken}
-        marked, taken = mark_grid_choices(page, layout, readings, free)
+        marked, taken = mark_grid_choices(page, layout, readings, free, settings)
         choices.extend(marked)
         free -= taken
-        answered, taken, answer_heads = answer_row_choices(page, layout, readings, free)
+        # The headers, corners and row labels the figures were read by, and the
+        # sub-group labels of marked choices, are structure: kept (as headings)
+        # so that the character accounting finds every glyph of the page.
+        structure = [c for c in grid.cells if key(c) in (found.taken | taken)
+                     and readings[key(c)].kind not in ("empty", "figure", "pair")]
+        headings.extend(SheetUnplaced(c.text.strip(), page, c.bbox, STRUCTURE) for c in structure)
+        answered, taken, answer_heads = answer_row_choices(page, layout, readings, free, settings)
         choices.extend(answered)
         free -= taken
-        paired = grid_to_fields(page, layout, readings, free, era, chars)
+        paired = grid_to_fields(page, layout, readings, free, settings, era, chars)
         fields.extend(paired.fields)
         values.extend(paired.values)
         choices.extend(paired.choices)
@@ -108,6 +119,10 @@ def page_to_reading(page: int, lines: Sequence[Line], grids: Sequence[Grid], era
         unplaced.extend(paired.unplaced)
         for cell in answer_heads + paired.headings:
             headings.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, "a heading of the table"))
+        for cell in paired.blank:
+            headings.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, "a label with nothing filled in"))
+        for cell in paired.groups:
+            headings.append(SheetUnplaced(cell.text.strip(), page, cell.bbox, "a group label of the labels beside it"))
         if n == 0:
             first_labels = tuple(squash(f.label) for f in paired.fields) + tuple(squash(c.question) for c in paired.choices)
             first_fields = tuple(paired.fields)
