@@ -50,6 +50,16 @@ from ...vocabulary import UNIT_WORD
 from .cells import CellReading, is_short_answer, label_text, pair_values
 from .layout import GridLayout, covers_cols, rows_of
 
+
+def _year_of(reading: CellReading) -> Optional[int]:
+    """The fiscal year an axis label names (None when it names none)."""
+    return reading.axis.fiscal_year if reading.axis is not None else None
+
+
+def _kind_of(reading: CellReading) -> Optional[str]:
+    """The kind (目標, 実績 …) an axis label names (None when it names none)."""
+    return reading.axis.kind if reading.axis is not None else None
+
 Key = tuple[int, int]
 # An item printed as a name and a second name in brackets (経費（一財）), beside
 # figures printed the same way (663,000（0）): the second figure is the second name's.
@@ -395,14 +405,14 @@ def _empty_axes(layout: GridLayout, readings: dict[Key, CellReading]) -> set[Key
     taken: set[Key] = set()
     for row in range(layout.n_rows):
         cells = [c for c in layout.starting_in(row) if readings[key(c)].kind != "empty"]
-        years = [c for c in cells if readings[key(c)].kind == "axis" and readings[key(c)].axis.fiscal_year is not None]
+        years = [c for c in cells if readings[key(c)].kind == "axis" and _year_of(readings[key(c)]) is not None]
         if len(years) < 2 or len(years) < len(cells) - 1:
             continue
         taken.update(key(c) for c in layout.starting_in(row))
         below = row + max(c.rowspan for c in layout.starting_in(row))
         while below < layout.n_rows:
             under = [c for c in layout.starting_in(below) if readings[key(c)].kind not in ("empty", "nil")]
-            if len(under) != 1 or readings[key(under[0])].kind != "axis" or readings[key(under[0])].axis.kind is None:
+            if len(under) != 1 or readings[key(under[0])].kind != "axis" or _kind_of(readings[key(under[0])]) is None:
                 break
             taken.update(key(c) for c in layout.starting_in(below))
             below += max(c.rowspan for c in layout.starting_in(below))

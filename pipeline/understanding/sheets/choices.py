@@ -134,7 +134,8 @@ def circled_options(cell: Cell, chars: Sequence[dict], settings: Settings) -> Op
 # ---------------------------------------------------------------- label → value pairs
 
 
-def pair_to_choice(label: str, value_cell: Cell, page: int, label_bbox, settings: Settings,
+def pair_to_choice(label: str, value_cell: Cell, page: int,
+                   label_bbox: Optional[tuple[float, float, float, float]], settings: Settings,
                    chars: Sequence[dict] = ()) -> Optional[SheetChoice]:
     """A label → value pair that is an answer by marking, a letter answer or a direction."""
     text = value_cell.text.strip()

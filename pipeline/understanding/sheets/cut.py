@@ -16,7 +16,7 @@ department are the first fields printed with such labels.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from normalizers.width import squash, to_halfwidth_ascii
 
@@ -42,7 +42,7 @@ def is_department_label(label: str) -> bool:
     return any(word in flat for word in DEPARTMENT_WORDS)
 
 
-def _first(fields: Sequence[SheetField], test) -> Optional[str]:
+def _first(fields: Sequence[SheetField], test: Callable[[str], bool]) -> Optional[str]:
     for f in fields:
         if test(f.label) and f.value.strip():
             return f.value.strip()

@@ -96,9 +96,9 @@ class _Pairer:
                 return
         inner = inner_labels(value, self.chars, self.settings) if self.chars else None
         if inner is not None:
-            own, found = inner
-            for inner_label, inner_value, box in found:
-                self.out.fields.append(SheetField(inner_label, inner_value, self.page, box, box))
+            own, placed = inner
+            for inner_label, inner_value, inner_box in placed:
+                self.out.fields.append(SheetField(inner_label, inner_value, self.page, inner_box, inner_box))
             value = dataclasses.replace(value, text=own)
         choice = pair_to_choice(name, value, self.page, label.bbox, self.settings, self.chars)
         if choice is not None:

@@ -21,7 +21,7 @@ from normalizers.units import unit_in
 from normalizers.width import squash
 
 from ...geometry import BBox, centre_in
-from ...models import Grid, Line, SheetChoice, SheetField, SheetUnplaced, SheetValue
+from ...models import Cell, Grid, Line, SheetChoice, SheetField, SheetUnplaced, SheetValue
 from ...settings import Settings
 from ...vocabulary import NUMBER_IN_LINE
 from .axes import grid_to_values
@@ -35,7 +35,7 @@ from .layout import GridLayout
 STRUCTURE = "a header or row label of a table of figures or choices"
 
 
-def key(cell) -> tuple[int, int]:
+def key(cell: Cell) -> tuple[int, int]:
     return (cell.row, cell.col)
 
 
