@@ -86,7 +86,7 @@ class Settings:
     cell_gap_em: float = 2.0
     # A filled rectangle at most this thick is a drawn rule (0.5pt in the
     # fixtures, up to ~1.5pt from spreadsheet exporters, 2.16pt for the
-    # thick outer frame Ichitaro draws: the shared real jp_mlit_84, whose
+    # thick outer frame Ichitaro draws: a ministry document whose
     # 4-column tables lost both outer columns at 2.0); thicker ones are
     # cell shading.  Over the fixtures and the first 60 pages of each file
     # of the shared real collection, no filled rectangle but those frames
@@ -104,24 +104,24 @@ class Settings:
     snap_tolerance: float = 3.0
     # Shorter rule pieces are noise (a stroke's end cap, a dot leader).
     # They are dropped before any snapping, after dashes are joined
-    # (``reading.rules``): kyoto-r6-001 (family) page 1 draws a dashed rule
+    # (``reading.rules``): a city evaluation sheet drew a dashed rule
     # as 2.2 x 0.7pt boxes 2.9pt apart, whose ends, snapped first, chained
     # every vertical rule of the page into one and both tables vanished.
     edge_min_length: float = 3.0
     # Collinear rule pieces this far apart or closer are one dashed or
-    # dotted rule: kyoto-r6-001's dashes leave 0.7pt gaps; it is the snap
+    # dotted rule: that sheet's dashes leave 0.7pt gaps; it is the snap
     # tolerance, the gap pdfplumber's own joining bridges after snapping.
     dash_join_gap: float = 3.0
     # A ruled "table" of fewer cells is a frame around one text.  Two cells
-    # are a table: jp_nobeoka_hosei_gaiyo_r8_06 (family) page 1 rules its
-    # 補正額合計 as a label box beside its value box, which at 4 was in no
+    # are a table: a supplementary-budget summary rules its total as a
+    # label box beside its value box, which at 4 was in no
     # table (its text in no cell, no warning).
     min_table_cells: int = 2
 
     # ------------------------------------------------------------ page layout
     # A landscape sheet whose middle is an empty vertical band this wide
     # (no glyph, rule or table crossing it) may be two pages side by side
-    # (``reading.layout``).  jp_setagaya_yosan_r8 (family) prints two A4
+    # (``reading.layout``).  A city budget book printing two A4
     # pages on each A3 sheet with a gutter of 114-211pt between the halves'
     # contents (every 7th sheet measured); a centred title or page number,
     # or one wide table, leaves none, and no landscape page of the shared
@@ -204,7 +204,7 @@ class Settings:
 
     # ------------------------------------------------------------ evaluation sheets
     # A caption belongs to the grid under it (its unit is the grid's) when it
-    # ends at most this far above the grid's top: ikeda's （４）事業費等(千円単位…)
+    # ends at most this far above the grid's top: a sheet's （４）事業費等(千円単位…)
     # ends 4pt above its table, while the previous table ends 10pt above that caption.
     sheet_caption_gap: float = 12.0
     # A ring drawn as a glyph over an option is at least this many times the
@@ -212,7 +212,7 @@ class Settings:
     # 2.2 times it, as such a ring must be; a ○ bullet or mark is the text's own size.
     sheet_ring_size_ratio: float = 1.5
     # A mark's own cell (○ | option) is at most a third of its option's width:
-    # ikeda's SDG marks are 18pt wide beside 124pt options; an empty value cell
+    # a sheet's SDG marks are 18pt wide beside 124pt options; an empty value cell
     # before the next label is as wide as the values of its row.
     sheet_mark_cell_ratio: float = 3.0
     # A label is at most this many characters: the longest labels of the family
@@ -230,7 +230,7 @@ class Settings:
     # different blocks of one sheet share at most one (単位).
     sheet_repeated_labels: int = 2
     # A counter label printed after its figure (02 款, 05 項, 04 目) is one or
-    # two glyphs (ikeda's 予算科目 row).
+    # two glyphs (a sheet's 予算科目 row).
     sheet_counter_label_chars: int = 2
 
     def __post_init__(self) -> None:

@@ -1,8 +1,8 @@
 """Page layout: a sheet printing two pages side by side, read as its two halves.
 
 Budget books are often published as spreads: two A4 pages printed side by
-side on one A3 landscape sheet (jp_setagaya_yosan_r8 in the shared family:
-all 408 pages).  Read as one page, the two pages' tables, captions and
+side on one A3 landscape sheet (a city budget book of 408 such pages
+was the case in point).  Read as one page, the two pages' tables, captions and
 page numbers interleave; read as two, each half is a page of its own and a
 table goes on from the left half to the right one as from page to page.
 

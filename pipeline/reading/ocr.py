@@ -284,7 +284,7 @@ JOIN_PT = 2.5
 # band (overlap >= half the smaller height) and stand at most this many
 # line heights apart with no border between: letter-spaced titles (施 策 計
 # 画 名: 0.6 em gaps; a title spaced by one full-width space, 入 札 説 明 書
-# of jp_mlit_89test at 12 pt: 1.25 ink heights, where at 1.2 each glyph was a
+# of a ministry tender notice at 12 pt: 1.25 ink heights, where at 1.2 each glyph was a
 # line and 書 fell apart into 聿 and 曰), a ・ or 、 standing free.  Two
 # columns of a prose page stand > 2 em apart.  At 1.6 the sample scan's
 # cells were read more loosely joined (its low-confidence review emptied).

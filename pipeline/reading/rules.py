@@ -223,8 +223,8 @@ def _open_ends(edges: list[dict], tol: float) -> list[dict]:
     """The missing top or bottom rule of columns a page break cut open.
 
     A writer cutting a table at the page break may leave out the rule at
-    the cut while the column rules still run to it (the shared real
-    jp_mlit_nishinosu page 13: its first column's text, cut open at the
+    the cut while the column rules still run to it (a ministry
+    table cut by a page break: its first column's text, cut open at the
     top, was in no cell).  Where neighbouring column rules end level and
     no rule spans between them anywhere above (below, for a bottom), the
     cut is drawn in; a merged cell inside a table always has its

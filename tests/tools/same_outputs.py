@@ -115,7 +115,9 @@ def _run(argv: list[str], tmp: str = "") -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(argv)
     messages = _SECONDS.sub(" in Ns", err.getvalue())
-    return code, out.getvalue(), messages.replace(tmp, "TMP") if tmp else messages
+    messages = messages.replace(tmp, "TMP") if tmp else messages
+    # the checkout's and the shared folder's place differ from machine to machine
+    return code, out.getvalue(), messages.replace(str(SHARED), "SHARED").replace(str(ROOT), "CHECKOUT")
 
 
 def record(path: Path, only: set[str] | None) -> None:

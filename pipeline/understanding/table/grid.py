@@ -88,8 +88,8 @@ def assign_chars(
     # A glyph outside every box belongs to the box beside it only as the
     # run of a line typed in that box, reached glyph by glyph (overflow
     # past the frame): text of a region no rule closes (a cell cut open by
-    # the page break) is never pulled into its neighbour (the shared real
-    # jp_mlit_nishinosu page 13: each line's last glyph of the open
+    # the page break) is never pulled into its neighbour (a ministry
+    # table cut by a page break: each line's last glyph of the open
     # column's text joined the cell beside it: 表彰なし受性川浦貢有).
     runs: dict[int, list[dict]] = {}
     for ch in chars:

@@ -169,13 +169,13 @@ def repeats_header(table: _Building, grid: Grid) -> bool:
 
     Where the page prints the header again, yes.  A header of column
     titles need not be printed again (writers often print it on the first
-    page only: jp_nobeoka_gian_kekka_r6_09, family, and four documents of
-    the shared real collection go on without it), unless the page prints
+    page only: a council's list of resolutions and four published
+    documents of other producers go on without it), unless the page prints
     other column titles instead: words at its top where the table's body
     holds amounts.  A header that is one
     title across every column names the block under it: a page not
-    printing it again holds another block of the form (yokohama-r7-001,
-    family: each 細事業 block under its 細事業の分析 title, the second on
+    printing it again holds another block of the form (a city's evaluation
+    sheet: each 細事業 block under its 細事業の分析 title, the second on
     the next page without it, was stitched onto the first).
     """
     if not table.header_rows:

@@ -23,7 +23,7 @@ class PdfplumberEngine(Engine):
             return []
         # The table that is the region, not only one overlapping it: a
         # frame around a nested table overlaps the nested table's region
-        # as much as the nested table does (jp_setagaya_yosan_r8, family:
+        # as much as the nested table does (a city budget book:
         # the frame was read twice and the nested table never).
         best = max(view.ruled_tables, key=lambda t: _shared_share(t.bbox, region))
         return list(best.cells) if overlap_area(best.bbox, region) > 0 else []
